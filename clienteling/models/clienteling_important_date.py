@@ -1,0 +1,86 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_date
+
+from ..tools.dates import check_month_day, next_occurrence
+
+
+class ClientelingImportantDate(models.Model):
+    """A yearly date of a customer: birthday, anniversary or another occasion."""
+
+    _name = "clienteling.important.date"
+    _description = "Customer Important Date"
+    _order = "next_date, id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+    )
+    kind = fields.Selection(
+        [("birthday", "Birthday"), ("anniversary", "Anniversary"), ("other", "Other")],
+        required=True,
+        default="birthday",
+    )
+    label = fields.Char(help="What the date is, for 'Other' (e.g. 'Wedding of her daughter').")
+    month = fields.Integer(required=True)
+    day = fields.Integer(required=True)
+    year = fields.Integer(help="Optional: the year it first happened (e.g. year of birth).")
+    note = fields.Text()
+    next_date = fields.Date(
+        compute="_compute_next_date",
+        store=True,
+        index=True,
+        help="Next occurrence, today included. 29 February falls on 28 February in "
+        "common years. Refreshed every day.",
+    )
+    company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True)
+
+    _sql_constraints = [
+        ("month_range", "CHECK (month BETWEEN 1 AND 12)", "The month must be between 1 and 12."),
+        ("day_range", "CHECK (day BETWEEN 1 AND 31)", "The day must be between 1 and 31."),
+    ]
+
+    @api.depends("month", "day")
+    def _compute_next_date(self):
+        today = fields.Date.context_today(self)
+        for record in self:
+            try:
+                check_month_day(record.month, record.day)
+            except ValueError:
+                record.next_date = False
+                continue
+            record.next_date = next_occurrence(record.month, record.day, today)
+
+    @api.depends("kind", "label", "month", "day", "year")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for record in self:
+            what = record.label if record.kind == "other" and record.label else kinds.get(record.kind, "")
+            when = format_date(self.env, record.next_date, date_format="d MMMM") if record.next_date else ""
+            record.display_name = f"{what} · {when}" if when else what
+
+    @api.constrains("month", "day", "year", "kind", "label")
+    def _check_date(self):
+        for record in self:
+            try:
+                check_month_day(record.month, record.day, record.year or None)
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._("%(customer)s: %(reason)s", customer=record.partner_id.display_name, reason=str(error))
+                ) from error
+            if record.kind == "other" and not (record.label or "").strip():
+                raise ValidationError(self.env._("Say what the date is: a label is required for 'Other'."))
+
+    @api.constrains("partner_id", "kind")
+    def _check_one_birthday(self):
+        for partner in self.filtered(lambda r: r.kind == "birthday").partner_id:
+            if self.search_count([("partner_id", "=", partner.id), ("kind", "=", "birthday")]) > 1:
+                raise ValidationError(self.env._("%s already has a birthday.", partner.display_name))
+
+    @api.model
+    def _cron_update_next_date(self):
+        """Move every date that has passed to its next occurrence."""
+        today = fields.Date.context_today(self)
+        passed = self.search([("next_date", "<", today)])
+        self.env.add_to_compute(self._fields["next_date"], passed)
+        passed.flush_recordset(["next_date"])
+        return len(passed)

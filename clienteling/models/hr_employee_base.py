@@ -1,0 +1,35 @@
+from odoo import fields, models
+
+
+class HrEmployeeBase(models.AbstractModel):
+    """Clienteling fields shared by employees and their public profiles.
+
+    Associates usually have no HR rights and see colleagues through
+    ``hr.employee.public``: the store and role must be readable there too.
+    """
+
+    _inherit = "hr.employee.base"
+
+    clienteling_store_id = fields.Many2one(
+        "clienteling.store", string="Clienteling Store", index="btree_not_null"
+    )
+    clienteling_role = fields.Selection(
+        [("associate", "Associate"), ("store_manager", "Store Manager")],
+        string="Clienteling Role",
+        help="Gives the employee's user the matching Clienteling access rights.",
+    )
+    clienteling_client_book_count = fields.Integer(
+        compute="_compute_clienteling_client_book_count", string="Client Book Size"
+    )
+
+    def _compute_clienteling_client_book_count(self):
+        counts = {
+            employee.id: count
+            for employee, count in self.env["res.partner"]._read_group(
+                [("clienteling_associate_id", "in", self.ids)],
+                ["clienteling_associate_id"],
+                ["__count"],
+            )
+        }
+        for employee in self:
+            employee.clienteling_client_book_count = counts.get(employee.id, 0)

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    clienteling_auto_assign_books = fields.Boolean(
+        related="company_id.clienteling_auto_assign_books", readonly=False
+    )

@@ -1,0 +1,219 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools.phone import PhoneNumberError, to_e164
+
+CONTACT_CHANNELS = [("sms", "SMS"), ("email", "Email"), ("phone", "Phone Call"), ("visit", "Store Visit")]
+CONTACT_DIRECTIONS = [("inbound", "From the Customer"), ("outbound", "To the Customer")]
+
+
+class ResPartner(models.Model):
+    _name = "res.partner"
+    _inherit = ["res.partner", "mail.thread.phone"]
+
+    # Indexed: inbound messages find their customer by this E.164 number.
+    phone_sanitized = fields.Char(index="btree_not_null")
+    clienteling_associate_id = fields.Many2one(
+        "hr.employee",
+        string="Client Book Owner",
+        index="btree_not_null",
+        tracking=True,
+        ondelete="set null",
+        help="The associate whose client book this customer is in.",
+    )
+    clienteling_store_id = fields.Many2one(
+        "clienteling.store",
+        string="Store Book",
+        index="btree_not_null",
+        tracking=True,
+        ondelete="set null",
+        help="The store whose store book this customer is in. Its country reads "
+        "the customer's numbers when the customer has no country.",
+    )
+    clienteling_last_purchase_date = fields.Date(string="Last Purchase", readonly=True)
+    clienteling_purchase_count = fields.Integer(string="Purchases", readonly=True)
+    clienteling_purchase_total = fields.Float(
+        string="Lifetime Spend", digits=(16, 2), readonly=True
+    )
+    clienteling_last_contact_date = fields.Datetime(
+        string="Last Contact", readonly=True, index="btree_not_null"
+    )
+    clienteling_important_date_ids = fields.One2many(
+        "clienteling.important.date", "partner_id", string="Important Dates"
+    )
+    clienteling_consent_ids = fields.One2many(
+        "clienteling.consent", "partner_id", string="Consent History", readonly=True
+    )
+    clienteling_contact_ids = fields.One2many(
+        "clienteling.associate.contact", "partner_id", string="Contacts by Associate", readonly=True
+    )
+    clienteling_in_my_client_book = fields.Boolean(
+        compute="_compute_clienteling_in_my_books", search="_search_clienteling_in_my_client_book"
+    )
+    clienteling_in_my_store_book = fields.Boolean(
+        compute="_compute_clienteling_in_my_books", search="_search_clienteling_in_my_store_book"
+    )
+
+    def _compute_clienteling_in_my_books(self):
+        employees = self.env.user.employee_ids
+        stores = self.env.user.clienteling_store_ids
+        for partner in self:
+            partner.clienteling_in_my_client_book = partner.clienteling_associate_id in employees
+            partner.clienteling_in_my_store_book = partner.clienteling_store_id in stores
+
+    def _search_clienteling_in_my_client_book(self, operator, value):
+        return self._clienteling_book_domain(
+            "clienteling_associate_id", self.env.user.employee_ids, operator, value
+        )
+
+    def _search_clienteling_in_my_store_book(self, operator, value):
+        return self._clienteling_book_domain(
+            "clienteling_store_id", self.env.user.clienteling_store_ids, operator, value
+        )
+
+    def _clienteling_book_domain(self, fname, records, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search: %s %s", operator, value))
+        inside = (operator == "=") == value
+        return [(fname, "in" if inside else "not in", records.ids)]
+
+    # Phone numbers: the store's country reads the numbers of customers without one.
+
+    def _phone_get_country(self):
+        countries = super()._phone_get_country()
+        for partner in self:
+            if partner.id not in countries and partner.clienteling_store_id.country_id:
+                countries[partner.id] = partner.clienteling_store_id.country_id
+        return countries
+
+    def _phone_get_sanitize_triggers(self):
+        return super()._phone_get_sanitize_triggers() + ["clienteling_store_id"]
+
+    @api.model
+    def _clienteling_search_by_phone(self, number, country=None):
+        """Customers whose sanitized number is ``number`` (any format), read with
+        ``country`` (a res.country) as default region. Uses the indexed column."""
+        try:
+            e164 = to_e164(number, country.code if country else None)
+        except PhoneNumberError:
+            return self.browse()
+        return self.search([("phone_sanitized", "=", e164)])
+
+    # Creation from the Clienteling app puts the customer in the creator's books.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.context.get("clienteling_assign_books") and self.env.company.clienteling_auto_assign_books:
+            employee = self.env.user.employee_id
+            for vals in vals_list:
+                if employee and employee.clienteling_store_id:
+                    vals.setdefault("clienteling_associate_id", employee.id)
+                    vals.setdefault("clienteling_store_id", employee.clienteling_store_id.id)
+        return super().create(vals_list)
+
+    # Public API for integrations (POS, e-commerce, SMS and email gateways).
+
+    def _clienteling_register_purchase(self, date, amount=0.0, store=None):
+        """Record a purchase of these customers: last purchase date, count, spend.
+
+        Cheap and safe under concurrency (one UPDATE, increments done by
+        PostgreSQL): callable from webhooks and POS bridges. A customer with no
+        store book joins ``store``'s. ``amount`` is in the company currency;
+        a negative amount (a refund) lowers the spend without counting a purchase.
+        """
+        if not self:
+            return
+        day = fields.Date.to_date(date)
+        if not day:
+            raise UserError(self.env._("A purchase needs a date."))
+        try:
+            amount = float(amount or 0.0)
+        except (TypeError, ValueError) as error:
+            raise UserError(self.env._("Invalid purchase amount: %s", amount)) from error
+        self.check_access("write")
+        if store:
+            self.filtered(lambda p: not p.clienteling_store_id).write({"clienteling_store_id": store.id})
+        fnames = ["clienteling_last_purchase_date", "clienteling_purchase_count", "clienteling_purchase_total"]
+        self.flush_recordset(fnames)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner
+                   SET clienteling_last_purchase_date = GREATEST(clienteling_last_purchase_date, %(day)s),
+                       clienteling_purchase_count = COALESCE(clienteling_purchase_count, 0) + %(count)s,
+                       clienteling_purchase_total = COALESCE(clienteling_purchase_total, 0) + %(amount)s
+                 WHERE id IN %(ids)s
+                """,
+                day=day,
+                count=1 if amount >= 0 else 0,
+                amount=amount,
+                ids=tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(fnames)
+
+    def _clienteling_register_contact(self, channel, direction, when=None, employee=None):
+        """Record that these customers and ``employee`` (hr.employee, optional)
+        talked on ``channel`` in ``direction`` at ``when`` (default: now).
+
+        Updates each customer's last contact date and, with an employee, the
+        per-associate contact row (who last talked to whom, when, how). One
+        UPDATE and one upsert: cheap, idempotent in its effect on dates, and
+        safe when two webhooks run at once.
+        """
+        if not self:
+            return
+        if channel not in dict(CONTACT_CHANNELS):
+            raise UserError(self.env._("Unknown contact channel: %s", channel))
+        if direction not in dict(CONTACT_DIRECTIONS):
+            raise UserError(self.env._("Unknown contact direction: %s", direction))
+        moment = fields.Datetime.to_datetime(when) if when else fields.Datetime.now()
+        self.check_access("write")
+        self.flush_recordset(["clienteling_last_contact_date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner
+                   SET clienteling_last_contact_date = GREATEST(clienteling_last_contact_date, %(moment)s)
+                 WHERE id IN %(ids)s
+                """,
+                moment=moment,
+                ids=tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["clienteling_last_contact_date"])
+        if employee:
+            self.env["clienteling.associate.contact"]._upsert(self, employee, channel, direction, moment)
+
+    # Consent.
+
+    def _clienteling_consent_state(self, channel, store, address=None):
+        """Current consent state ('pending', 'opted_in', 'opted_out') of this
+        customer for ``channel`` with ``store``, or False when none was recorded.
+        ``address`` (a number or email) narrows it to one address."""
+        self.ensure_one()
+        return self.env["clienteling.consent"]._current_state(self, channel, store, address)
+
+    def _clienteling_record_consent(
+        self, channel, state, store, source, wording=None, address=None, employee=None, reference=None
+    ):
+        """Append a consent row (the ledger is never rewritten) and return it.
+
+        ``address`` defaults to the customer's sanitized number (SMS) or email.
+        An SMS opt-out also puts the number on Odoo's phone blacklist.
+        """
+        self.ensure_one()
+        return self.env["clienteling.consent"].create(
+            {
+                "partner_id": self.id,
+                "channel": channel,
+                "state": state,
+                "store_id": store.id,
+                "source": source,
+                "wording": wording,
+                "address": address,
+                "employee_id": employee.id if employee else False,
+                "reference": reference,
+            }
+        )

@@ -1,0 +1,22 @@
+from odoo import api, fields, models
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    clienteling_store_ids = fields.Many2many(
+        "clienteling.store",
+        compute="_compute_clienteling_store_ids",
+        compute_sudo=True,
+        string="Clienteling Stores",
+        help="Stores this user works in or manages, through their employees. "
+        "Record rules give associates and store managers these stores' records.",
+    )
+
+    @api.depends("employee_ids.clienteling_store_id", "employee_ids.clienteling_managed_store_ids")
+    def _compute_clienteling_store_ids(self):
+        for user in self:
+            employees = user.employee_ids
+            user.clienteling_store_ids = (
+                employees.clienteling_store_id | employees.clienteling_managed_store_ids
+            )

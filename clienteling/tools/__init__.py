@@ -1,0 +1,3 @@
+"""Pure helpers of the clienteling addon: no ``odoo`` import here."""
+
+from . import dates, phone, placeholders

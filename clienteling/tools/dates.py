@@ -1,0 +1,37 @@
+"""Recurring yearly dates (birthdays, anniversaries), 29 February included."""
+
+import calendar
+import datetime
+
+
+def check_month_day(month, day, year=None):
+    """Raise ``ValueError`` unless month/day (and year, when given) form a real date.
+
+    29 February is a real recurring date without a year, and only in leap years
+    with one.
+    """
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        raise ValueError(f"Month must be between 1 and 12, not {month!r}.")
+    if year:
+        if not isinstance(year, int) or not 1900 <= year <= 2200:
+            raise ValueError(f"Year must be between 1900 and 2200, not {year!r}.")
+        last_day = calendar.monthrange(year, month)[1]
+    else:
+        last_day = calendar.monthrange(2000, month)[1]  # a leap year: 29 February exists
+    if not isinstance(day, int) or not 1 <= day <= last_day:
+        raise ValueError(f"Day must be between 1 and {last_day} for month {month}, not {day!r}.")
+
+
+def occurrence_in(year, month, day):
+    """The date of month/day in ``year``; 29 February falls on the 28th in common years."""
+    if month == 2 and day == 29 and not calendar.isleap(year):
+        day = 28
+    return datetime.date(year, month, day)
+
+
+def next_occurrence(month, day, today):
+    """The first occurrence of month/day on or after ``today``."""
+    this_year = occurrence_in(today.year, month, day)
+    if this_year >= today:
+        return this_year
+    return occurrence_in(today.year + 1, month, day)

@@ -1,0 +1,64 @@
+"""The placeholders a quick reply may use, and the values they render to.
+
+Bodies use Odoo's inline template syntax: ``Hi {{ customer.first_name }}``, with
+an optional default: ``{{ customer.first_name ||| there }}``. Only the names
+below are allowed, so associates may write templates without template-editor
+rights and nothing but these values can be reached.
+"""
+
+from types import SimpleNamespace
+
+PLACEHOLDERS = {
+    "customer.name": "Customer's full name",
+    "customer.first_name": "Customer's first name",
+    "associate.name": "Associate's full name",
+    "associate.first_name": "Associate's first name",
+    "store.name": "Store name",
+    "store.landline": "Store landline (E.164)",
+    "company.name": "Company name",
+}
+
+SAMPLE_VALUES = {
+    "customer": {"name": "Jane Doe"},
+    "associate": {"name": "Sam Smith"},
+    "store": {"name": "Main Street", "landline": "+14155550100"},
+    "company": {"name": "My Company"},
+}
+
+
+def unknown_placeholders(expressions):
+    """The expressions that are not allowed placeholders, in order, without repeats."""
+    unknown = []
+    for expression in expressions:
+        if expression and expression not in PLACEHOLDERS and expression not in unknown:
+            unknown.append(expression)
+    return unknown
+
+
+def first_name(full_name):
+    """First word of a name ("Jane" for "Jane Doe"); empty for an empty name."""
+    parts = (full_name or "").split()
+    return parts[0] if parts else ""
+
+
+def render_values(customer, associate, store, company):
+    """Namespaces for the template engine, one per object.
+
+    Each argument is a mapping with ``name`` (and ``landline`` for the store);
+    missing objects render as empty strings.
+    """
+    values = {}
+    for key, data in (
+        ("customer", customer),
+        ("associate", associate),
+        ("store", store),
+        ("company", company),
+    ):
+        data = dict(data or {})
+        name = data.get("name") or ""
+        values[key] = SimpleNamespace(
+            name=name,
+            first_name=first_name(name),
+            landline=data.get("landline") or "",
+        )
+    return values
