@@ -1,11 +1,13 @@
-from . import res_company
-from . import res_config_settings
-from . import res_users
-from . import clienteling_store
-from . import hr_employee_base
-from . import hr_employee
-from . import res_partner
-from . import clienteling_important_date
-from . import clienteling_consent
-from . import clienteling_associate_contact
-from . import clienteling_quick_reply
+from . import (
+    clienteling_associate_contact,
+    clienteling_consent,
+    clienteling_important_date,
+    clienteling_quick_reply,
+    clienteling_store,
+    hr_employee,
+    hr_employee_base,
+    res_company,
+    res_config_settings,
+    res_partner,
+    res_users,
+)

@@ -16,7 +16,12 @@ class ClientelingAssociateContact(models.Model):
     _order = "last_contact_date desc, id desc"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, ondelete="cascade", readonly=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
     )
     employee_id = fields.Many2one(
         "hr.employee", string="Associate", required=True, ondelete="cascade", readonly=True
@@ -38,17 +43,18 @@ class ClientelingAssociateContact(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         create_index(
             self.env.cr,
             "clienteling_associate_contact_employee_recent_idx",
             self._table,
             ["employee_id", "last_contact_date DESC"],
         )
+        return res
 
     @api.model
     def _upsert(self, partners, employee, channel, direction, moment):
-        """Insert or update the rows of ``partners`` × ``employee`` in one statement.
+        """Insert or update the rows of ``partners`` and ``employee`` in one statement.
 
         The newest contact wins whatever the order calls arrive in.
         """

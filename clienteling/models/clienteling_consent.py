@@ -63,13 +63,14 @@ class ClientelingConsent(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         create_index(
             self.env.cr,
             "clienteling_consent_current_idx",
             self._table,
             ["partner_id", "channel", "store_id", "date DESC", "id DESC"],
         )
+        return res
 
     @api.depends("partner_id", "channel", "state", "store_id")
     def _compute_display_name(self):
@@ -104,12 +105,12 @@ class ClientelingConsent(models.Model):
             )
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_system(self):
         if not self.env.is_system():
             raise AccessError(
                 self.env._("Consent records cannot be deleted; only system administrators may.")
             )
-        return super().unlink()
 
     @api.model
     def _normalized_address(self, vals):
@@ -122,36 +123,62 @@ class ClientelingConsent(models.Model):
                 raw = partner.phone_sanitized or partner.mobile or partner.phone
             if not raw:
                 raise ValidationError(
-                    self.env._("%s has no phone number to record an SMS consent for.", partner.display_name)
+                    self.env._(
+                        "%s has no phone number to record an SMS consent for.", partner.display_name
+                    )
                 )
             try:
                 return to_e164(raw, store.country_id.code or partner.country_id.code or None)
             except PhoneNumberError as error:
                 raise ValidationError(
-                    self.env._("Invalid number for %(customer)s: %(reason)s", customer=partner.display_name, reason=str(error))
+                    self.env._(
+                        "Invalid number for %(customer)s: %(reason)s",
+                        customer=partner.display_name,
+                        reason=str(error),
+                    )
                 ) from error
         if vals.get("channel") == "email":
             email = email_normalize(raw or partner.email or "")
             if not email:
                 raise ValidationError(
-                    self.env._("%s has no valid email address to record an email consent for.", partner.display_name)
+                    self.env._(
+                        "%s has no valid email address to record an email consent for.",
+                        partner.display_name,
+                    )
                 )
             return email
         return raw
 
     @api.model
     def _current_state(self, partner, channel, store, address=None):
-        domain = [("partner_id", "=", partner.id), ("channel", "=", channel), ("store_id", "=", store.id)]
+        domain = [
+            ("partner_id", "=", partner.id),
+            ("channel", "=", channel),
+            ("store_id", "=", store.id),
+        ]
         if address:
-            domain.append(("address", "=", self._normalized_address(
-                {"partner_id": partner.id, "store_id": store.id, "channel": channel, "address": address}
-            )))
+            domain.append(
+                (
+                    "address",
+                    "=",
+                    self._normalized_address(
+                        {
+                            "partner_id": partner.id,
+                            "store_id": store.id,
+                            "channel": channel,
+                            "address": address,
+                        }
+                    ),
+                )
+            )
         return self.search(domain, limit=1).state or False
 
     def _sync_phone_blacklist(self):
         """Keep Odoo's phone blacklist in line with the ledger: a number is
         blacklisted while, for any store, its newest SMS consent is an opt-out."""
-        numbers = set(self.filtered(lambda c: c.state in ("opted_in", "opted_out")).mapped("address"))
+        numbers = set(
+            self.filtered(lambda c: c.state in ("opted_in", "opted_out")).mapped("address")
+        )
         if not numbers:
             return
         self.flush_model()
@@ -175,8 +202,13 @@ class ClientelingConsent(models.Model):
         opted_out = [number for number, out in rows if out]
         opted_in = [number for number, out in rows if not out]
         if opted_out:
-            blacklist._add(opted_out, message=self.env._("Opted out of SMS from a store (Clienteling)."))
+            blacklist._add(
+                opted_out, message=self.env._("Opted out of SMS from a store (Clienteling).")
+            )
         if opted_in:
             already = blacklist.search([("number", "in", opted_in)])
             if already:
-                blacklist._remove(already.mapped("number"), message=self.env._("Opted in again to SMS from every store (Clienteling)."))
+                blacklist._remove(
+                    already.mapped("number"),
+                    message=self.env._("Opted in again to SMS from every store (Clienteling)."),
+                )

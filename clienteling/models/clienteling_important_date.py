@@ -54,8 +54,16 @@ class ClientelingImportantDate(models.Model):
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for record in self:
-            what = record.label if record.kind == "other" and record.label else kinds.get(record.kind, "")
-            when = format_date(self.env, record.next_date, date_format="d MMMM") if record.next_date else ""
+            what = (
+                record.label
+                if record.kind == "other" and record.label
+                else kinds.get(record.kind, "")
+            )
+            when = (
+                format_date(self.env, record.next_date, date_format="d MMMM")
+                if record.next_date
+                else ""
+            )
             record.display_name = f"{what} · {when}" if when else what
 
     @api.constrains("month", "day", "year", "kind", "label")
@@ -65,16 +73,24 @@ class ClientelingImportantDate(models.Model):
                 check_month_day(record.month, record.day, record.year or None)
             except ValueError as error:
                 raise ValidationError(
-                    self.env._("%(customer)s: %(reason)s", customer=record.partner_id.display_name, reason=str(error))
+                    self.env._(
+                        "%(customer)s: %(reason)s",
+                        customer=record.partner_id.display_name,
+                        reason=str(error),
+                    )
                 ) from error
             if record.kind == "other" and not (record.label or "").strip():
-                raise ValidationError(self.env._("Say what the date is: a label is required for 'Other'."))
+                raise ValidationError(
+                    self.env._("Say what the date is: a label is required for 'Other'.")
+                )
 
     @api.constrains("partner_id", "kind")
     def _check_one_birthday(self):
         for partner in self.filtered(lambda r: r.kind == "birthday").partner_id:
             if self.search_count([("partner_id", "=", partner.id), ("kind", "=", "birthday")]) > 1:
-                raise ValidationError(self.env._("%s already has a birthday.", partner.display_name))
+                raise ValidationError(
+                    self.env._("%s already has a birthday.", partner.display_name)
+                )
 
     @api.model
     def _cron_update_next_date(self):

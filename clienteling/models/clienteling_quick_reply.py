@@ -77,7 +77,9 @@ class ClientelingQuickReply(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("kind") == "opt_in" and vals.get("active", True):
-                company = self.env["res.company"].browse(vals.get("company_id") or self.env.company.id)
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
                 self._check_no_other_opt_in(company)
         return super().create(vals_list)
 
@@ -85,7 +87,11 @@ class ClientelingQuickReply(models.Model):
         """Refuse a second active opt-in message for ``company`` with a clear message
         (the exclusion constraint above guards concurrent saves)."""
         other = self.sudo().search(
-            [("kind", "=", "opt_in"), ("company_id", "=", company.id), ("id", "not in", list(except_ids))],
+            [
+                ("kind", "=", "opt_in"),
+                ("company_id", "=", company.id),
+                ("id", "not in", list(except_ids)),
+            ],
             limit=1,
         )
         if other:
@@ -103,28 +109,41 @@ class ClientelingQuickReply(models.Model):
                 kind = vals.get("kind", reply.kind)
                 active = vals.get("active", reply.active)
                 if kind == "opt_in" and active:
-                    company = self.env["res.company"].browse(vals.get("company_id", reply.company_id.id))
+                    company = self.env["res.company"].browse(
+                        vals.get("company_id", reply.company_id.id)
+                    )
                     self._check_no_other_opt_in(company, except_ids=self.ids)
         res = super().write(vals)
         self._check_opt_in_kept(companies)
         return res
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_last_opt_in(self):
         companies = self.filtered(lambda r: r.kind == "opt_in" and r.active).company_id
-        res = super().unlink()
-        self._check_opt_in_kept(companies)
-        return res
+        kept = self.search(
+            [
+                ("kind", "=", "opt_in"),
+                ("company_id", "in", companies.ids),
+                ("id", "not in", self.ids),
+            ]
+        ).company_id
+        self._raise_opt_in_missing(companies - kept)
 
     def _check_opt_in_kept(self, companies):
         if self.env.context.get(MODULE_UNINSTALL_FLAG) or not companies:
             return
-        kept = self.search([("kind", "=", "opt_in"), ("company_id", "in", companies.ids)]).company_id
-        for company in companies - kept:
+        kept = self.search(
+            [("kind", "=", "opt_in"), ("company_id", "in", companies.ids)]
+        ).company_id
+        self._raise_opt_in_missing(companies - kept)
+
+    def _raise_opt_in_missing(self, companies):
+        if companies:
             raise UserError(
                 self.env._(
                     "%s must keep one active opt-in message: every conversation with a new "
                     "customer starts with it. Edit its text instead.",
-                    company.name,
+                    companies[0].name,
                 )
             )
 
@@ -134,7 +153,9 @@ class ClientelingQuickReply(models.Model):
         default = self.env.ref("clienteling.quick_reply_opt_in_default", raise_if_not_found=False)
         if not default:
             return
-        covered = self.search([("kind", "=", "opt_in"), ("company_id", "in", companies.ids)]).company_id
+        covered = self.search(
+            [("kind", "=", "opt_in"), ("company_id", "in", companies.ids)]
+        ).company_id
         for company in companies - covered:
             default.copy({"company_id": company.id, "name": default.name})
 
@@ -159,7 +180,7 @@ class ClientelingQuickReply(models.Model):
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
-        for reply, vals in zip(self, vals_list):
+        for reply, vals in zip(self, vals_list, strict=True):
             if "name" not in (default or {}):
                 vals["name"] = self.env._("%s (copy)", reply.name)
             if reply.kind == "opt_in" and "company_id" not in (default or {}):

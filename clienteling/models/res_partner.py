@@ -4,7 +4,12 @@ from odoo.tools import SQL
 
 from ..tools.phone import PhoneNumberError, to_e164
 
-CONTACT_CHANNELS = [("sms", "SMS"), ("email", "Email"), ("phone", "Phone Call"), ("visit", "Store Visit")]
+CONTACT_CHANNELS = [
+    ("sms", "SMS"),
+    ("email", "Email"),
+    ("phone", "Phone Call"),
+    ("visit", "Store Visit"),
+]
 CONTACT_DIRECTIONS = [("inbound", "From the Customer"), ("outbound", "To the Customer")]
 
 
@@ -88,7 +93,7 @@ class ResPartner(models.Model):
         return countries
 
     def _phone_get_sanitize_triggers(self):
-        return super()._phone_get_sanitize_triggers() + ["clienteling_store_id"]
+        return [*super()._phone_get_sanitize_triggers(), "clienteling_store_id"]
 
     @api.model
     def _clienteling_search_by_phone(self, number, country=None):
@@ -104,7 +109,10 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if self.env.context.get("clienteling_assign_books") and self.env.company.clienteling_auto_assign_books:
+        if (
+            self.env.context.get("clienteling_assign_books")
+            and self.env.company.clienteling_auto_assign_books
+        ):
             employee = self.env.user.employee_id
             for vals in vals_list:
                 if employee and employee.clienteling_store_id:
@@ -133,8 +141,14 @@ class ResPartner(models.Model):
             raise UserError(self.env._("Invalid purchase amount: %s", amount)) from error
         self.check_access("write")
         if store:
-            self.filtered(lambda p: not p.clienteling_store_id).write({"clienteling_store_id": store.id})
-        fnames = ["clienteling_last_purchase_date", "clienteling_purchase_count", "clienteling_purchase_total"]
+            self.filtered(lambda p: not p.clienteling_store_id).write(
+                {"clienteling_store_id": store.id}
+            )
+        fnames = [
+            "clienteling_last_purchase_date",
+            "clienteling_purchase_count",
+            "clienteling_purchase_total",
+        ]
         self.flush_recordset(fnames)
         self.env.cr.execute(
             SQL(
@@ -184,7 +198,9 @@ class ResPartner(models.Model):
         )
         self.invalidate_recordset(["clienteling_last_contact_date"])
         if employee:
-            self.env["clienteling.associate.contact"]._upsert(self, employee, channel, direction, moment)
+            self.env["clienteling.associate.contact"]._upsert(
+                self, employee, channel, direction, moment
+            )
 
     # Consent.
 
@@ -196,7 +212,15 @@ class ResPartner(models.Model):
         return self.env["clienteling.consent"]._current_state(self, channel, store, address)
 
     def _clienteling_record_consent(
-        self, channel, state, store, source, wording=None, address=None, employee=None, reference=None
+        self,
+        channel,
+        state,
+        store,
+        source,
+        wording=None,
+        address=None,
+        employee=None,
+        reference=None,
     ):
         """Append a consent row (the ledger is never rewritten) and return it.
 

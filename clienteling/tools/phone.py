@@ -22,7 +22,9 @@ def to_e164(raw, default_region=None, expected_region=None):
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
-        raise PhoneNumberError(f"{text!r} is not a phone number ({_parse_reason(error)}).") from error
+        raise PhoneNumberError(
+            f"{text!r} is not a phone number ({_parse_reason(error)})."
+        ) from error
     if not phonenumbers.is_valid_number(number):
         where = f" in {region}" if region and not text.startswith("+") else ""
         raise PhoneNumberError(f"{text!r} is not a valid phone number{where}.")

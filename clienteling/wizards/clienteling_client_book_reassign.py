@@ -24,9 +24,13 @@ class ClientelingClientBookReassign(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "hr.employee" and self.env.context.get("active_id"):
+        if self.env.context.get("active_model") == "hr.employee" and self.env.context.get(
+            "active_id"
+        ):
             values.setdefault("from_employee_id", self.env.context["active_id"])
-        elif self.env.context.get("active_model") == "res.partner" and self.env.context.get("active_ids"):
+        elif self.env.context.get("active_model") == "res.partner" and self.env.context.get(
+            "active_ids"
+        ):
             partners = self.env["res.partner"].browse(self.env.context["active_ids"])
             values.setdefault("partner_ids", [(6, 0, partners.ids)])
             if len(partners.clienteling_associate_id) == 1:

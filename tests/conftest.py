@@ -1,0 +1,28 @@
+"""Load each addon's pure ``tools`` package without importing the addon (which needs Odoo).
+
+``import clienteling_tools`` gives ``clienteling/tools``; ``clienteling_sms_tools``
+the SMS addon's, and so on.
+"""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _load_tools(addon):
+    init = REPO / addon / "tools" / "__init__.py"
+    if not init.exists():
+        return
+    name = f"{addon}_tools"
+    spec = importlib.util.spec_from_file_location(
+        name, init, submodule_search_locations=[str(init.parent)]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+
+
+for _addon in ("clienteling", "clienteling_sms", "clienteling_compliance", "clienteling_advisor"):
+    _load_tools(_addon)

@@ -1,0 +1,56 @@
+import datetime
+
+import pytest
+from clienteling_tools.dates import check_month_day, next_occurrence, occurrence_in
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("month", "day", "today", "expected"),
+    [
+        (3, 14, D(2026, 3, 1), D(2026, 3, 14)),
+        (3, 14, D(2026, 3, 14), D(2026, 3, 14)),  # today counts
+        (3, 14, D(2026, 3, 15), D(2027, 3, 14)),
+        (1, 2, D(2026, 12, 31), D(2027, 1, 2)),  # December to January
+        (12, 31, D(2026, 12, 31), D(2026, 12, 31)),
+        (2, 29, D(2027, 1, 10), D(2027, 2, 28)),  # common year: 28 February
+        (2, 29, D(2027, 3, 1), D(2028, 2, 29)),  # next leap year
+        (2, 29, D(2028, 2, 29), D(2028, 2, 29)),
+        (2, 29, D(2026, 2, 28), D(2026, 2, 28)),
+        (2, 28, D(2028, 2, 29), D(2029, 2, 28)),
+    ],
+)
+def test_next_occurrence(month, day, today, expected):
+    assert next_occurrence(month, day, today) == expected
+
+
+def test_occurrence_in_common_and_leap_years():
+    assert occurrence_in(2100, 2, 29) == D(2100, 2, 28)  # 2100 is not a leap year
+    assert occurrence_in(2000, 2, 29) == D(2000, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("month", "day", "year"),
+    [(2, 29, None), (2, 29, 1992), (12, 31, None), (4, 30, 2001), (1, 1, 1900)],
+)
+def test_check_month_day_accepts_real_dates(month, day, year):
+    check_month_day(month, day, year)
+
+
+@pytest.mark.parametrize(
+    ("month", "day", "year", "message"),
+    [
+        (0, 1, None, "Month"),
+        (13, 1, None, "Month"),
+        (2, 30, None, "between 1 and 29"),
+        (2, 29, 1991, "between 1 and 28"),
+        (4, 31, None, "between 1 and 30"),
+        (1, 0, None, "between 1 and 31"),
+        (1, 1, 1800, "Year"),
+        ("1", 1, None, "Month"),
+    ],
+)
+def test_check_month_day_refuses_impossible_dates(month, day, year, message):
+    with pytest.raises(ValueError, match=message):
+        check_month_day(month, day, year)

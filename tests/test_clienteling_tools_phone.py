@@ -1,0 +1,50 @@
+import pytest
+from clienteling_tools.phone import PhoneNumberError, region_of, to_e164
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "expected"),
+    [
+        ("(415) 555-2671", "US", "+14155552671"),
+        ("415.555.2671", "us", "+14155552671"),
+        ("+1 415 555 2671", None, "+14155552671"),
+        ("06 12 34 56 78", "FR", "+33612345678"),
+        ("0033 6 12 34 56 78", "FR", "+33612345678"),
+        ("020 7946 0000", "GB", "+442079460000"),
+        ("  +44 20 7946 0000 ", "FR", "+442079460000"),
+    ],
+)
+def test_to_e164_reads_national_and_international_numbers(raw, region, expected):
+    assert to_e164(raw, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "reason"),
+    [
+        ("", "US", "empty"),
+        ("   ", "US", "empty"),
+        (None, "US", "empty"),
+        ("hello", "US", "not a phone number"),
+        ("555-0100", None, "not a phone number"),
+        ("+999 1234 5678", None, "not a phone number"),
+        ("(415) 555-267", "US", "not a valid phone number in US"),
+        ("12", "FR", "not a valid phone number in FR"),
+        ("+1 415 555 26711234567", None, "not a valid phone number"),
+        ("+1 415 555 2671 2671 2671 2671 2671 2671", None, "too long"),
+    ],
+)
+def test_to_e164_refuses_bad_numbers_with_a_reason(raw, region, reason):
+    with pytest.raises(PhoneNumberError, match=reason):
+        to_e164(raw, region)
+
+
+def test_to_e164_refuses_a_number_of_another_country():
+    with pytest.raises(PhoneNumberError, match="number of US, not of FR"):
+        to_e164("+1 415 555 2671", "FR", expected_region="FR")
+    assert to_e164("01 42 68 53 00", "FR", expected_region="fr") == "+33142685300"
+
+
+def test_region_of():
+    assert region_of("+33612345678") == "FR"
+    assert region_of("+14155552671") == "US"
+    assert region_of("not a number") is None
