@@ -7,7 +7,13 @@ from clienteling_tools.placeholders import (
 
 
 def test_unknown_placeholders_lists_each_unknown_once_in_order():
-    expressions = ["customer.first_name", "object.partner_id.sudo()", "", "x", "object.partner_id.sudo()"]
+    expressions = [
+        "customer.first_name",
+        "object.partner_id.sudo()",
+        "",
+        "x",
+        "object.partner_id.sudo()",
+    ]
     assert unknown_placeholders(expressions) == ["object.partner_id.sudo()", "x"]
     assert unknown_placeholders(list(PLACEHOLDERS)) == []
 
@@ -20,7 +26,9 @@ def test_first_name():
 
 
 def test_render_values_exposes_every_placeholder_and_blanks_missing_objects():
-    values = render_values({"name": "Jane Doe"}, None, {"name": "Fifth Avenue", "landline": "+12125550100"}, {})
+    values = render_values(
+        {"name": "Jane Doe"}, None, {"name": "Fifth Avenue", "landline": "+12125550100"}, {}
+    )
     for key in PLACEHOLDERS:
         obj, attribute = key.split(".")
         assert isinstance(getattr(values[obj], attribute), str)

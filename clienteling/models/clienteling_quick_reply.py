@@ -137,6 +137,13 @@ class ClientelingQuickReply(models.Model):
         ).company_id
         self._raise_opt_in_missing(companies - kept)
 
+    def _active_opt_in_messages(self, companies):
+        return (
+            self.sudo()
+            .with_context(active_test=True)
+            .search([("kind", "=", "opt_in"), ("company_id", "in", companies.ids)])
+        )
+
     def _raise_opt_in_missing(self, companies):
         if companies:
             raise UserError(
@@ -162,7 +169,9 @@ class ClientelingQuickReply(models.Model):
     @api.model
     def _get_opt_in_message(self, company=None):
         company = company or self.env.company
-        return self.search([("kind", "=", "opt_in"), ("company_id", "=", company.id)], limit=1)
+        return self.with_context(active_test=True).search(
+            [("kind", "=", "opt_in"), ("company_id", "=", company.id)], limit=1
+        )
 
     def _render(self, partner, employee=None, store=None):
         """The body for ``partner``, in the customer's language, with placeholders filled."""
@@ -176,7 +185,11 @@ class ClientelingQuickReply(models.Model):
             store={"name": store.name, "landline": store.landline} if store else None,
             company={"name": company.name},
         )
-        return render_inline_template(parse_inline_template(body), values)
+        instructions = [
+            (literal, expression, default.strip())
+            for literal, expression, default in parse_inline_template(body)
+        ]
+        return render_inline_template(instructions, values)
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)

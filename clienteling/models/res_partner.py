@@ -132,7 +132,10 @@ class ResPartner(models.Model):
         """
         if not self:
             return
-        day = fields.Date.to_date(date)
+        try:
+            day = fields.Date.to_date(date)
+        except (TypeError, ValueError) as error:
+            raise UserError(self.env._("Invalid purchase date: %s", date)) from error
         if not day:
             raise UserError(self.env._("A purchase needs a date."))
         try:
@@ -182,7 +185,10 @@ class ResPartner(models.Model):
             raise UserError(self.env._("Unknown contact channel: %s", channel))
         if direction not in dict(CONTACT_DIRECTIONS):
             raise UserError(self.env._("Unknown contact direction: %s", direction))
-        moment = fields.Datetime.to_datetime(when) if when else fields.Datetime.now()
+        try:
+            moment = fields.Datetime.to_datetime(when) if when else fields.Datetime.now()
+        except (TypeError, ValueError) as error:
+            raise UserError(self.env._("Invalid contact date: %s", when)) from error
         self.check_access("write")
         self.flush_recordset(["clienteling_last_contact_date"])
         self.env.cr.execute(

@@ -1,0 +1,75 @@
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import ClientelingCase
+
+
+@tagged("post_install", "-at_install", "clienteling")
+class TestStore(ClientelingCase):
+    def test_landline_stored_in_e164_with_the_store_country(self):
+        self.assertEqual(self.store_a.landline, "+12125550199")
+        self.assertEqual(self.store_b.landline, "+33142685399")
+        self.store_b.landline = "+33 1 42 68 53 00"
+        self.assertEqual(self.store_b.landline, "+33142685300")
+
+    def test_invalid_landline_refused_with_the_reason(self):
+        with self.assertRaisesRegex(ValidationError, "not a valid phone number in US"):
+            self.store_a.landline = "(212) 555-01"
+        with self.assertRaisesRegex(ValidationError, "not a phone number"):
+            self.env["clienteling.store"].create(
+                {"name": "Bad", "code": "BAD", "country_id": self.us.id, "landline": "call us"}
+            )
+        self.store_a.invalidate_recordset()
+        self.assertEqual(self.store_a.landline, "+12125550199")
+
+    def test_landline_of_another_country_refused(self):
+        with self.assertRaisesRegex(ValidationError, "number of US, not of FR"):
+            self.store_b.landline = "+1 212 555 0123"
+        with self.assertRaisesRegex(ValidationError, "number of FR, not of US"):
+            self.env["clienteling.store"].create(
+                {"name": "Wrong", "code": "W", "country_id": self.us.id, "landline": "+33142685300"}
+            )
+        self.store_b.invalidate_recordset()
+        self.assertEqual(self.store_b.landline, "+33142685399")
+
+    def test_moving_a_store_to_another_country_checks_its_landline(self):
+        with self.assertRaisesRegex(ValidationError, "number of US, not of FR"):
+            self.store_a.country_id = self.fr
+
+    def test_store_without_landline_is_allowed(self):
+        store = self.env["clienteling.store"].create(
+            {"name": "Popup", "code": "POP", "country_id": self.fr.id}
+        )
+        self.assertFalse(store.landline)
+
+    def test_store_code_unique_per_company(self):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self.env["clienteling.store"].create(
+                {"name": "Copy", "code": "T-NYC", "country_id": self.us.id}
+            )
+        other_company = self.env["res.company"].create(
+            {"name": "Other Retail", "country_id": self.fr.id}
+        )
+        store = self.env["clienteling.store"].create(
+            {
+                "name": "Other",
+                "code": "T-NYC",
+                "country_id": self.fr.id,
+                "company_id": other_company.id,
+            }
+        )
+        self.assertEqual(store.code, "T-NYC")
+
+    def test_counts_and_actions(self):
+        self.assertEqual(self.store_a.employee_count, 2)
+        self.assertEqual(self.store_a.customer_count, 1)
+        action = self.store_a.action_view_customers()
+        self.assertEqual(self.env["res.partner"].search(action["domain"]), self.customer_a)
+        action = self.store_a.action_view_employees()
+        self.assertEqual(
+            self.env["hr.employee"].search(action["domain"]),
+            self.employee_a | self.employee_manager_a,
+        )
