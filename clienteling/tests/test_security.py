@@ -112,6 +112,15 @@ class TestSecurity(ClientelingCase):
         )
         date.unlink()
 
+    def test_associates_see_colleagues_through_public_profiles(self):
+        Employee = self.env["hr.employee"].with_user(self.user_associate_a)
+        colleagues = Employee.search([("clienteling_store_id", "=", self.store_a.id)])
+        self.assertEqual(colleagues, self.employee_a | self.employee_manager_a)
+        self.assertEqual(colleagues.read(["clienteling_role"])[0]["clienteling_role"], "associate")
+        self.assertEqual(
+            self.employee_a.with_user(self.user_associate_a).clienteling_client_book_count, 1
+        )
+
     def test_users_without_clienteling_rights(self):
         plain = self.env["res.users"].create(
             {
