@@ -1,0 +1,77 @@
+"""The sandbox provider: the whole flow with no provider account.
+
+Outbound messages are "delivered" at once; numbers come from a pool of valid
+fake numbers per country; webhooks are signed like Twilio's with the account's
+sandbox secret, so the real webhook code path runs for simulated replies.
+"""
+
+import uuid
+
+import phonenumbers
+from twilio.request_validator import RequestValidator
+
+from .provider import AvailableNumber, PurchasedNumber, SendResult, SmsProvider
+
+
+def new_sid(prefix="SM"):
+    return prefix + uuid.uuid4().hex
+
+
+def number_pool(country_code, count=20, taken=()):
+    """Valid, unassigned-looking mobile numbers of ``country_code`` (E.164)."""
+    region = country_code.upper()
+    example = phonenumbers.example_number_for_type(
+        region, phonenumbers.PhoneNumberType.MOBILE
+    ) or phonenumbers.example_number_for_type(
+        region, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE
+    )
+    if example is None:
+        return []
+    national = str(example.national_number)
+    pool = []
+    for index in range(10**4):
+        if len(pool) >= count:
+            break
+        candidate = phonenumbers.PhoneNumber(
+            country_code=example.country_code,
+            national_number=int(national[:-4] + f"{index:04d}"),
+        )
+        e164 = phonenumbers.format_number(candidate, phonenumbers.PhoneNumberFormat.E164)
+        if phonenumbers.is_valid_number(candidate) and e164 not in taken:
+            pool.append(e164)
+    return pool
+
+
+class SandboxProvider(SmsProvider):
+    key = "sandbox"
+
+    def __init__(self, secret):
+        self.secret = secret
+
+    def send(self, to, from_, body, media_urls=(), status_callback=None):
+        return SendResult(sid=new_sid(), status="delivered")
+
+    def check_credentials(self):
+        return "Sandbox: messages are recorded, never sent."
+
+    def signature(self, url, params):
+        return RequestValidator(self.secret).compute_signature(url, params)
+
+    def verify_signature(self, url, params, signature):
+        return bool(signature) and RequestValidator(self.secret).validate(url, params, signature)
+
+    def search_numbers(
+        self, country_code, area_code=None, contains=None, near_number=None, limit=20, taken=()
+    ):
+        return [
+            AvailableNumber(
+                number=number, region=country_code.upper(), sms=True, mms=True, voice=True
+            )
+            for number in number_pool(country_code, limit, taken)
+        ]
+
+    def purchase_number(self, number, sms_url, voice_url, status_callback=None):
+        return PurchasedNumber(number=number, sid=new_sid("PN"), sms=True, mms=True, voice=True)
+
+    def release_number(self, sid):
+        return None
