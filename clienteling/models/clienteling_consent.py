@@ -20,7 +20,11 @@ class ClientelingConsent(models.Model):
     _rec_names_search = ["partner_id", "address"]
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, ondelete="restrict"
+        "res.partner",
+        string="Customer",
+        index=True,
+        ondelete="restrict",
+        help="Empty when an unknown number texted a keyword: the consent holds for the number.",
     )
     channel = fields.Selection([("sms", "SMS"), ("email", "Email")], required=True)
     address = fields.Char(
@@ -70,6 +74,12 @@ class ClientelingConsent(models.Model):
             self._table,
             ["partner_id", "channel", "store_id", "date DESC", "id DESC"],
         )
+        create_index(
+            self.env.cr,
+            "clienteling_consent_address_idx",
+            self._table,
+            ["address", "channel", "store_id", "date DESC", "id DESC"],
+        )
         return res
 
     @api.depends("partner_id", "channel", "state", "store_id")
@@ -78,7 +88,7 @@ class ClientelingConsent(models.Model):
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for consent in self:
             consent.display_name = (
-                f"{consent.partner_id.display_name} · {channels.get(consent.channel, '')} "
+                f"{consent.partner_id.display_name or consent.address} · {channels.get(consent.channel, '')} "
                 f"· {states.get(consent.state, '')} · {consent.store_id.name or ''}"
             )
 
@@ -151,26 +161,22 @@ class ClientelingConsent(models.Model):
 
     @api.model
     def _current_state(self, partner, channel, store, address=None):
-        domain = [
-            ("partner_id", "=", partner.id),
-            ("channel", "=", channel),
-            ("store_id", "=", store.id),
-        ]
+        """Newest state for ``partner`` with ``store``, or with ``address`` for that
+        number or email whoever it belongs to (STOP holds for the number). False
+        when nothing was recorded."""
+        domain = [("channel", "=", channel), ("store_id", "=", store.id)]
         if address:
-            domain.append(
-                (
-                    "address",
-                    "=",
-                    self._normalized_address(
-                        {
-                            "partner_id": partner.id,
-                            "store_id": store.id,
-                            "channel": channel,
-                            "address": address,
-                        }
-                    ),
-                )
+            normalized = self._normalized_address(
+                {
+                    "partner_id": partner.id,
+                    "store_id": store.id,
+                    "channel": channel,
+                    "address": address,
+                }
             )
+            domain.append(("address", "=", normalized))
+        else:
+            domain.append(("partner_id", "=", partner.id))
         return self.search(domain, limit=1).state or False
 
     def _sync_phone_blacklist(self):

@@ -149,6 +149,13 @@ class ClientelingStore(models.Model):
         except PhoneNumberError:
             return
 
+    @api.model
+    def _clienteling_check_number_provisioning(self, country, company):
+        """Hook called before buying a phone number for ``country`` (res.country)
+        in ``company``: raise a UserError to refuse. The default allows; the
+        compliance addon refuses countries whose regulatory approval is missing."""
+        return True
+
     def action_view_customers(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

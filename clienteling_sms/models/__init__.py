@@ -1,0 +1,10 @@
+from . import (
+    clienteling_conversation,
+    clienteling_phone_number,
+    clienteling_sms_account,
+    clienteling_sms_event,
+    clienteling_sms_message,
+    clienteling_store,
+    res_partner,
+    sms_sms,
+)

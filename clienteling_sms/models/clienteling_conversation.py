@@ -1,0 +1,443 @@
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.misc import hmac as odoo_hmac
+
+from ..tools import quiet_hours
+
+REPLY_WINDOW = timedelta(hours=1)  # a reply to a customer who just wrote ignores quiet hours
+MEDIA_LINK_DAYS = 7
+
+
+class ClientelingConversation(models.Model):
+    """One text thread between a customer number and one of our numbers.
+
+    Messages are chatter messages of type ``sms`` (mirrored on the customer);
+    delivery details are ``clienteling.sms.message`` rows. ``_send_message`` is
+    the one way to send.
+    """
+
+    _name = "clienteling.conversation"
+    _description = "Clienteling Conversation"
+    _inherit = ["mail.thread"]
+    _order = "last_message_date desc, id desc"
+    _rec_names_search = ["partner_id", "customer_number"]
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", index="btree_not_null", tracking=True
+    )
+    customer_number = fields.Char(required=True, index=True, readonly=True, help="E.164")
+    phone_number_id = fields.Many2one(
+        "clienteling.phone.number", string="Our Number", required=True, index=True, readonly=True
+    )
+    store_id = fields.Many2one("clienteling.store", string="Store", index=True, readonly=True)
+    employee_id = fields.Many2one(
+        "hr.employee",
+        string="Associate",
+        index="btree_not_null",
+        help="The associate whose personal number it is.",
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    last_message_date = fields.Datetime(readonly=True, index=True)
+    last_inbound_date = fields.Datetime(readonly=True)
+    unread_count = fields.Integer(readonly=True)
+    sms_message_ids = fields.One2many(
+        "clienteling.sms.message", "conversation_id", string="Delivery"
+    )
+    consent_state = fields.Selection(
+        [
+            ("none", "No Consent Yet"),
+            ("pending", "Opt-in Sent"),
+            ("opted_in", "Opted In"),
+            ("opted_out", "Opted Out"),
+        ],
+        compute="_compute_consent_state",
+    )
+    shared_number = fields.Boolean(
+        compute="_compute_shared_number",
+        help="Several customers have this number: choose who is texting with Add to Contacts.",
+    )
+    is_sandbox = fields.Boolean(compute="_compute_is_sandbox")
+
+    _sql_constraints = [
+        (
+            "number_customer_uniq",
+            "unique(phone_number_id, customer_number)",
+            "One conversation per customer number and store number.",
+        ),
+    ]
+
+    @api.depends("partner_id", "customer_number", "store_id")
+    def _compute_display_name(self):
+        for conversation in self:
+            who = conversation.partner_id.name or conversation.customer_number
+            conversation.display_name = f"{who} · {conversation.store_id.name or ''}".strip(" ·")
+
+    def _compute_consent_state(self):
+        for conversation in self:
+            conversation.consent_state = conversation._consent_state() or "none"
+
+    def _compute_shared_number(self):
+        for conversation in self:
+            conversation.shared_number = (
+                not conversation.partner_id
+                and self.env["res.partner"].search_count(
+                    [("phone_sanitized", "=", conversation.customer_number)]
+                )
+                > 1
+            )
+
+    def _compute_is_sandbox(self):
+        for conversation in self:
+            conversation.is_sandbox = conversation.phone_number_id.account_id.provider == "sandbox"
+
+    # Consent, per customer number and store (STOP holds for the number).
+
+    def _consent_state(self):
+        self.ensure_one()
+        if not self.store_id:
+            return False
+        return (
+            self.env["clienteling.consent"]
+            .sudo()
+            ._current_state(self.partner_id, "sms", self.store_id, address=self.customer_number)
+        )
+
+    def _record_consent(self, state, source, wording, reference=None, employee=None):
+        self.ensure_one()
+        return (
+            self.env["clienteling.consent"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "channel": "sms",
+                    "address": self.customer_number,
+                    "store_id": self.store_id.id,
+                    "state": state,
+                    "source": source,
+                    "wording": wording,
+                    "reference": reference,
+                    "employee_id": employee.id if employee else False,
+                }
+            )
+        )
+
+    # Finding or creating a conversation.
+
+    @api.model
+    def _get_or_create(self, phone_number, customer_number, partner=None):
+        """The conversation of ``customer_number`` (E.164) with ``phone_number``;
+        safe when two webhooks create it at once."""
+        domain = [
+            ("phone_number_id", "=", phone_number.id),
+            ("customer_number", "=", customer_number),
+        ]
+        conversation = self.sudo().search(domain, limit=1)
+        if conversation:
+            return conversation
+        store = phone_number._sender_store()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO clienteling_conversation
+                       (customer_number, phone_number_id, store_id, employee_id, partner_id, company_id,
+                        unread_count, create_uid, create_date, write_uid, write_date)
+                VALUES (%(number)s, %(phone)s, %(store)s, %(employee)s, %(partner)s, %(company)s, 0,
+                        %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC')
+                ON CONFLICT (phone_number_id, customer_number) DO NOTHING
+                """,
+                number=customer_number,
+                phone=phone_number.id,
+                store=store.id or None,
+                employee=phone_number.employee_id.id or None,
+                partner=partner.id if partner else None,
+                company=phone_number.company_id.id,
+                uid=self.env.uid,
+            )
+        )
+        return self.sudo().search(domain, limit=1)
+
+    @api.model
+    def _open_for_partner(self, partner, phone_number):
+        """The conversation of ``partner`` with ``phone_number`` (created if needed)."""
+        number = (
+            partner.phone_sanitized
+            or partner._phone_format(fname="mobile")
+            or partner._phone_format(fname="phone")
+        )
+        if not number:
+            raise UserError(self.env._("%s has no valid mobile number.", partner.display_name))
+        conversation = self._get_or_create(phone_number, number, partner)
+        if not conversation.partner_id:
+            conversation.partner_id = partner
+        return conversation.sudo(False)
+
+    # Sending.
+
+    def _send_message(self, body, media=None, employee=None):
+        """Send ``body`` (and ``media``: ir.attachment images) to the customer.
+
+        - opted out: nothing is sent (UserError);
+        - not opted in: only the opt-in message, as rendered for this customer;
+        - outside quiet hours, a message the associate starts waits for the next
+          allowed time (returned in state ``scheduled``, cancellable), unless the
+          customer wrote within the last hour.
+        Returns the ``clienteling.sms.message``.
+        """
+        self.ensure_one()
+        body = (body or "").strip()
+        if not body and not media:
+            raise UserError(self.env._("Write a message first."))
+        if not self.phone_number_id or self.phone_number_id.state != "assigned":
+            raise UserError(
+                self.env._(
+                    "This conversation's number is no longer in service: start a new conversation."
+                )
+            )
+        employee = employee or self.env.user.employee_id
+        state = self._consent_state()
+        if state == "opted_out":
+            raise UserError(
+                self.env._(
+                    "%s opted out of texts from this store: nothing can be sent until they text START.",
+                    self.display_name,
+                )
+            )
+        is_opt_in_request = False
+        if state != "opted_in":
+            expected = self._render_opt_in(employee)
+            if body != expected.strip() or media:
+                raise UserError(
+                    self.env._(
+                        "%s has not opted in to texts from this store yet: send the opt-in message first.",
+                        self.display_name,
+                    )
+                )
+            is_opt_in_request = True
+        now = fields.Datetime.now()
+        account = self.phone_number_id.account_id.sudo()
+        scheduled = None
+        recent_inbound = self.last_inbound_date and self.last_inbound_date >= now - REPLY_WINDOW
+        tz = self.store_id.tz or "UTC"
+        if not recent_inbound and not quiet_hours.is_allowed(
+            now, tz, account.quiet_hours_start, account.quiet_hours_end
+        ):
+            scheduled = quiet_hours.next_allowed(
+                now, tz, account.quiet_hours_start, account.quiet_hours_end
+            )
+        message = self._post_outbound(body, media, employee, scheduled, is_opt_in_request)
+        if self.partner_id:
+            self.partner_id.sudo()._clienteling_register_contact(
+                "sms", "outbound", now, employee or None
+            )
+        if is_opt_in_request:
+            self._record_consent("pending", "associate", body, employee=employee)
+        if not scheduled:
+            message._deliver()
+        return message
+
+    def _render_opt_in(self, employee=None):
+        self.ensure_one()
+        opt_in = self.env["clienteling.quick.reply"].sudo()._get_opt_in_message(self.company_id)
+        if not opt_in:
+            raise UserError(self.env._("There is no opt-in message: configure one first."))
+        partner = self.partner_id or self.env["res.partner"].new({"name": ""})
+        return opt_in._render(partner, employee, self.store_id)
+
+    def action_send_opt_in(self):
+        self.ensure_one()
+        employee = self.env.user.employee_id
+        return self._send_message(self._render_opt_in(employee), employee=employee)
+
+    def _media_links(self, media):
+        """Expiring signed URLs of ``media`` (ir.attachment)."""
+        base = self.phone_number_id.account_id.sudo().webhook_base_url.rstrip("/")
+        expires = int((fields.Datetime.now() + timedelta(days=MEDIA_LINK_DAYS)).timestamp())
+        links = []
+        for attachment in media:
+            token = odoo_hmac(
+                self.env(su=True), "clienteling-sms-media", f"{attachment.id}:{expires}"
+            )
+            links.append(f"{base}/clienteling/sms/media/{attachment.id}/{expires}/{token}")
+        return links
+
+    def _post_outbound(self, body, media, employee, scheduled, is_opt_in_request):
+        media = media or self.env["ir.attachment"]
+        for attachment in media:
+            if not (attachment.mimetype or "").startswith("image/"):
+                raise UserError(
+                    self.env._("%s is not an image: only images can be sent.", attachment.name)
+                )
+        links = self._media_links(media) if media else []
+        mms = bool(media) and self.phone_number_id.mms_capable
+        text = body if mms or not links else "\n".join(filter(None, [body, *links]))
+        media.sudo().write({"res_model": self._name, "res_id": self.id})
+        author = (employee.user_id.partner_id if employee else False) or self.env.user.partner_id
+        chatter = self.sudo().message_post(
+            body=escape(text),
+            message_type="sms",
+            subtype_xmlid="mail.mt_note",
+            author_id=author.id,
+            attachment_ids=media.ids,
+        )
+        message = (
+            self.env["clienteling.sms.message"]
+            .sudo()
+            .create(
+                {
+                    "conversation_id": self.id,
+                    "direction": "outbound",
+                    "body": text,
+                    "media_urls": "\n".join(links) if mms else False,
+                    "mail_message_id": chatter.id,
+                    "employee_id": employee.id if employee else False,
+                    "state": "scheduled" if scheduled else "queued",
+                    "scheduled_date": scheduled,
+                    "is_opt_in_request": is_opt_in_request,
+                }
+            )
+        )
+        self.sudo().write({"last_message_date": fields.Datetime.now(), "unread_count": 0})
+        if self.partner_id:
+            self.partner_id.sudo().message_post(
+                body=Markup("%s<br/>%s") % (self.env._("Text to the customer:"), text),
+                message_type="sms",
+                subtype_xmlid="mail.mt_note",
+                author_id=author.id,
+            )
+        return message
+
+    def _send_system_reply(self, text):
+        """Send a keyword confirmation (STOP, START, HELP) at once, whatever the
+        consent and quiet hours: carriers require these answers."""
+        self.ensure_one()
+        message = self._post_outbound(text, None, None, None, False)
+        message.is_system_reply = True
+        message._deliver()
+        return message
+
+    # Receiving.
+
+    def _receive(self, inbound, event):
+        """Handle one inbound message (``tools.provider.InboundMessage``) for this
+        conversation: keywords, chatter, contact dates, notifications."""
+        self.ensure_one()
+        account = self.phone_number_id.account_id.sudo()
+        kind = account._keyword_kind(inbound.body)
+        if inbound.opt_out_type in ("STOP", "START", "HELP") and not kind:
+            kind = {"STOP": "opt_out", "START": "opt_in", "HELP": "help"}[inbound.opt_out_type]
+        previous = self._consent_state()
+        author = self.partner_id
+        text = inbound.body or ""
+        media_lines = [url for url, _type in inbound.media]
+        chatter = self.message_post(
+            body=escape("\n".join(filter(None, [text, *media_lines]))),
+            message_type="sms",
+            subtype_xmlid="mail.mt_comment",
+            author_id=author.id or False,
+            email_from=inbound.from_number if not author else None,
+            partner_ids=self._recipients_to_notify().ids,
+        )
+        self.env["clienteling.sms.message"].create(
+            {
+                "conversation_id": self.id,
+                "direction": "inbound",
+                "body": text,
+                "media_urls": "\n".join(media_lines) or False,
+                "provider_sid": inbound.sid,
+                "state": "received",
+                "mail_message_id": chatter.id,
+                "keyword": kind or False,
+            }
+        )
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE clienteling_conversation SET unread_count = unread_count + 1, "
+                "last_message_date = %(now)s, last_inbound_date = %(now)s WHERE id = %(id)s",
+                now=now,
+                id=self.id,
+            )
+        )
+        self.invalidate_recordset(["unread_count", "last_message_date", "last_inbound_date"])
+        if self.partner_id:
+            self.partner_id.message_post(
+                body=Markup("%s<br/>%s") % (self.env._("Text from the customer:"), text),
+                message_type="sms",
+                subtype_xmlid="mail.mt_note",
+                author_id=self.partner_id.id,
+            )
+            self.partner_id._clienteling_register_contact(
+                "sms", "inbound", now, self.employee_id or None
+            )
+        store = self.store_id
+        fill = {"store": store.name or "", "landline": store.landline or ""}
+        account = account.with_context(lang=self.partner_id.lang or self.env.lang)
+        if kind == "opt_out":
+            self._record_consent("opted_out", "keyword", text, reference=inbound.sid)
+            if previous != "opted_out":
+                self._send_system_reply(self._fill(account.opt_out_reply, fill))
+        elif kind == "opt_in":
+            self._record_consent("opted_in", "keyword", text, reference=inbound.sid)
+            if previous != "opted_in":
+                self._send_system_reply(self._fill(account.opt_in_reply, fill))
+        elif kind == "help":
+            self._send_system_reply(self._fill(account.help_reply, fill))
+
+    @staticmethod
+    def _fill(template, values):
+        text = template or ""
+        for key, value in values.items():
+            text = text.replace("{" + key + "}", value)
+        return text
+
+    def _recipients_to_notify(self):
+        """Partners of the users to notify of an inbound text: the associate of a
+        personal number, else the store's associates and managers."""
+        self.ensure_one()
+        employees = self.employee_id or (self.store_id.employee_ids | self.store_id.manager_ids)
+        return employees.user_id.partner_id
+
+    # Screens.
+
+    def action_mark_read(self):
+        self.sudo().write({"unread_count": 0})
+
+    def action_open_composer(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "clienteling.sms.composer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_conversation_id": self.id},
+        }
+
+    def action_link_customer(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "clienteling.conversation.link",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_conversation_id": self.id},
+        }
+
+    def action_simulate_reply(self):
+        self.ensure_one()
+        if not self.is_sandbox:
+            raise UserError(
+                self.env._("Customer replies can only be simulated on a sandbox account.")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "clienteling.sms.simulate",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_conversation_id": self.id},
+        }

@@ -1,0 +1,176 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.clienteling.tools.phone import PhoneNumberError, region_of, to_e164
+
+from ..tools.provider import ProviderError
+
+_logger = logging.getLogger(__name__)
+
+
+class ClientelingPhoneNumber(models.Model):
+    """A number bought from the provider: shared by a store's associates, or an
+    associate's personal relay number."""
+
+    _name = "clienteling.phone.number"
+    _description = "Clienteling Phone Number"
+    _inherit = ["mail.thread"]
+    _rec_name = "number"
+    _order = "state, number"
+
+    number = fields.Char(required=True, index=True, tracking=True, help="E.164, e.g. +12125550100.")
+    account_id = fields.Many2one(
+        "clienteling.sms.account", required=True, index=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    country_id = fields.Many2one("res.country", required=True)
+    provider_sid = fields.Char(string="Provider ID", copy=False, index="btree_not_null")
+    sms_capable = fields.Boolean(string="SMS", default=True)
+    mms_capable = fields.Boolean(string="MMS")
+    voice_capable = fields.Boolean(string="Voice")
+    state = fields.Selection(
+        [("available", "Available"), ("assigned", "Assigned"), ("released", "Released")],
+        required=True,
+        default="available",
+        tracking=True,
+    )
+    store_id = fields.Many2one(
+        "clienteling.store",
+        string="Store",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+    )
+    employee_id = fields.Many2one(
+        "hr.employee", string="Associate", index="btree_not_null", tracking=True, check_company=True
+    )
+    date_purchased = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    date_assigned = fields.Datetime(readonly=True)
+    date_released = fields.Datetime(readonly=True)
+    conversation_count = fields.Integer(compute="_compute_conversation_count")
+
+    _sql_constraints = [
+        ("number_uniq", "unique(number)", "This number is already registered."),
+        (
+            "one_number_per_store",
+            "EXCLUDE USING btree (store_id WITH =) WHERE (state = 'assigned' AND store_id IS NOT NULL)",
+            "A store has one clienteling number.",
+        ),
+        (
+            "one_number_per_employee",
+            "EXCLUDE USING btree (employee_id WITH =) WHERE (state = 'assigned' AND employee_id IS NOT NULL)",
+            "An associate has one personal clienteling number.",
+        ),
+    ]
+
+    def _compute_conversation_count(self):
+        counts = dict(
+            self.env["clienteling.conversation"]._read_group(
+                [("phone_number_id", "in", self.ids)], ["phone_number_id"], ["__count"]
+            )
+        )
+        for number in self:
+            number.conversation_count = counts.get(number, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("number"):
+                try:
+                    vals["number"] = to_e164(vals["number"])
+                except PhoneNumberError as error:
+                    raise ValidationError(str(error)) from error
+                if not vals.get("country_id"):
+                    region = region_of(vals["number"])
+                    country = self.env["res.country"].search([("code", "=", region)], limit=1)
+                    vals["country_id"] = country.id
+        return super().create(vals_list)
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("employee_id"):
+            # A personal number given to another associate: its threads follow it.
+            conversations = (
+                self.env["clienteling.conversation"]
+                .sudo()
+                .search(
+                    [("phone_number_id", "in", self.filtered(lambda n: n.state == "assigned").ids)]
+                )
+            )
+            for conversation in conversations:
+                conversation.employee_id = conversation.phone_number_id.employee_id
+        return res
+
+    @api.constrains("state", "store_id", "employee_id")
+    def _check_assignment(self):
+        for number in self:
+            if number.state == "assigned" and bool(number.store_id) == bool(number.employee_id):
+                raise ValidationError(
+                    self.env._(
+                        "%s: assign the number to a store or to an associate (one of them).",
+                        number.number,
+                    )
+                )
+            if number.state != "assigned" and (number.store_id or number.employee_id):
+                raise ValidationError(
+                    self.env._("%s is not assigned: it has no store or associate.", number.number)
+                )
+
+    def _assign(self, store=None, employee=None):
+        """Assign this available number to ``store`` or ``employee``."""
+        self.ensure_one()
+        if self.state != "available":
+            raise UserError(self.env._("%s is not available.", self.number))
+        self.write(
+            {
+                "state": "assigned",
+                "store_id": store.id if store else False,
+                "employee_id": employee.id if employee else False,
+                "date_assigned": fields.Datetime.now(),
+            }
+        )
+
+    def _sender_store(self):
+        """The store whose identity (consent, quiet hours) the number speaks for."""
+        self.ensure_one()
+        return self.store_id or self.employee_id.clienteling_store_id
+
+    def action_unassign(self):
+        for number in self.filtered(lambda n: n.state == "assigned"):
+            number.write({"state": "available", "store_id": False, "employee_id": False})
+
+    def action_release(self):
+        """Give the numbers back to the provider. Permanent at the provider; the
+        conversations and their history stay in Odoo."""
+        for number in self.filtered(lambda n: n.state != "released"):
+            if number.provider_sid:
+                try:
+                    number.account_id._get_provider().release_number(number.provider_sid)
+                except ProviderError as error:
+                    raise UserError(
+                        self.env._(
+                            "%(number)s could not be released: %(reason)s",
+                            number=number.number,
+                            reason=error.reason,
+                        )
+                    ) from error
+            number.write(
+                {
+                    "state": "released",
+                    "store_id": False,
+                    "employee_id": False,
+                    "date_released": fields.Datetime.now(),
+                }
+            )
+            _logger.info("Clienteling number %s released", number.number)
+        return True
+
+    def action_view_conversations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "clienteling_sms.clienteling_conversation_action"
+        )
+        action["domain"] = [("phone_number_id", "=", self.id)]
+        return action

@@ -1,0 +1,200 @@
+import secrets
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import keywords
+from ..tools.provider import ProviderError
+from ..tools.sandbox import SandboxProvider
+from ..tools.twilio_provider import TwilioProvider
+
+WEBHOOK_PATH = "/clienteling/sms/twilio/%s"
+
+
+class ClientelingSmsAccount(models.Model):
+    """An SMS provider account of a company, used by every store number of it
+    and by Odoo's own SMS features.
+
+    Add a provider with ``provider = fields.Selection(selection_add=[...])`` and a
+    ``_get_provider_<key>()`` method returning a ``tools.provider.SmsProvider``.
+    """
+
+    _name = "clienteling.sms.account"
+    _description = "Clienteling SMS Account"
+    _inherit = ["mail.thread"]
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    provider = fields.Selection(
+        [("sandbox", "Sandbox (no real messages)"), ("twilio", "Twilio")],
+        required=True,
+        default="sandbox",
+        tracking=True,
+    )
+    twilio_account_sid = fields.Char(
+        string="Account SID", groups="base.group_system", tracking=True
+    )
+    twilio_auth_token = fields.Char(string="Auth Token", groups="base.group_system", copy=False)
+    twilio_api_key_sid = fields.Char(
+        string="API Key SID",
+        groups="base.group_system",
+        help="Optional: authenticate REST calls with an API key instead of the auth token. "
+        "Webhook signatures are always checked with the auth token.",
+    )
+    twilio_api_key_secret = fields.Char(
+        string="API Key Secret", groups="base.group_system", copy=False
+    )
+    twilio_messaging_service_sid = fields.Char(
+        string="Messaging Service SID",
+        groups="base.group_system",
+        help="Optional: send through a Messaging Service (A2P 10DLC campaigns, Advanced Opt-Out).",
+    )
+    twilio_api_base_url = fields.Char(
+        string="API Base URL",
+        groups="base.group_system",
+        help="Leave empty to reach Twilio directly. Set it only to go through an HTTP proxy "
+        "or a test endpoint that answers like Twilio.",
+    )
+    sandbox_secret = fields.Char(
+        groups="base.group_system",
+        copy=False,
+        default=lambda self: secrets.token_hex(16),
+        help="Signs the sandbox's simulated webhooks.",
+    )
+    webhook_base_url = fields.Char(
+        string="Public URL",
+        required=True,
+        default=lambda self: self.env["ir.config_parameter"].sudo().get_param("web.base.url"),
+        help="The address of this Odoo as the provider reaches it (behind a proxy: the "
+        "public https address). Webhook signatures are checked against it.",
+    )
+    default_number_id = fields.Many2one(
+        "clienteling.phone.number",
+        string="Sender for Odoo SMS",
+        domain="[('account_id', '=', id), ('state', '!=', 'released')]",
+        help="The number Odoo's own SMS features (Send SMS, SMS templates, SMS marketing) send from.",
+    )
+    number_ids = fields.One2many("clienteling.phone.number", "account_id", string="Numbers")
+    opt_in_keywords = fields.Char(default=", ".join(keywords.DEFAULT_OPT_IN), required=True)
+    opt_out_keywords = fields.Char(default=", ".join(keywords.DEFAULT_OPT_OUT), required=True)
+    help_keywords = fields.Char(default=", ".join(keywords.DEFAULT_HELP), required=True)
+    opt_in_reply = fields.Text(
+        translate=True,
+        default="You're subscribed to texts from {store}. Msg & data rates may apply. Reply STOP to opt out.",
+        help="Sent once when a customer opts in. {store} is the store name.",
+    )
+    opt_out_reply = fields.Text(
+        translate=True,
+        default="You're unsubscribed from {store} texts and will receive no more messages. Reply START to resubscribe.",
+        help="The one confirmation sent when a customer opts out; nothing is sent after it.",
+    )
+    help_reply = fields.Text(
+        translate=True,
+        default="{store}: texts from your store associate. Call us on {landline}. Reply STOP to opt out.",
+        help="Answer to HELP and INFO. {store} and {landline} are the store's.",
+    )
+    voice_message = fields.Text(
+        translate=True,
+        default="Thank you for calling. This number only receives text messages. Please send us a text.",
+        help="Said to callers of a clienteling number.",
+    )
+    voice_language = fields.Char(
+        default="en-US", required=True, help="Language code of the voice, e.g. fr-FR."
+    )
+    quiet_hours_start = fields.Float(
+        default=8.0, help="Associates may start a conversation from this hour, store time."
+    )
+    quiet_hours_end = fields.Float(
+        default=20.0,
+        help="Messages an associate starts after this hour wait until the next morning.",
+    )
+
+    _sql_constraints = [
+        (
+            "one_active_per_company",
+            "EXCLUDE USING btree (company_id WITH =) WHERE (active)",
+            "A company has one active SMS account.",
+        ),
+        (
+            "quiet_hours_valid",
+            "CHECK (quiet_hours_start >= 0 AND quiet_hours_end <= 24 AND quiet_hours_start < quiet_hours_end)",
+            "Quiet hours must start before they end, between 0 and 24.",
+        ),
+    ]
+
+    @api.model
+    def _for_company(self, company=None):
+        return self.sudo().search([("company_id", "=", (company or self.env.company).id)], limit=1)
+
+    def _get_provider(self):
+        self.ensure_one()
+        builder = getattr(self.sudo(), f"_get_provider_{self.provider}", None)
+        if builder is None:
+            raise UserError(self.env._("No provider implementation for %s.", self.provider))
+        return builder()
+
+    def _get_provider_sandbox(self):
+        return SandboxProvider(self.sandbox_secret)
+
+    def _get_provider_twilio(self):
+        try:
+            return TwilioProvider(
+                self.twilio_account_sid,
+                self.twilio_auth_token,
+                api_key_sid=self.twilio_api_key_sid,
+                api_key_secret=self.twilio_api_key_secret,
+                messaging_service_sid=self.twilio_messaging_service_sid,
+                api_base_url=self.twilio_api_base_url,
+            )
+        except ProviderError as error:
+            raise UserError(
+                self.env._("%(account)s: %(reason)s", account=self.name, reason=error.reason)
+            ) from error
+
+    def _provider_account_ref(self):
+        """The account id the provider puts in webhooks (Twilio's AccountSid)."""
+        self.ensure_one()
+        return self.sudo().twilio_account_sid if self.provider == "twilio" else f"SANDBOX{self.id}"
+
+    def _webhook_url(self, kind):
+        self.ensure_one()
+        return self.webhook_base_url.rstrip("/") + WEBHOOK_PATH % kind
+
+    def _keyword_kind(self, body):
+        self.ensure_one()
+        return keywords.classify(
+            body,
+            opt_in=keywords.parse_list(self.opt_in_keywords),
+            opt_out=keywords.parse_list(self.opt_out_keywords),
+            help_words=keywords.parse_list(self.help_keywords),
+        )
+
+    @api.constrains("opt_in_keywords", "opt_out_keywords", "help_keywords")
+    def _check_keywords(self):
+        for account in self:
+            for fname in ("opt_in_keywords", "opt_out_keywords", "help_keywords"):
+                if not keywords.parse_list(account[fname]):
+                    raise UserError(self.env._("Each keyword list needs at least one word."))
+            if "STOP" not in keywords.parse_list(account.opt_out_keywords):
+                raise UserError(
+                    self.env._("STOP must stay an opt-out keyword: carriers require it.")
+                )
+
+    def action_test_connection(self):
+        self.ensure_one()
+        try:
+            description = self._get_provider().check_credentials()
+        except ProviderError as error:
+            raise UserError(self.env._("Connection failed: %s", error.reason)) from error
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Connection works"),
+                "message": description,
+            },
+        }

@@ -1,0 +1,151 @@
+import json
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from odoo.addons.clienteling.tools.phone import PhoneNumberError, to_e164
+
+from ..tools.provider import SmsProvider
+
+_logger = logging.getLogger(__name__)
+
+
+class ClientelingSmsEvent(models.Model):
+    """A webhook payload, stored before it is processed.
+
+    ``dedup_key`` is unique: a replayed webhook, even concurrent, is stored
+    once and processed once. A failed processing leaves the event in state
+    ``failed`` for the retry cron.
+    """
+
+    _name = "clienteling.sms.event"
+    _description = "Clienteling SMS Webhook Event"
+    _order = "id desc"
+
+    kind = fields.Selection(
+        [("inbound", "Inbound Message"), ("status", "Status Callback")],
+        required=True,
+        readonly=True,
+    )
+    dedup_key = fields.Char(required=True, readonly=True)
+    provider_sid = fields.Char(string="Provider ID", index=True, readonly=True)
+    account_id = fields.Many2one(
+        "clienteling.sms.account", index=True, readonly=True, ondelete="set null"
+    )
+    payload = fields.Text(readonly=True)
+    state = fields.Selection(
+        [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
+        default="pending",
+        required=True,
+        index=True,
+    )
+    error = fields.Text(readonly=True)
+    attempts = fields.Integer(readonly=True)
+    processed_date = fields.Datetime(readonly=True)
+
+    _sql_constraints = [
+        ("dedup_key_uniq", "unique(dedup_key)", "This webhook was already received.")
+    ]
+
+    @api.model
+    def _store(self, kind, dedup_key, provider_sid, account, params):
+        """Insert the payload unless it is a replay; return the new event or an
+        empty recordset (replay). One statement: concurrent replays insert once."""
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO clienteling_sms_event
+                       (kind, dedup_key, provider_sid, account_id, payload, state, attempts,
+                        create_uid, create_date, write_uid, write_date)
+                VALUES (%(kind)s, %(key)s, %(sid)s, %(account)s, %(payload)s, 'pending', 0,
+                        %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC')
+                ON CONFLICT (dedup_key) DO NOTHING
+                RETURNING id
+                """,
+                kind=kind,
+                key=dedup_key,
+                sid=provider_sid,
+                account=account.id if account else None,
+                payload=json.dumps(params, sort_keys=True),
+                uid=self.env.uid,
+            )
+        )
+        row = self.env.cr.fetchone()
+        return self.browse(row[0]) if row else self.browse()
+
+    @api.model
+    def _receive(self, kind, account, params):
+        """Store then process a verified webhook. Returns the event (empty for a replay)."""
+        if kind == "inbound":
+            parsed = SmsProvider.parse_inbound(params)
+            key = f"in:{parsed.sid}"
+        else:
+            parsed = SmsProvider.parse_status(params)
+            key = f"st:{parsed.sid}:{parsed.status}"
+        event = self._store(kind, key, parsed.sid, account, params)
+        if event:
+            event._process()
+        return event
+
+    def _process(self):
+        for event in self:
+            try:
+                with self.env.cr.savepoint():
+                    getattr(event, f"_process_{event.kind}")()
+            except Exception as error:
+                _logger.warning("Clienteling SMS event %s failed: %s", event.id, error)
+                event.write(
+                    {"state": "failed", "error": str(error), "attempts": event.attempts + 1}
+                )
+            else:
+                event.write(
+                    {
+                        "state": "done",
+                        "error": False,
+                        "attempts": event.attempts + 1,
+                        "processed_date": fields.Datetime.now(),
+                    }
+                )
+
+    def _params(self):
+        return json.loads(self.payload or "{}")
+
+    def _process_inbound(self):
+        inbound = SmsProvider.parse_inbound(self._params())
+        number = self.env["clienteling.phone.number"].search(
+            [("number", "=", inbound.to_number), ("state", "!=", "released")], limit=1
+        )
+        if not number:
+            raise UserError(self.env._("No clienteling number %s.", inbound.to_number))
+        try:
+            customer_number = to_e164(inbound.from_number, number.country_id.code)
+        except PhoneNumberError:
+            customer_number = inbound.from_number  # short codes and alphanumeric senders
+        conversation = self.env["clienteling.conversation"]._get_or_create(number, customer_number)
+        if not conversation.partner_id:
+            partners = self.env["res.partner"].search(
+                [("phone_sanitized", "=", customer_number)], limit=2
+            )
+            if len(partners) == 1:  # several customers share it: the associate chooses
+                conversation.partner_id = partners
+        conversation._receive(inbound, self)
+
+    def _process_status(self):
+        update = SmsProvider.parse_status(self._params())
+        message = self.env["clienteling.sms.message"].search(
+            [("provider_sid", "=", update.sid)], limit=1
+        )
+        message._apply_status(update.status, update.error_code)  # unknown SID: nothing changes
+
+    def action_retry(self):
+        self.filtered(lambda e: e.state != "done")._process()
+
+    @api.model
+    def _cron_retry_failed(self, limit=200):
+        events = self.search(
+            [("state", "in", ("pending", "failed")), ("attempts", "<", 5)], limit=limit
+        )
+        events._process()
+        return len(events)

@@ -1,0 +1,149 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import segments
+from ..tools.provider import ProviderError, advance_state, error_reason
+
+_logger = logging.getLogger(__name__)
+
+MESSAGE_STATES = [
+    ("scheduled", "Scheduled"),
+    ("queued", "Queued"),
+    ("sent", "Sent"),
+    ("delivered", "Delivered"),
+    ("undelivered", "Undelivered"),
+    ("failed", "Failed"),
+    ("canceled", "Canceled"),
+    ("received", "Received"),
+]
+
+
+class ClientelingSmsMessage(models.Model):
+    """Delivery details of one text of a conversation (the text itself is also a
+    chatter message)."""
+
+    _name = "clienteling.sms.message"
+    _description = "Clienteling Text Message"
+    _order = "id desc"
+
+    conversation_id = fields.Many2one(
+        "clienteling.conversation", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    store_id = fields.Many2one(related="conversation_id.store_id", store=True, index=True)
+    company_id = fields.Many2one(related="conversation_id.company_id", store=True)
+    partner_id = fields.Many2one(related="conversation_id.partner_id")
+    direction = fields.Selection(
+        [("inbound", "Received"), ("outbound", "Sent")], required=True, readonly=True
+    )
+    body = fields.Text(readonly=True)
+    media_urls = fields.Text(readonly=True)
+    mail_message_id = fields.Many2one(
+        "mail.message", index="btree_not_null", ondelete="set null", readonly=True
+    )
+    employee_id = fields.Many2one("hr.employee", string="Associate", readonly=True)
+    provider_sid = fields.Char(string="Provider ID", readonly=True, copy=False)
+    state = fields.Selection(MESSAGE_STATES, required=True, readonly=True, index=True)
+    error_code = fields.Char(readonly=True)
+    failure_reason = fields.Char(readonly=True)
+    scheduled_date = fields.Datetime(readonly=True, index="btree_not_null")
+    sent_date = fields.Datetime(readonly=True)
+    segment_count = fields.Integer(compute="_compute_segment_count", store=True)
+    is_opt_in_request = fields.Boolean(readonly=True)
+    is_system_reply = fields.Boolean(
+        readonly=True, help="A keyword confirmation (STOP, START, HELP)."
+    )
+    keyword = fields.Selection(
+        [("opt_in", "Opt-in"), ("opt_out", "Opt-out"), ("help", "Help")], readonly=True
+    )
+
+    _sql_constraints = [
+        ("provider_sid_uniq", "unique(provider_sid)", "A provider message is stored once."),
+    ]
+
+    @api.depends("body")
+    def _compute_segment_count(self):
+        for message in self:
+            message.segment_count = segments.segment_count(message.body or "")
+
+    def _deliver(self):
+        """Hand queued or due scheduled messages to the provider. Consent is checked
+        again at sending time: an opt-out received meanwhile cancels them."""
+        for message in self.sudo().filtered(lambda m: m.state in ("queued", "scheduled")):
+            conversation = message.conversation_id
+            consent = conversation._consent_state()
+            if not message.is_system_reply and (
+                consent == "opted_out" or (consent != "opted_in" and not message.is_opt_in_request)
+            ):
+                message.write({"state": "canceled", "failure_reason": error_reason("21610")})
+                continue
+            number = conversation.phone_number_id
+            account = number.account_id
+            try:
+                result = account._get_provider().send(
+                    conversation.customer_number,
+                    number.number,
+                    message.body,
+                    media_urls=(message.media_urls or "").split(),
+                    status_callback=account._webhook_url("status"),
+                )
+            except ProviderError as error:
+                _logger.info("Text %s refused by the provider: %s", message.id, error.code)
+                message.write(
+                    {"state": "failed", "error_code": error.code, "failure_reason": error.reason}
+                )
+                if error.code == "21610":  # the provider holds an opt-out we did not see
+                    conversation._record_consent(
+                        "opted_out", "api", "Provider error 21610", reference=error.code
+                    )
+                continue
+            message.write(
+                {
+                    "provider_sid": result.sid,
+                    "state": advance_state("queued", result.status),
+                    "sent_date": fields.Datetime.now(),
+                }
+            )
+        return True
+
+    def _apply_status(self, status, error_code=None):
+        for message in self:
+            new_state = advance_state(message.state, status)
+            vals = {}
+            if new_state != message.state:
+                vals["state"] = new_state
+            if error_code and new_state in ("failed", "undelivered"):
+                vals.update(error_code=error_code, failure_reason=error_reason(error_code))
+            if vals:
+                message.write(vals)
+
+    def action_cancel(self):
+        scheduled = self.filtered(lambda m: m.state == "scheduled")
+        if scheduled != self:
+            raise UserError(self.env._("Only scheduled messages can be canceled."))
+        scheduled.sudo().write({"state": "canceled"})
+
+    def action_send_now(self):
+        """Send a scheduled message now, on the associate's responsibility."""
+        scheduled = self.filtered(lambda m: m.state == "scheduled")
+        scheduled.sudo().write({"state": "queued", "scheduled_date": False})
+        scheduled._deliver()
+
+    @api.model
+    def _cron_send_scheduled(self, limit=500):
+        """Send the scheduled messages that are due; safe with several workers."""
+        self.flush_model(["state", "scheduled_date"])
+        self.env.cr.execute(
+            """
+            SELECT id FROM clienteling_sms_message
+             WHERE state = 'scheduled' AND scheduled_date <= %s
+             ORDER BY scheduled_date
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            [fields.Datetime.now(), limit],
+        )
+        due = self.browse([row[0] for row in self.env.cr.fetchall()])
+        due._deliver()
+        return len(due)

@@ -1,0 +1,222 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import ClientelingSmsCase
+
+
+@tagged("post_install", "-at_install", "clienteling")
+class TestInbound(ClientelingSmsCase):
+    def _replies(self, conversation):
+        return self._outbound(conversation).filtered("is_system_reply").sorted("id")
+
+    def test_message_from_a_known_customer(self):
+        event = self._inbound("Hello, is my coat ready?", sid="SMin1")
+        self.assertEqual(event.state, "done")
+        conversation = self.Conversation.search([("customer_number", "=", "+12125550142")])
+        self.assertEqual(conversation.partner_id, self.customer_a)
+        self.assertEqual((conversation.store_id, conversation.unread_count), (self.store_a, 1))
+        chatter = conversation.message_ids.filtered(lambda m: m.message_type == "sms")
+        self.assertIn("is my coat ready", chatter.body)
+        self.assertEqual(chatter.author_id, self.customer_a)
+        # the store's associates and managers are notified
+        self.assertEqual(
+            chatter.notification_ids.res_partner_id,
+            (self.user_associate_a | self.user_store_manager_a).partner_id,
+        )
+        self.assertIn(
+            "is my coat ready",
+            self.customer_a.message_ids.filtered(lambda m: m.message_type == "sms").body,
+        )
+        self.assertTrue(self.customer_a.clienteling_last_contact_date)
+        received = conversation.sms_message_ids
+        self.assertEqual(
+            (received.direction, received.state, received.provider_sid),
+            ("inbound", "received", "SMin1"),
+        )
+        conversation.action_mark_read()
+        self.assertEqual(conversation.unread_count, 0)
+
+    def test_personal_number_goes_to_its_associate(self):
+        self._inbound("Hi Ann", to="+12125550171")
+        conversation = self.Conversation.search([("phone_number_id", "=", self.number_personal.id)])
+        self.assertEqual(conversation.employee_id, self.employee_a)
+        self.assertEqual(
+            conversation.message_ids[0].notification_ids.res_partner_id,
+            self.user_associate_a.partner_id,
+        )
+        self.assertEqual(self.customer_a.clienteling_contact_ids.employee_id, self.employee_a)
+
+    def test_yes_opts_in_once_and_confirms_once(self):
+        self._inbound(" Yes! ")
+        conversation = self._conversation()
+        self.assertEqual(conversation.consent_state, "opted_in")
+        self._inbound("YES")
+        replies = self._replies(conversation)
+        self.assertEqual(len(replies), 1)
+        self.assertIn("subscribed to texts from Test Fifth Avenue", replies.body)
+        ledger = self.env["clienteling.consent"].search(
+            [("address", "=", "+12125550142")], order="id"
+        )
+        self.assertEqual(ledger.mapped("state"), ["opted_in", "opted_in"])
+        self.assertEqual(ledger[0].wording, " Yes! ")
+        self.assertEqual(ledger[0].source, "keyword")
+        self.assertTrue(ledger[0].reference.startswith("SM"))
+
+    def test_stop_blocks_everything_after_one_confirmation(self):
+        conversation = self._conversation()
+        self._opt_in(conversation)
+        self._inbound("Stop.")
+        self.assertEqual(conversation.consent_state, "opted_out")
+        replies = self._replies(conversation)
+        self.assertEqual(len(replies), 1)
+        self.assertIn("unsubscribed", replies.body)
+        self.assertTrue(self.env["phone.blacklist"].search([("number", "=", "+12125550142")]))
+        self._inbound("STOP")
+        self._inbound("unsubscribe")
+        self.assertEqual(len(self._replies(conversation)), 1)  # then nothing
+        with self.assertRaisesRegex(UserError, "opted out"):
+            conversation._send_message("Hello?")
+        # START opts in again
+        self._inbound("start")
+        self.assertEqual(conversation.consent_state, "opted_in")
+        self.assertFalse(self.env["phone.blacklist"].search([("number", "=", "+12125550142")]))
+
+    def test_every_opt_out_keyword_and_french(self):
+        for index, word in enumerate(
+            ["STOPALL", "unsubscribe", "Cancel", "END", "quit", "REVOKE", "OPTOUT", "Arrêt"]
+        ):
+            with self.subTest(word=word):
+                number = f"+1212555{index + 300:04d}"
+                self._inbound("YES", from_=number)
+                self._inbound(word, from_=number)
+                conversation = self.Conversation.search([("customer_number", "=", number)])
+                self.assertEqual(conversation.consent_state, "opted_out")
+        self._inbound("OUI", from_="06 12 34 56 99", to="+33612345670")
+        conversation = self.Conversation.search([("phone_number_id", "=", self.number_b.id)])
+        self.assertEqual(conversation.consent_state, "opted_in")
+        self.assertEqual(conversation.customer_number, "+33612345699")
+
+    def test_sentences_are_not_keywords(self):
+        conversation = self._conversation()
+        self._opt_in(conversation)
+        self._inbound("stop by the store later?")
+        self.assertEqual(conversation.consent_state, "opted_in")
+        self.assertFalse(self._replies(conversation))
+
+    def test_help_answers_with_the_store_details(self):
+        self._inbound("help")
+        conversation = self._conversation()
+        reply = self._replies(conversation)
+        self.assertIn("Test Fifth Avenue", reply.body)
+        self.assertIn("+12125550199", reply.body)
+        self.assertEqual(conversation.consent_state, "none")
+
+    def test_keyword_lists_per_company(self):
+        self.account.opt_in_keywords = "YES, JA"
+        self._inbound("ja")
+        self.assertEqual(self._conversation().consent_state, "opted_in")
+        with self.assertRaisesRegex(UserError, "STOP must stay"):
+            self.account.opt_out_keywords = "CANCEL"
+        with self.assertRaisesRegex(UserError, "at least one word"):
+            self.account.help_keywords = " , "
+
+    def test_unknown_sender_waits_for_add_to_contacts(self):
+        self._inbound("Do you have the blue coat in M?", from_="+12125550999")
+        conversation = self.Conversation.search([("customer_number", "=", "+12125550999")])
+        self.assertFalse(conversation.partner_id)
+        self.assertEqual(conversation.display_name, "+12125550999 · Test Fifth Avenue")
+        link = self.env["clienteling.conversation.link"].with_user(self.user_associate_a)
+        with self.assertRaisesRegex(UserError, "name"):
+            link.create(
+                {"conversation_id": conversation.id, "mode": "create", "name": " "}
+            ).action_link()
+        link.create(
+            {"conversation_id": conversation.id, "mode": "create", "name": "Blue Coat Lady"}
+        ).action_link()
+        partner = conversation.partner_id
+        self.assertEqual(
+            (partner.name, partner.phone_sanitized), ("Blue Coat Lady", "+12125550999")
+        )
+        self.assertEqual(partner.clienteling_store_id, self.store_a)
+        # her next text is matched
+        self._inbound("Thanks!", from_="+12125550999")
+        self.assertEqual(conversation.message_ids[0].author_id, partner)
+
+    def test_add_the_number_to_an_existing_contact_and_search(self):
+        self._inbound("Hi, it's Mia", from_="+12125550998")
+        conversation = self.Conversation.search([("customer_number", "=", "+12125550998")])
+        mia = self.env["res.partner"].create(
+            {"name": "Mia Miller", "phone": "+1 212 555 0100", "mobile": "+1 212 555 0101"}
+        )
+        Link = self.env["clienteling.conversation.link"].with_user(self.user_associate_a)
+        with self.assertRaisesRegex(UserError, "already has a mobile and a phone"):
+            Link.create(
+                {"conversation_id": conversation.id, "mode": "add_number", "partner_id": mia.id}
+            ).action_link()
+        mia.phone = False
+        by_name = Link.create(
+            {"conversation_id": conversation.id, "mode": "search_name", "search_name": "mia mil"}
+        )
+        self.assertIn(mia, by_name.candidate_ids)
+        Link.create(
+            {"conversation_id": conversation.id, "mode": "add_number", "partner_id": mia.id}
+        ).action_link()
+        self.assertEqual(conversation.partner_id, mia)
+        by_number = Link.create({"conversation_id": conversation.id, "mode": "search_number"})
+        self.assertIn(mia, by_number.candidate_ids)
+
+    def test_number_shared_by_several_customers_links_to_none(self):
+        self.env["res.partner"].create({"name": "Jane's husband", "mobile": "+1 212 555 0142"})
+        self._inbound("Hi it's us")
+        conversation = self.Conversation.search([("customer_number", "=", "+12125550142")])
+        self.assertFalse(conversation.partner_id)
+        self.assertTrue(conversation.shared_number)
+
+    def test_replayed_webhook_is_processed_once(self):
+        first = self._inbound("Hello", sid="SMreplay")
+        second = self._inbound("Hello", sid="SMreplay")
+        self.assertTrue(first)
+        self.assertFalse(second)
+        conversation = self._conversation()
+        self.assertEqual(len(conversation.sms_message_ids), 1)
+        self.assertEqual(conversation.unread_count, 1)
+
+    @mute_logger("odoo.addons.clienteling_sms.models.clienteling_sms_event")
+    def test_failed_processing_is_kept_for_retry(self):
+        event = self._inbound("Hello", to="+12125550177")  # not one of our numbers
+        self.assertEqual(event.state, "failed")
+        self.assertIn("No clienteling number", event.error)
+        self.assertIn('"Body": "Hello"', event.payload)
+        number = self.env["clienteling.phone.number"].create(
+            {"number": "+12125550177", "account_id": self.account.id}
+        )
+        number._assign(employee=self.employee_b)
+        self.assertEqual(self.Event._cron_retry_failed(), 1)
+        self.assertEqual(event.state, "done")
+        self.assertEqual(event.attempts, 2)
+
+    def test_status_callbacks_move_forward_only(self):
+        conversation = self._conversation()
+        self._opt_in(conversation)
+        message = conversation._send_message("Hello")
+        message.state = "queued"  # a real provider answers "queued" first
+        status = {
+            "MessageSid": message.provider_sid,
+            "AccountSid": self.account._provider_account_ref(),
+        }
+        self.Event._receive("status", self.account, dict(status, MessageStatus="sent"))
+        self.assertEqual(message.state, "sent")
+        self.Event._receive(
+            "status", self.account, dict(status, MessageStatus="undelivered", ErrorCode="30003")
+        )
+        self.assertEqual(message.state, "undelivered")
+        self.assertIn("unreachable", message.failure_reason)
+        self.Event._receive(
+            "status", self.account, dict(status, MessageStatus="queued")
+        )  # late, out of order
+        self.assertEqual(message.state, "undelivered")
+        unknown = self.Event._receive(
+            "status", self.account, {"MessageSid": "SMunknown", "MessageStatus": "delivered"}
+        )
+        self.assertEqual(unknown.state, "done")

@@ -1,0 +1,62 @@
+from odoo.tests import tagged
+
+from odoo.addons.sms.tools.sms_api import SmsApi
+
+from .common import ClientelingSmsCase
+from .twilio_recorder import TwilioRecorder
+
+
+@tagged("post_install", "-at_install", "clienteling")
+class TestOdooSms(ClientelingSmsCase):
+    """Odoo's own SMS go through the company's clienteling account."""
+
+    def _odoo_sms(self, number="+14155550100", body="Your order shipped"):
+        sms = self.env["sms.sms"].create({"number": number, "body": body})
+        sms._send(unlink_sent=False)
+        return sms
+
+    def test_sms_go_through_twilio_from_the_default_number(self):
+        self.account.default_number_id = self.number_a
+        with TwilioRecorder() as recorder:
+            self.account.write(
+                {
+                    "provider": "twilio",
+                    "twilio_account_sid": "AC0002",
+                    "twilio_auth_token": "t",
+                    "twilio_api_base_url": recorder.url,
+                }
+            )
+            sms = self._odoo_sms()
+            self.assertEqual(sms.state, "pending")
+            sent = recorder.requests[-1]
+            self.assertEqual(sent["path"], "/2010-04-01/Accounts/AC0002/Messages.json")
+            self.assertEqual(sent["form"]["From"], ["+12125550170"])
+            self.assertEqual(sent["form"]["To"], ["+14155550100"])
+            self.assertEqual(sent["form"]["Body"], ["Your order shipped"])
+            recorder.fail_next(400, 21211, "Invalid 'To' Phone Number")
+            failed = self._odoo_sms(number="+1415")
+            self.assertEqual((failed.state, failed.failure_type), ("error", "sms_number_format"))
+
+    def test_contact_send_sms_uses_the_account(self):
+        self.account.default_number_id = self.number_a
+        self.customer_a._message_sms("Hello from Odoo", partner_ids=self.customer_a.ids)
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.customer_a.id)])
+        sms._send(unlink_sent=False)
+        self.assertEqual(sms.state, "pending")  # the sandbox accepted it; IAP was never called
+
+    def test_without_account_odoo_keeps_its_own_gateway(self):
+        self.account.active = False
+        sent = []
+
+        def fake_batch(api, messages, delivery_reports_url=None):
+            sent.extend(messages)
+            return [{"uuid": n["uuid"], "state": "success"} for m in messages for n in m["numbers"]]
+
+        original = SmsApi._send_sms_batch
+        SmsApi._send_sms_batch = fake_batch
+        try:
+            sms = self._odoo_sms()
+        finally:
+            SmsApi._send_sms_batch = original
+        self.assertEqual(sms.state, "pending")
+        self.assertEqual(sent[0]["content"], "Your order shipped")

@@ -1,0 +1,158 @@
+import logging
+
+import phonenumbers
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..tools.provider import ProviderError
+
+_logger = logging.getLogger(__name__)
+
+
+def area_code_of(e164):
+    """The geographic area code of a number ('212' for +12125550100), or None."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return None
+    length = phonenumbers.length_of_geographical_area_code(number)
+    return str(number.national_number)[:length] if length else None
+
+
+class ClientelingPhoneNumberProvision(models.TransientModel):
+    """Buy numbers for many stores or associates at once: each gets a number near
+    its store (same area code as the store's landline when the provider has one)."""
+
+    _name = "clienteling.phone.number.provision"
+    _description = "Provision Clienteling Numbers"
+
+    account_id = fields.Many2one(
+        "clienteling.sms.account",
+        required=True,
+        default=lambda self: self.env["clienteling.sms.account"]._for_company(),
+    )
+    target = fields.Selection(
+        [
+            ("store", "Stores (shared number)"),
+            ("employee", "Associates (personal relay number)"),
+            ("pool", "Spare numbers"),
+        ],
+        required=True,
+        default="store",
+    )
+    store_ids = fields.Many2many("clienteling.store", string="Stores")
+    employee_ids = fields.Many2many(
+        "hr.employee", string="Associates", domain="[('clienteling_store_id', '!=', False)]"
+    )
+    country_id = fields.Many2one("res.country", help="For spare numbers.")
+    quantity = fields.Integer(default=1, help="For spare numbers.")
+
+    def _buy(self, country, near_store=None):
+        account = self.account_id
+        self.env["clienteling.store"]._clienteling_check_number_provisioning(
+            country, account.company_id
+        )
+        provider = account._get_provider()
+        known = set(
+            self.env["clienteling.phone.number"]
+            .with_context(active_test=False)
+            .search([])
+            .mapped("number")
+        )
+        area_code = (
+            area_code_of(near_store.landline) if near_store and near_store.landline else None
+        )
+        searches = [{"area_code": area_code}, {}] if area_code else [{}]
+        for filters in searches:
+            kwargs = dict(filters, limit=20)
+            if account.provider == "sandbox":
+                kwargs = {"limit": 20, "taken": known}
+            for candidate in provider.search_numbers(country.code, **kwargs):
+                if candidate.number in known or not candidate.sms:
+                    continue
+                bought = provider.purchase_number(
+                    candidate.number,
+                    account._webhook_url("inbound"),
+                    account._webhook_url("voice"),
+                    account._webhook_url("status"),
+                )
+                return self.env["clienteling.phone.number"].create(
+                    {
+                        "number": bought.number,
+                        "account_id": account.id,
+                        "country_id": country.id,
+                        "provider_sid": bought.sid,
+                        "sms_capable": bought.sms,
+                        "mms_capable": bought.mms,
+                        "voice_capable": bought.voice,
+                    }
+                )
+        raise UserError(self.env._("The provider has no number available in %s.", country.name))
+
+    def action_provision(self):
+        self.ensure_one()
+        Number = self.env["clienteling.phone.number"]
+        done, failures = Number, []
+        if self.target == "store":
+            targets = [(store, store, None) for store in self.store_ids]
+        elif self.target == "employee":
+            targets = [
+                (employee, employee.clienteling_store_id, employee)
+                for employee in self.employee_ids
+            ]
+        else:
+            if not self.country_id or self.quantity < 1:
+                raise UserError(self.env._("Choose a country and a quantity of at least 1."))
+            targets = [(None, None, None)] * self.quantity
+        if not targets:
+            raise UserError(self.env._("Choose the stores or associates to give a number to."))
+        for record, store, employee in targets:
+            name = record.display_name if record else self.country_id.name
+            if store and not store.country_id:
+                failures.append(self.env._("%s: the store has no country.", name))
+                continue
+            if record and Number.search_count(
+                [
+                    ("state", "=", "assigned"),
+                    (
+                        "employee_id" if record._name == "hr.employee" else "store_id",
+                        "=",
+                        record.id,
+                    ),
+                ]
+            ):
+                failures.append(self.env._("%s already has a number.", name))
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    number = self._buy(
+                        store.country_id if store else self.country_id, near_store=store
+                    )
+                    if employee:
+                        number._assign(employee=employee)
+                    elif store:
+                        number._assign(store=store)
+                    done |= number
+            except (UserError, ProviderError) as error:
+                reason = error.reason if isinstance(error, ProviderError) else str(error)
+                failures.append(f"{name}: {reason}")
+        if not done and failures:
+            raise UserError("\n".join(failures))
+        message = self.env._(
+            "%(count)s numbers provisioned: %(numbers)s.",
+            count=len(done),
+            numbers=", ".join(done.mapped("number")),
+        )
+        if failures:
+            message += "\n" + self.env._("Not provisioned:") + "\n" + "\n".join(failures)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if failures else "success",
+                "message": message,
+                "sticky": bool(failures),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

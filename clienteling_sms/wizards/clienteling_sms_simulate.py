@@ -1,0 +1,34 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..tools.sandbox import new_sid
+
+
+class ClientelingSmsSimulate(models.TransientModel):
+    """Sandbox only: make the customer "reply", through the same processing as a
+    real webhook (stored event, keywords, notifications)."""
+
+    _name = "clienteling.sms.simulate"
+    _description = "Simulate a Customer Reply"
+
+    conversation_id = fields.Many2one("clienteling.conversation", required=True, ondelete="cascade")
+    body = fields.Text(string="Customer's Reply", required=True)
+
+    def action_simulate(self):
+        self.ensure_one()
+        conversation = self.conversation_id.sudo()
+        account = conversation.phone_number_id.account_id
+        if account.provider != "sandbox":
+            raise UserError(
+                self.env._("Customer replies can only be simulated on a sandbox account.")
+            )
+        params = {
+            "MessageSid": new_sid(),
+            "AccountSid": account._provider_account_ref(),
+            "From": conversation.customer_number,
+            "To": conversation.phone_number_id.number,
+            "Body": self.body,
+            "NumMedia": "0",
+        }
+        self.env["clienteling.sms.event"].sudo()._receive("inbound", account, params)
+        return {"type": "ir.actions.act_window_close"}
