@@ -63,8 +63,9 @@ class ClientelingSmsController(http.Controller):
 
     def _receive(self, kind, account):
         try:
+            # Store and answer at once; the processing cron (triggered now) does the rest.
             request.env(su=True)["clienteling.sms.event"]._receive(
-                kind, account, request.httprequest.form.to_dict()
+                kind, account, request.httprequest.form.to_dict(), process=False
             )
         except PayloadError as error:
             _logger.warning("Clienteling SMS webhook refused: %s", error)

@@ -95,6 +95,19 @@ class ClientelingConversation(models.Model):
         for conversation in self:
             conversation.is_sandbox = conversation.phone_number_id.account_id.provider == "sandbox"
 
+    # Odoo's notifications never text anyone: texts to the customer go through
+    # _send_message, and colleagues are notified in their Odoo inbox.
+
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        for recipient in recipients:
+            if recipient["notif"] == "sms":
+                recipient["notif"] = "inbox" if recipient.get("uid") else "none"
+        return recipients
+
+    def _notify_thread_by_sms(self, message, recipients_data, msg_vals=False, **kwargs):
+        return None
+
     # Consent, per customer number and store (STOP holds for the number).
 
     def _consent_state(self):
@@ -200,6 +213,9 @@ class ClientelingConversation(models.Model):
                 )
             )
         employee = employee or self.env.user.employee_id
+        if not self.env.context.get("clienteling_sms_processing"):
+            # a STOP received but still waiting for the cron holds already
+            self.env["clienteling.sms.event"].sudo()._process_pending_from({self.customer_number})
         state = self._consent_state()
         if state == "opted_out":
             raise UserError(
@@ -278,12 +294,8 @@ class ClientelingConversation(models.Model):
         text = body if mms or not links else "\n".join(filter(None, [body, *links]))
         media.sudo().write({"res_model": self._name, "res_id": self.id})
         author = (employee.user_id.partner_id if employee else False) or self.env.user.partner_id
-        chatter = self.sudo().message_post(
-            body=escape(text),
-            message_type="sms",
-            subtype_xmlid="mail.mt_note",
-            author_id=author.id,
-            attachment_ids=media.ids,
+        chatter = self.sudo()._message_log(
+            body=escape(text), message_type="sms", author_id=author.id, attachment_ids=media.ids
         )
         message = (
             self.env["clienteling.sms.message"]
@@ -304,10 +316,10 @@ class ClientelingConversation(models.Model):
         )
         self.sudo().write({"last_message_date": fields.Datetime.now(), "unread_count": 0})
         if self.partner_id:
-            self.partner_id.sudo().message_post(
+            # the customer's SMS history; logged, so nobody is notified (or texted)
+            self.partner_id.sudo()._message_log(
                 body=Markup("%s<br/>%s") % (self.env._("Text to the customer:"), text),
                 message_type="sms",
-                subtype_xmlid="mail.mt_note",
                 author_id=author.id,
             )
         return message
@@ -366,10 +378,9 @@ class ClientelingConversation(models.Model):
         )
         self.invalidate_recordset(["unread_count", "last_message_date", "last_inbound_date"])
         if self.partner_id:
-            self.partner_id.message_post(
+            self.partner_id._message_log(
                 body=Markup("%s<br/>%s") % (self.env._("Text from the customer:"), text),
                 message_type="sms",
-                subtype_xmlid="mail.mt_note",
                 author_id=self.partner_id.id,
             )
             self.partner_id._clienteling_register_contact(

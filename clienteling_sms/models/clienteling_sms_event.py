@@ -31,6 +31,9 @@ class ClientelingSmsEvent(models.Model):
     )
     dedup_key = fields.Char(required=True, readonly=True)
     provider_sid = fields.Char(string="Provider ID", index=True, readonly=True)
+    from_number = fields.Char(
+        index="btree_not_null", readonly=True, help="Sender of an inbound text, as received."
+    )
     account_id = fields.Many2one(
         "clienteling.sms.account", index=True, readonly=True, ondelete="set null"
     )
@@ -57,9 +60,9 @@ class ClientelingSmsEvent(models.Model):
             SQL(
                 """
                 INSERT INTO clienteling_sms_event
-                       (kind, dedup_key, provider_sid, account_id, payload, state, attempts,
-                        create_uid, create_date, write_uid, write_date)
-                VALUES (%(kind)s, %(key)s, %(sid)s, %(account)s, %(payload)s, 'pending', 0,
+                       (kind, dedup_key, provider_sid, from_number, account_id, payload, state,
+                        attempts, create_uid, create_date, write_uid, write_date)
+                VALUES (%(kind)s, %(key)s, %(sid)s, %(from)s, %(account)s, %(payload)s, 'pending', 0,
                         %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC')
                 ON CONFLICT (dedup_key) DO NOTHING
                 RETURNING id
@@ -69,6 +72,7 @@ class ClientelingSmsEvent(models.Model):
                 sid=provider_sid,
                 account=account.id if account else None,
                 payload=json.dumps(params, sort_keys=True),
+                **{"from": self._sender_number(params) if kind == "inbound" else None},
                 uid=self.env.uid,
             )
         )
@@ -76,8 +80,10 @@ class ClientelingSmsEvent(models.Model):
         return self.browse(row[0]) if row else self.browse()
 
     @api.model
-    def _receive(self, kind, account, params):
-        """Store then process a verified webhook. Returns the event (empty for a replay)."""
+    def _receive(self, kind, account, params, process=True):
+        """Store a verified webhook, then process it now (``process``) or leave it
+        to the processing cron, which this triggers. Returns the event (empty for
+        a replay). Raises ``PayloadError`` before storing anything malformed."""
         if kind == "inbound":
             parsed = SmsProvider.parse_inbound(params)
             key = f"in:{parsed.sid}"
@@ -85,15 +91,52 @@ class ClientelingSmsEvent(models.Model):
             parsed = SmsProvider.parse_status(params)
             key = f"st:{parsed.sid}:{parsed.status}"
         event = self._store(kind, key, parsed.sid, account, params)
-        if event:
+        if event and process:
             event._process()
+        elif event:
+            self._trigger_processing()
         return event
+
+    @api.model
+    def _sender_number(self, params):
+        try:
+            return to_e164(params.get("From"))
+        except PhoneNumberError:
+            return params.get("From")
+
+    @api.model
+    def _trigger_processing(self):
+        """Wake the processing cron, unless a trigger is already waiting for it
+        (waking it costs a connection and a NOTIFY on every webhook otherwise)."""
+        cron = self.env.ref("clienteling_sms.ir_cron_process_events")
+        self.env.cr.execute(
+            "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= (now() at time zone 'UTC') LIMIT 1",
+            [cron.id],
+        )
+        if not self.env.cr.fetchone():
+            cron._trigger()
+
+    @api.model
+    def _process_pending_from(self, numbers):
+        """Process at once the received, not yet processed texts from ``numbers``:
+        a STOP still waiting for the cron must hold before anything is sent."""
+        pending = self.search(
+            [
+                ("kind", "=", "inbound"),
+                ("state", "=", "pending"),
+                ("from_number", "in", list(numbers)),
+            ]
+        )
+        pending._process()
 
     def _process(self):
         for event in self:
             try:
                 with self.env.cr.savepoint():
-                    getattr(event, f"_process_{event.kind}")()
+                    getattr(
+                        event.with_context(clienteling_sms_processing=True),
+                        f"_process_{event.kind}",
+                    )()
             except Exception as error:
                 _logger.warning("Clienteling SMS event %s failed: %s", event.id, error)
                 event.write(
@@ -143,9 +186,24 @@ class ClientelingSmsEvent(models.Model):
         self.filtered(lambda e: e.state != "done")._process()
 
     @api.model
-    def _cron_retry_failed(self, limit=200):
-        events = self.search(
-            [("state", "in", ("pending", "failed")), ("attempts", "<", 5)], limit=limit
+    def _cron_process_events(self, limit=500):
+        """Process stored webhooks, oldest first: new ones, then failed ones again
+        (at most 5 attempts). Several workers may run it: rows are locked."""
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            SELECT id FROM clienteling_sms_event
+             WHERE state = 'pending' OR (state = 'failed' AND attempts < 5)
+             ORDER BY state DESC, id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            [limit],
         )
+        events = self.browse([row[0] for row in self.env.cr.fetchall()])
         events._process()
+        if events:
+            # More may have arrived meanwhile: the cron runs again at once while any remain.
+            remaining = self.search_count([("state", "=", "pending")])
+            self.env["ir.cron"]._notify_progress(done=len(events), remaining=remaining)
         return len(events)

@@ -70,7 +70,11 @@ class ClientelingSmsMessage(models.Model):
     def _deliver(self):
         """Hand queued or due scheduled messages to the provider. Consent is checked
         again at sending time: an opt-out received meanwhile cancels them."""
-        for message in self.sudo().filtered(lambda m: m.state in ("queued", "scheduled")):
+        to_send = self.sudo().filtered(lambda m: m.state in ("queued", "scheduled"))
+        numbers = {n for n in to_send.conversation_id.mapped("customer_number")}
+        if numbers and not self.env.context.get("clienteling_sms_processing"):
+            self.env["clienteling.sms.event"].sudo()._process_pending_from(numbers)
+        for message in to_send:
             conversation = message.conversation_id
             consent = conversation._consent_state()
             if not message.is_system_reply and (

@@ -192,7 +192,7 @@ class TestInbound(ClientelingSmsCase):
             {"number": "+12125550177", "account_id": self.account.id}
         )
         number._assign(employee=self.employee_b)
-        self.assertEqual(self.Event._cron_retry_failed(), 1)
+        self.assertEqual(self.Event._cron_process_events(), 1)
         self.assertEqual(event.state, "done")
         self.assertEqual(event.attempts, 2)
 
@@ -220,3 +220,23 @@ class TestInbound(ClientelingSmsCase):
             "status", self.account, {"MessageSid": "SMunknown", "MessageStatus": "delivered"}
         )
         self.assertEqual(unknown.state, "done")
+
+    def test_a_stop_waiting_for_the_cron_holds_before_any_send(self):
+        conversation = self._conversation()
+        self._opt_in(conversation)
+        params = {
+            "MessageSid": "SMwaiting",
+            "AccountSid": self.account._provider_account_ref(),
+            "From": "+1 212 555 0142",
+            "To": "+12125550170",
+            "Body": "STOP",
+        }
+        event = self.Event.sudo()._receive("inbound", self.account, params, process=False)
+        self.assertEqual(event.state, "pending")
+        with self.assertRaisesRegex(UserError, "opted out"):
+            conversation._send_message("Hello")
+        self.assertFalse(self._outbound(conversation))
+        # the refused request rolled back; the cron records the opt-out for good
+        self.assertEqual(event.state, "pending")
+        self.assertEqual(self.Event._cron_process_events(), 1)
+        self.assertEqual(conversation.consent_state, "opted_out")

@@ -47,6 +47,9 @@ class TestWebhooks(ClientelingSmsCase, HttpCase):
             **extra,
         }
 
+    def _process(self):
+        return self.env["clienteling.sms.event"]._cron_process_events()
+
     def _events(self):
         return self.env["clienteling.sms.event"].search([("account_id", "=", self.account.id)])
 
@@ -56,7 +59,12 @@ class TestWebhooks(ClientelingSmsCase, HttpCase):
         self.assertIn("<Response", response.text)
         self.assertEqual(response.headers["Content-Type"], "text/xml; charset=utf-8")
         event = self._events()
-        self.assertEqual((event.provider_sid, event.state), ("SMhttp1", "done"))
+        # the webhook only stores and triggers the processing cron
+        self.assertEqual((event.provider_sid, event.state), ("SMhttp1", "pending"))
+        cron = self.env.ref("clienteling_sms.ir_cron_process_events")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        self.assertEqual(self._process(), 1)
+        self.assertEqual(event.state, "done")
         conversation = self.Conversation.search([("customer_number", "=", "+12125550142")])
         self.assertEqual(conversation.partner_id, self.customer_a)
         self.assertEqual(json.loads(event.payload)["Body"], "Hi there")
@@ -99,6 +107,9 @@ class TestWebhooks(ClientelingSmsCase, HttpCase):
         params = self._params("Hello", sid="SMreplay1")
         for _attempt in range(3):
             self.assertEqual(self._post(INBOUND, params).status_code, 200)
+        self.assertEqual(self._process(), 1)
+        self.assertEqual(self._post(INBOUND, params).status_code, 200)
+        self.assertEqual(self._process(), 0)
         conversation = self.Conversation.search([("customer_number", "=", "+12125550142")])
         self.assertEqual(len(conversation.sms_message_ids), 1)
         self.assertEqual(len(self._events()), 1)
@@ -107,6 +118,8 @@ class TestWebhooks(ClientelingSmsCase, HttpCase):
         conversation = self._conversation()
         conversation._record_consent("opted_in", "keyword", "YES")
         self.assertEqual(self._post(INBOUND, self._params("STOP")).status_code, 200)
+        self._process()
+        conversation.invalidate_recordset()
         self.assertEqual(conversation.consent_state, "opted_out")
         with self.assertRaisesRegex(Exception, "opted out"):
             conversation._send_message("Last chance!")
@@ -126,10 +139,16 @@ class TestWebhooks(ClientelingSmsCase, HttpCase):
             "To": "+12125550142",
         }
         self.assertEqual(self._post(STATUS, params).status_code, 204)
+        self._process()
+        message.invalidate_recordset()
         self.assertEqual(message.state, "failed")
         self.assertIn("landline", message.failure_reason)
         unknown = dict(params, MessageSid="SMnobody", MessageStatus="delivered")
         self.assertEqual(self._post(STATUS, unknown).status_code, 204)
+        self._process()
+        self.assertEqual(
+            self._events().filtered(lambda e: e.provider_sid == "SMnobody").state, "done"
+        )
 
     def test_voice_says_text_only(self):
         self.account.write(
@@ -218,7 +237,9 @@ class TestConcurrentReplay(ClientelingCase):
             connection = psycopg2.connect(**dsn)
             connection.set_session(isolation_level="REPEATABLE READ")
             fake_model = SimpleNamespace(
-                env=SimpleNamespace(cr=Cursor(connection.cursor()), uid=public_uid), browse=bool
+                env=SimpleNamespace(cr=Cursor(connection.cursor()), uid=public_uid),
+                browse=bool,
+                _sender_number=lambda params: params.get("From"),
             )
             barrier.wait()
             try:

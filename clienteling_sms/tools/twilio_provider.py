@@ -50,15 +50,24 @@ class TwilioProvider(SmsProvider):
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.messaging_service_sid = messaging_service_sid or None
-        http_client = (
-            _RedirectingHttpClient(api_base_url, timeout=TIMEOUT)
-            if api_base_url
-            else TwilioHttpClient(timeout=TIMEOUT)
-        )
-        if api_key_sid and api_key_secret:
-            self.client = Client(api_key_sid, api_key_secret, account_sid, http_client=http_client)
-        else:
-            self.client = Client(account_sid, auth_token, http_client=http_client)
+        self._api_key = (api_key_sid, api_key_secret) if api_key_sid and api_key_secret else None
+        self._api_base_url = api_base_url
+        self._client = None
+
+    @property
+    def client(self):
+        """The SDK client, built on first use (verifying a webhook needs none)."""
+        if self._client is None:
+            http_client = (
+                _RedirectingHttpClient(self._api_base_url, timeout=TIMEOUT)
+                if self._api_base_url
+                else TwilioHttpClient(timeout=TIMEOUT)
+            )
+            if self._api_key:
+                self._client = Client(*self._api_key, self.account_sid, http_client=http_client)
+            else:
+                self._client = Client(self.account_sid, self.auth_token, http_client=http_client)
+        return self._client
 
     def _call(self, function, *args, **kwargs):
         try:

@@ -1,0 +1,192 @@
+"""Inbound SMS webhook throughput and latency on an Odoo server with 2 workers,
+as a ratio to Odoo's trivial /web/health route on the same server in the same run.
+
+    .venv/bin/python bench/sms_webhook.py [--requests 2000] [--concurrency 8]
+
+Creates the database bench_sms (dropped at the end), a sandbox account, a store
+number and 100 customers; every request is a correctly signed, unique inbound
+text from one of them (stored, matched, posted, contact dates updated).
+"""
+
+import argparse
+import http.client
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from urllib.parse import urlencode
+
+from common import ODOO_RC, create_database, describe, odoo_env
+
+DB = "bench_sms"
+PORT = 8391
+
+
+def setup():
+    with odoo_env(DB) as env:
+        us = env.ref("base.us")
+        store = env["clienteling.store"].create(
+            {"name": "Bench", "code": "B1", "country_id": us.id, "tz": "America/New_York"}
+        )
+        account = env["clienteling.sms.account"].create(
+            {
+                "name": "Bench",
+                "provider": "sandbox",
+                "webhook_base_url": f"http://127.0.0.1:{PORT}",
+                "quiet_hours_start": 0,
+                "quiet_hours_end": 24,
+            }
+        )
+        number = env["clienteling.phone.number"].create(
+            {"number": "+12125550170", "account_id": account.id}
+        )
+        number._assign(store=store)
+        env["res.partner"].create(
+            [
+                {"name": f"Customer {i}", "mobile": f"+1212555{1000 + i:04d}", "country_id": us.id}
+                for i in range(100)
+            ]
+        )
+        return account._get_provider(), account._provider_account_ref()
+
+
+def start_server():
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-c",
+            str(ODOO_RC),
+            "-d",
+            DB,
+            f"--db-filter=^{DB}$",
+            f"--http-port={PORT}",
+            "--workers=2",
+            "--no-database-list",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(120):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            connection.request("GET", "/web/health")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("The Odoo server did not start.")
+
+
+def run(build_request, total, concurrency):
+    """Send ``total`` requests from ``concurrency`` keep-alive connections."""
+    latencies, errors, lock = [], [], threading.Lock()
+    counter = iter(range(total))
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        while True:
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                return
+            method, path, body, headers = build_request(index)
+            started = time.perf_counter()
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                if response.status >= 300:
+                    errors.append(response.status)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return total / wall, describe(latencies), errors
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    create_database(DB, "clienteling_sms")
+    provider, account_ref = setup()
+    server = start_server()
+    try:
+        url = f"http://127.0.0.1:{PORT}/clienteling/sms/twilio/inbound"
+
+        def inbound(index):
+            params = {
+                "MessageSid": "SM" + uuid.uuid4().hex,
+                "AccountSid": account_ref,
+                "From": f"+1212555{1000 + index % 100:04d}",
+                "To": "+12125550170",
+                "Body": f"Hello, is my order {index} ready?",
+                "NumMedia": "0",
+            }
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": provider.signature(url, params),
+            }
+            return "POST", "/clienteling/sms/twilio/inbound", urlencode(params), headers
+
+        def health(index):
+            return "GET", "/web/health", None, {}
+
+        def manifest(index):
+            return "GET", "/web/manifest.webmanifest", None, {}
+
+        run(health, 200, args.concurrency)  # warm both workers
+        run(inbound, 100, args.concurrency)
+        results = {}
+        routes = (
+            ("/web/health (no database)", health),
+            ("/web/manifest.webmanifest", manifest),
+            ("inbound webhook", inbound),
+        )
+        for name, builder in routes:
+            results[name] = run(builder, args.requests, args.concurrency)
+        print(
+            f"{args.requests} requests per route, {args.concurrency} concurrent clients, Odoo --workers=2"
+        )
+        print(f"{'route':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        for name, (rate, stats, errors) in results.items():
+            print(f"{name:28} {rate:8.1f} {stats['p50']:8.1f} {stats['p99']:8.1f} {len(errors):7d}")
+        webhook = results["inbound webhook"][0]
+        for baseline in ("/web/manifest.webmanifest", "/web/health (no database)"):
+            print(f"throughput webhook / {baseline}: {webhook / results[baseline][0]:.0%}")
+        # The webhooks only stored the texts: process them as the cron does, timed.
+        expected = args.requests + 100
+        started = time.perf_counter()
+        with odoo_env(DB) as env:
+            while env["clienteling.sms.event"]._cron_process_events():
+                env.cr.commit()
+            elapsed = time.perf_counter() - started
+            events = env["clienteling.sms.event"]
+            done = events.search_count([("state", "=", "done")])
+            failed = events.search_count([("state", "=", "failed")])
+            texts = env["clienteling.sms.message"].search_count([("direction", "=", "inbound")])
+        print(
+            f"processing (one cron worker): {done} events in {elapsed:.1f} s = {done / elapsed:.0f} texts/s; "
+            f"failed {failed}; inbound texts posted {texts} (expected {expected})"
+        )
+    finally:
+        server.terminate()
+        server.wait(30)
+        subprocess.run(["dropdb", "--if-exists", "--force", DB], check=False)
+
+
+if __name__ == "__main__":
+    main()
