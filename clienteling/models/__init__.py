@@ -11,3 +11,10 @@ from . import (
     res_partner,
     res_users,
 )
+from . import (
+    calendar_event,
+    clienteling_inbox_audit,
+    clienteling_inbox_message,
+    clienteling_mail_account,
+    mail_activity,
+)
