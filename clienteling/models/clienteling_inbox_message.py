@@ -148,9 +148,9 @@ class ClientelingInboxMessage(models.Model):
                 {"imap_uid": uid, "imap_uidvalidity": account.uidvalidity}
             )
             return self.browse()
-        values, error = account._parse_raw(raw)
-        warning = None
+        values, warning = account._parse_raw(raw)
         if values is None:
+            error = warning
             header = imap_tools.split_raw(raw)[0]
             values = {
                 "message_id": imap_tools.header_value(header, "Message-ID"),

@@ -79,11 +79,21 @@ class ClientelingMailAccount(models.Model):
     last_error = fields.Text(readonly=True, copy=False)
     message_count = fields.Integer(compute="_compute_message_count", string="Messages")
 
-    _sql_constraints = [
-        ("port_range", "CHECK(port > 0 AND port < 65536)", "The port must be between 1 and 65535."),
-        ("batch_positive", "CHECK(batch_size > 0)", "The batch size must be positive."),
-        ("timeout_positive", "CHECK(timeout > 0)", "The timeout must be positive."),
-    ]
+    @api.constrains("port", "batch_size", "timeout", "max_attachment_size")
+    def _check_numbers(self):
+        for account in self:
+            if not 0 < account.port < 65536:
+                raise ValidationError(
+                    self.env._("Mail account %s: the port must be between 1 and 65535.", account.name)
+                )
+            if account.batch_size <= 0 or account.timeout <= 0 or account.max_attachment_size < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Mail account %s: batch size and timeout must be positive, the "
+                        "attachment size limit zero or more.",
+                        account.name,
+                    )
+                )
 
     def _compute_message_count(self):
         counts = dict(
@@ -267,29 +277,25 @@ class ClientelingMailAccount(models.Model):
             self.sudo().highest_modseq = str(server["modseq"])
 
     def _pull_flags(self, client, plan):
-        """Read \\Seen from the server for the messages already imported."""
-        Message = self.env["clienteling.inbox.message"].sudo()
+        """Read \\Seen from the server for the messages already imported: one
+        SEARCH of the seen UIDs, then two UPDATEs of what differs."""
+        Message = self.env["clienteling.inbox.message"].sudo().with_context(clienteling_from_imap=True)
         if not plan["last_uid"]:
             return
-        criteria = {}
-        if self.highest_modseq and client.has_capability("CONDSTORE"):
-            criteria["modifiers"] = [f"CHANGEDSINCE {self.highest_modseq}".encode()]
-        response = client.fetch(f"1:{plan['last_uid']}", ["FLAGS"], **criteria)
-        seen = {uid: imap_tools.is_seen(data.get(b"FLAGS")) for uid, data in response.items()}
-        if not seen:
-            return
-        messages = Message.search(
-            [
-                ("account_id", "=", self.id),
-                ("imap_uidvalidity", "=", self.uidvalidity),
-                ("imap_uid", "in", list(seen)),
-                ("imap_flags_dirty", "=", False),
-            ]
+        seen = client.search(["UID", f"1:{plan['last_uid']}", "SEEN"])
+        seen = [uid for uid in seen if uid <= plan["last_uid"]]
+        common = [
+            ("account_id", "=", self.id),
+            ("imap_uidvalidity", "=", self.uidvalidity),
+            ("imap_uid", "<=", plan["last_uid"]),
+            ("imap_flags_dirty", "=", False),
+        ]
+        Message.search([*common, ("is_read", "=", False), ("imap_uid", "in", seen)]).write(
+            {"is_read": True}
         )
-        to_read = messages.filtered(lambda m: seen[m.imap_uid] and not m.is_read)
-        to_unread = messages.filtered(lambda m: not seen[m.imap_uid] and m.is_read)
-        to_read.with_context(clienteling_from_imap=True).write({"is_read": True})
-        to_unread.with_context(clienteling_from_imap=True).write({"is_read": False})
+        Message.search([*common, ("is_read", "=", True), ("imap_uid", "not in", seen)]).write(
+            {"is_read": False}
+        )
 
     def _import_batch(self, client, uids):
         """Fetch and store one batch of UIDs; return how many messages were new."""
@@ -341,13 +347,23 @@ class ClientelingMailAccount(models.Model):
         return raw, [(part["filename"] or part["mimetype"], part["size"]) for part in skip]
 
     def _parse_raw(self, raw):
-        """Odoo's parsing of a raw message; returns (values, warning)."""
+        """Odoo's parsing of a raw message; returns (values, warning). The warning
+        lists the MIME defects Python's parser found (values are still returned);
+        values is None when Odoo's parser gave up."""
         try:
             message = email.message_from_bytes(raw, policy=email.policy.SMTP)
-            return self.env["mail.thread"].message_parse(message), None
+            defects = [defect for part in message.walk() for defect in part.defects]
+            values = self.env["mail.thread"].message_parse(message)
         except Exception as error:  # noqa: BLE001 - a bad message must not stop the sync
             _logger.info("Engage account %s: unparsable message: %s", self.id, error)
             return None, str(error) or type(error).__name__
+        warning = None
+        if defects:
+            warning = self.env._(
+                "The message is malformed; it is shown as far as it could be read (%s).",
+                "; ".join(sorted({type(defect).__name__ for defect in defects})),
+            )
+        return values, warning
 
     def _imap_delete(self, uids):
         """Delete ``uids`` from the folder (\\Deleted then UID EXPUNGE); raise a

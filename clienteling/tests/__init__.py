@@ -7,3 +7,4 @@ from . import (
     test_security,
     test_store,
 )
+from . import test_inbox

@@ -36,6 +36,8 @@ info_log_path = {base}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
+auth_cache_size = 0
 default_internal_user = {user}
 default_login_user = {user}
 first_valid_uid = {uid}
@@ -46,7 +48,7 @@ mail_gid = {gid}
 imap_capability = +CONDSTORE
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {base}/passwd
+  args = scheme=PLAIN username_format=%u {base}/users/%u
 }}
 userdb {{
   driver = static
@@ -114,9 +116,8 @@ class DovecotServer:
     def start(self):
         self.base = Path(tempfile.mkdtemp(prefix="clienteling-dovecot-"))
         self.port = free_port()
-        for sub in ("run", "state", "mail", "home"):
+        for sub in ("run", "state", "mail", "home", "users"):
             (self.base / sub).mkdir()
-        (self.base / "passwd").write_text("")
         config = self.base / "dovecot.conf"
         config.write_text(
             CONFIG.format(
@@ -172,8 +173,9 @@ class DovecotServer:
                 os.chown(os.path.join(root, name), self.uid, self.gid)
 
     def add_user(self, login, password):
-        with open(self.base / "passwd", "a", encoding="utf-8") as passwd:
-            passwd.write(f"{login}:{{PLAIN}}{password}::::::\n")
+        # one passwd file per user: no stale cache of a file changed within a second
+        (self.base / "users" / login).write_text(f"{login}:{{PLAIN}}{password}::::::\n")
+        self._chown(self.base / "users")
         self.maildir(login)
 
     def maildir(self, login, folder="INBOX"):
