@@ -43,9 +43,7 @@ class ClientelingInboxAudit(models.Model):
         "res.users", string="User", default=lambda self: self.env.user, ondelete="set null"
     )
     date = fields.Datetime(string="Date and Time", default=fields.Datetime.now, required=True)
-    action = fields.Selection(
-AUDIT_ACTIONS, required=True
-    )
+    action = fields.Selection(AUDIT_ACTIONS, required=True)
     details = fields.Text()
 
     def write(self, vals):

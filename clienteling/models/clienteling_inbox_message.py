@@ -42,11 +42,17 @@ class ClientelingInboxMessage(models.Model):
         "clienteling.store", string="Store", index=True, ondelete="restrict", readonly=True
     )
     account_id = fields.Many2one(
-        "clienteling.mail.account", string="Mail Account", index=True, ondelete="cascade",
+        "clienteling.mail.account",
+        string="Mail Account",
+        index=True,
+        ondelete="cascade",
         readonly=True,
     )
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company,
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
         readonly=True,
     )
     channel = fields.Selection(CHANNELS, required=True, default="email", readonly=True)
@@ -201,9 +207,7 @@ class ClientelingInboxMessage(models.Model):
         message._store_attachments(values.get("attachments") or [])
         message._clienteling_audit(
             "sync",
-            self.env._(
-                "Imported from %(account)s (UID %(uid)s).", account=account.name, uid=uid
-            )
+            self.env._("Imported from %(account)s (UID %(uid)s).", account=account.name, uid=uid)
             + (f"\n{warning}" if warning else "")
             + ("\n" + "\n".join(notes) if notes else ""),
         )
@@ -288,7 +292,9 @@ class ClientelingInboxMessage(models.Model):
         self.ensure_one()
         Partner = self.env["res.partner"].sudo().with_context(active_test=True)
         if self.sender_email:
-            partner = Partner.search([("email_normalized", "=", self.sender_email)], limit=1, order="id")
+            partner = Partner.search(
+                [("email_normalized", "=", self.sender_email)], limit=1, order="id"
+            )
             if partner:
                 return partner
         region = self.store_id.country_id.code
@@ -398,13 +404,17 @@ class ClientelingInboxMessage(models.Model):
             try:
                 client = account._connect()
             except (imap_tools.ImapSyncError, *NETWORK_ERRORS) as error:
-                _logger.info("Engage account %s: read state kept for the next sync: %s", account.id, error)
+                _logger.info(
+                    "Engage account %s: read state kept for the next sync: %s", account.id, error
+                )
                 continue
             try:
                 client.select_folder(account.folder)
                 messages._imap_push_flags(client)
             except NETWORK_ERRORS as error:
-                _logger.info("Engage account %s: read state kept for the next sync: %s", account.id, error)
+                _logger.info(
+                    "Engage account %s: read state kept for the next sync: %s", account.id, error
+                )
             finally:
                 imap_tools.logout(client)
 
@@ -444,7 +454,9 @@ class ClientelingInboxMessage(models.Model):
             "res_model": "clienteling.inbox.assign",
             "view_mode": "form",
             "target": "new",
-            "name": self.env._("Link to Customer") if mode == "link" else self.env._("Assign to User"),
+            "name": self.env._("Link to Customer")
+            if mode == "link"
+            else self.env._("Assign to User"),
             "context": {"default_mode": mode, "default_message_ids": self.ids},
         }
 
@@ -474,7 +486,9 @@ class ClientelingInboxMessage(models.Model):
         if employee and employee.clienteling_store_id == self.store_id:
             values["clienteling_associate_id"] = employee.id
         partner = self.env["res.partner"].create(values)
-        self._clienteling_audit("create_customer", self.env._("Created customer %s.", partner.display_name))
+        self._clienteling_audit(
+            "create_customer", self.env._("Created customer %s.", partner.display_name)
+        )
         self._link(partner)
         return {
             "type": "ir.actions.act_window",
@@ -581,7 +595,9 @@ class ClientelingInboxMessage(models.Model):
         for account in self.account_id:
             messages = self.filtered(lambda m, a=account: m.account_id == a)
             uids = [
-                m.imap_uid for m in messages if m.imap_uid and m.imap_uidvalidity == account.uidvalidity
+                m.imap_uid
+                for m in messages
+                if m.imap_uid and m.imap_uidvalidity == account.uidvalidity
             ]
             if uids:
                 account.sudo()._imap_delete(uids)

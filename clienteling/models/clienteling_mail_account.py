@@ -71,7 +71,9 @@ class ClientelingMailAccount(models.Model):
         help="Attachments larger than this are not downloaded: the message keeps a note "
         "with their name and size.",
     )
-    timeout = fields.Integer(string="Timeout (s)", default=60, help="Connection and socket timeout.")
+    timeout = fields.Integer(
+        string="Timeout (s)", default=60, help="Connection and socket timeout."
+    )
     uidvalidity = fields.Integer(string="UIDVALIDITY", readonly=True, copy=False)
     last_uid = fields.Integer(string="Last UID", readonly=True, copy=False)
     highest_modseq = fields.Char(string="Highest MODSEQ", readonly=True, copy=False)
@@ -84,7 +86,9 @@ class ClientelingMailAccount(models.Model):
         for account in self:
             if not 0 < account.port < 65536:
                 raise ValidationError(
-                    self.env._("Mail account %s: the port must be between 1 and 65535.", account.name)
+                    self.env._(
+                        "Mail account %s: the port must be between 1 and 65535.", account.name
+                    )
                 )
             if account.batch_size <= 0 or account.timeout <= 0 or account.max_attachment_size < 0:
                 raise ValidationError(
@@ -221,8 +225,11 @@ class ClientelingMailAccount(models.Model):
             self._record_sync_error(str(error))
         except NETWORK_ERRORS as error:
             self._record_sync_error(
-                self.env._("Connection lost (%(error)s); will resume after UID %(uid)s.",
-                           error=error or type(error).__name__, uid=self.last_uid)
+                self.env._(
+                    "Connection lost (%(error)s); will resume after UID %(uid)s.",
+                    error=error or type(error).__name__,
+                    uid=self.last_uid,
+                )
             )
         finally:
             if client is not None:
@@ -270,7 +277,9 @@ class ClientelingMailAccount(models.Model):
         if plan["fetch_flags"]:
             self._pull_flags(client, plan)
         if plan["fetch_new"] or plan["reset"]:
-            uids = imap_tools.uids_above(client.search(["UID", f"{plan['last_uid'] + 1}:*"]), plan["last_uid"])
+            uids = imap_tools.uids_above(
+                client.search(["UID", f"{plan['last_uid'] + 1}:*"]), plan["last_uid"]
+            )
             for batch in imap_tools.batched(uids, self.batch_size):
                 counter["new"] += self._import_batch(client, batch)
         if server["modseq"] is not None:
@@ -279,7 +288,9 @@ class ClientelingMailAccount(models.Model):
     def _pull_flags(self, client, plan):
         """Read \\Seen from the server for the messages already imported: one
         SEARCH of the seen UIDs, then two UPDATEs of what differs."""
-        Message = self.env["clienteling.inbox.message"].sudo().with_context(clienteling_from_imap=True)
+        Message = (
+            self.env["clienteling.inbox.message"].sudo().with_context(clienteling_from_imap=True)
+        )
         if not plan["last_uid"]:
             return
         seen = client.search(["UID", f"1:{plan['last_uid']}", "SEEN"])
@@ -354,7 +365,7 @@ class ClientelingMailAccount(models.Model):
             message = email.message_from_bytes(raw, policy=email.policy.SMTP)
             defects = [defect for part in message.walk() for defect in part.defects]
             values = self.env["mail.thread"].message_parse(message)
-        except Exception as error:  # noqa: BLE001 - a bad message must not stop the sync
+        except Exception as error:
             _logger.info("Engage account %s: unparsable message: %s", self.id, error)
             return None, str(error) or type(error).__name__
         warning = None

@@ -85,7 +85,10 @@ def ensure_dovecot():
             "Dovecot is not installed: run `apt-get install dovecot-imapd` as root."
         )
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "dovecot-imapd"]):
+    for command in (
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "dovecot-imapd"],
+    ):
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if result.returncode:
             raise DovecotUnavailable(
@@ -125,7 +128,7 @@ class DovecotServer:
             )
         )
         self._chown(self.base)
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [DOVECOT, "-F", "-c", str(config)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -7,16 +7,22 @@ from imapclient import IMAPClient
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from odoo.addons.mail.tests.common import mail_new_test_user
+
 from .common import ASSOCIATE_GROUPS, ClientelingCase
 from .imap_server import DovecotServer
 
-from odoo.addons.mail.tests.common import mail_new_test_user
-
-PASSWORD = "s3cret-Pa55"  # noqa: S105 - a throw-away test mailbox
+PASSWORD = "s3cret-Pa55"
 
 
-def make_email(subject="Hello", sender="Someone <someone@example.org>", body="Hi there",
-               message_id=None, attachments=(), html=None):
+def make_email(
+    subject="Hello",
+    sender="Someone <someone@example.org>",
+    body="Hi there",
+    message_id=None,
+    attachments=(),
+    html=None,
+):
     message = EmailMessage()
     message["From"] = sender
     message["To"] = "store@example.com"
@@ -62,7 +68,9 @@ class EngageCase(ClientelingCase):
         self.imap_server.deliver(account.login, messages, seen=seen)
 
     def imap(self, account):
-        client = IMAPClient(self.imap_server.host, port=self.imap_server.port, ssl=False, timeout=10)
+        client = IMAPClient(
+            self.imap_server.host, port=self.imap_server.port, ssl=False, timeout=10
+        )
         client.login(account.login, PASSWORD)
         client.select_folder("INBOX")
         self.addCleanup(client.logout)
@@ -149,7 +157,9 @@ class TestInboxSync(EngageCase):
 
     def test_delete_here_and_on_server(self):
         account = self.new_account()
-        self.deliver(account, [make_email("Keep"), make_email("Drop", sender=self.customer_a.email)])
+        self.deliver(
+            account, [make_email("Keep"), make_email("Drop", sender=self.customer_a.email)]
+        )
         account._sync()
         drop = self.messages(account).filtered(lambda m: m.subject == "Drop")
         self.assertEqual(drop.partner_id, self.customer_a)
@@ -315,7 +325,9 @@ class TestInboxSync(EngageCase):
         self.assertEqual(sorted(message.audit_ids.mapped("action")), ["link", "sync"])
         message._post_to_customer()
         message._auto_link()
-        self.assertEqual(len(self.customer_a.message_ids.filtered(lambda m: m.subject == "Sizes")), 1)
+        self.assertEqual(
+            len(self.customer_a.message_ids.filtered(lambda m: m.subject == "Sizes")), 1
+        )
 
     def test_auto_link_by_phone_in_body(self):
         account = self.new_account()
@@ -374,7 +386,12 @@ class TestInboxActions(EngageCase):
         return message.sudo().audit_ids.sorted("id")[-1]
 
     def test_actions_need_a_customer(self):
-        for action in ("action_todo", "action_appointment", "action_email_reply", "action_sms_reply"):
+        for action in (
+            "action_todo",
+            "action_appointment",
+            "action_email_reply",
+            "action_sms_reply",
+        ):
             with self.assertRaisesRegex(UserError, "Link the message"):
                 getattr(self.unknown, action)()
 
@@ -411,7 +428,9 @@ class TestInboxActions(EngageCase):
         wizard = (
             self.env["clienteling.inbox.assign"]
             .with_user(self.user_associate_a)
-            .create({"mode": "assign", "message_ids": both.ids, "user_id": self.user_associate_a2.id})
+            .create(
+                {"mode": "assign", "message_ids": both.ids, "user_id": self.user_associate_a2.id}
+            )
         )
         wizard.action_apply()
         self.assertEqual(both.user_id, self.user_associate_a2)
@@ -424,7 +443,9 @@ class TestInboxActions(EngageCase):
         wizard = (
             self.env["clienteling.inbox.assign"]
             .with_user(self.user_associate_a)
-            .create({"mode": "assign", "message_ids": both.ids, "user_id": self.user_associate_b.id})
+            .create(
+                {"mode": "assign", "message_ids": both.ids, "user_id": self.user_associate_b.id}
+            )
         )
         with self.assertRaisesRegex(UserError, "does not work in"):
             wizard.action_apply()
@@ -501,8 +522,10 @@ class TestInboxActions(EngageCase):
 
     def test_audit_trail_button_and_protection(self):
         action = self.known.action_audit_trail()
-        trail = self.env["clienteling.inbox.audit"].with_user(self.user_associate_a).search(
-            action["domain"]
+        trail = (
+            self.env["clienteling.inbox.audit"]
+            .with_user(self.user_associate_a)
+            .search(action["domain"])
         )
         self.assertEqual(set(trail.mapped("action")), {"sync", "link"})
         with self.assertRaises(AccessError):
@@ -524,7 +547,9 @@ class TestInboxActions(EngageCase):
         self.assertEqual(sms.partner_id, self.customer_a)
         self.assertEqual(sms.posted_message_id.message_type, "sms")
         self.assertEqual(
-            Message._clienteling_create_from_sms(self.store_a, "+12125550142", "again", reference="SM123"),
+            Message._clienteling_create_from_sms(
+                self.store_a, "+12125550142", "again", reference="SM123"
+            ),
             sms,
         )
         with self.assertRaisesRegex(UserError, "Invalid sender number"):
@@ -571,7 +596,7 @@ class TestInboxSecurity(EngageCase):
         with self.assertRaisesRegex(ValidationError, "line breaks"):
             self.new_account(folder="INBOX\r\nA1 DELETE INBOX")
         account = self.new_account()
-        account.sudo().password = "wrong"  # noqa: S105
+        account.sudo().password = "wrong"
         self.deliver(account, make_email("A"))
         with self.assertRaisesRegex(UserError, "refused the login") as error:
             account.action_test_connection()
@@ -590,7 +615,9 @@ class TestInboxSecurity(EngageCase):
     def test_sync_button_of_the_inbox(self):
         account = self.new_account()
         self.deliver(account, make_email("A"))
-        self.env["clienteling.inbox.message"].with_user(self.user_associate_a).action_sync_my_inbox()
+        self.env["clienteling.inbox.message"].with_user(
+            self.user_associate_a
+        ).action_sync_my_inbox()
         self.assertEqual(len(self.messages(account)), 1)
         with self.assertRaisesRegex(UserError, "No mailbox"):
             self.env["clienteling.inbox.message"].with_user(

@@ -102,7 +102,12 @@ def plan(stored, server):
         fetch_flags = not reset
     else:
         fetch_flags = server["modseq"] != stored["modseq"]
-    return {"reset": reset, "last_uid": last_uid, "fetch_new": fetch_new, "fetch_flags": fetch_flags}
+    return {
+        "reset": reset,
+        "last_uid": last_uid,
+        "fetch_new": fetch_new,
+        "fetch_flags": fetch_flags,
+    }
 
 
 def uids_above(uids, last_uid):

@@ -41,7 +41,5 @@ class ClientelingInboxAssign(models.TransientModel):
                     )
                 )
             messages.write({"user_id": self.user_id.id})
-            messages._clienteling_audit(
-                "assign", self.env._("Assigned to %s.", self.user_id.name)
-            )
+            messages._clienteling_audit("assign", self.env._("Assigned to %s.", self.user_id.name))
         return {"type": "ir.actions.act_window_close"}
