@@ -3,7 +3,7 @@ from email.utils import parseaddr
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize, html2plaintext, html_sanitize, plaintext2html
+from odoo.tools import email_normalize, html2plaintext, plaintext2html
 
 from ..tools import imap as imap_tools
 from .clienteling_mail_account import NETWORK_ERRORS
@@ -142,18 +142,71 @@ class ClientelingInboxMessage(models.Model):
 
     @api.model
     def _import_imap(self, account, uid, raw, flags, skipped=()):
-        """Store one fetched message of ``account`` (idempotent on its fingerprint);
-        return the new message, or an empty recordset when it was already here."""
-        fingerprint = imap_tools.fingerprint(raw)
-        existing = self.sudo().search(
-            [("account_id", "=", account.id), ("fingerprint", "=", fingerprint)], limit=1
-        )
-        if existing:
-            # same message seen again (UIDVALIDITY reset, resumed batch): new UID only
-            existing.with_context(clienteling_from_imap=True).write(
-                {"imap_uid": uid, "imap_uidvalidity": account.uidvalidity}
+        """Store one fetched message of ``account``; see :meth:`_import_imap_batch`."""
+        return self._import_imap_batch(account, [(uid, raw, flags, skipped)])
+
+    @api.model
+    def _import_imap_batch(self, account, items):
+        """Store fetched messages of ``account``: ``items`` is a list of
+        ``(uid, raw bytes, flags, skipped parts)``. Idempotent on each message's
+        fingerprint (Message-ID and content): a message already here only gets its
+        new UID. Returns the new messages. Set-based: a few queries per batch."""
+        Message = self.sudo().with_context(clienteling_from_imap=True)
+        prints = {uid: imap_tools.fingerprint(raw) for uid, raw, _flags, _skipped in items}
+        existing = {
+            message.fingerprint: message
+            for message in Message.search(
+                [("account_id", "=", account.id), ("fingerprint", "in", list(prints.values()))]
             )
-            return self.browse()
+        }
+        vals_list, attachments, details = [], [], []
+        for uid, raw, flags, skipped in items:
+            fingerprint = prints[uid]
+            if fingerprint in existing:
+                # seen again (UIDVALIDITY reset, resumed batch, copy in the folder)
+                if existing[fingerprint].imap_uidvalidity != account.uidvalidity:
+                    existing[fingerprint].write(
+                        {"imap_uid": uid, "imap_uidvalidity": account.uidvalidity}
+                    )
+                continue
+            existing[fingerprint] = Message
+            vals, files, detail = self._imap_values(account, uid, raw, flags, skipped, fingerprint)
+            vals_list.append(vals)
+            attachments.append(files)
+            details.append(detail)
+        messages = Message.create(vals_list)
+        attachment_vals = [
+            {
+                "name": name or "attachment",
+                "raw": content.encode() if isinstance(content, str) else content,
+                "res_model": self._name,
+                "res_id": message.id,
+            }
+            for message, files in zip(messages, attachments, strict=True)
+            for name, content in files
+        ]
+        if attachment_vals:
+            self.env["ir.attachment"].sudo().create(attachment_vals)
+        self.env["clienteling.inbox.audit"].sudo().create(
+            [
+                {
+                    "message_id": message.id,
+                    "message_name": message.subject or message.sender,
+                    "store_id": message.store_id.id,
+                    "account_id": account.id,
+                    "user_id": self.env.uid,
+                    "action": "sync",
+                    "details": detail,
+                }
+                for message, detail in zip(messages, details, strict=True)
+            ]
+        )
+        messages._auto_link()
+        return messages
+
+    def _imap_values(self, account, uid, raw, flags, skipped, fingerprint):
+        """(create values, attachments, audit details) of one raw message, parsed
+        by Odoo's ``message_parse``; an unreadable message keeps what could be read."""
         values, warning = account._parse_raw(raw)
         if values is None:
             error = warning
@@ -178,59 +231,31 @@ class ClientelingInboxMessage(models.Model):
         if b"\x00" in raw[:65536]:
             warning = warning or self.env._("The message contains invalid characters.")
         sender = values.get("email_from") or ""
-        store = account.store_ids[:1]
-        date = values.get("date") or fields.Datetime.now()
-        message = (
-            self.sudo()
-            .with_context(clienteling_from_imap=True)
-            .create(
-                {
-                    "account_id": account.id,
-                    "store_id": store.id,
-                    "company_id": account.company_id.id,
-                    "channel": "email",
-                    "sender": sender,
-                    "sender_email": email_normalize(parseaddr(sender)[1] or sender) or False,
-                    "subject": values.get("subject") or "",
-                    "body": html_sanitize(values.get("body") or ""),
-                    "date": date,
-                    "is_read": imap_tools.is_seen(flags),
-                    "message_id": (values.get("message_id") or "").strip() or False,
-                    "fingerprint": fingerprint,
-                    "imap_uid": uid,
-                    "imap_uidvalidity": account.uidvalidity,
-                    "parse_warning": warning,
-                    "skipped_attachments": "\n".join(notes) or False,
-                }
-            )
-        )
-        message._store_attachments(values.get("attachments") or [])
-        message._clienteling_audit(
-            "sync",
+        vals = {
+            "account_id": account.id,
+            "store_id": account.store_ids[:1].id,
+            "company_id": account.company_id.id,
+            "channel": "email",
+            "sender": sender,
+            "sender_email": email_normalize(parseaddr(sender)[1] or sender) or False,
+            "subject": values.get("subject") or "",
+            "body": values.get("body") or "",
+            "date": values.get("date") or fields.Datetime.now(),
+            "is_read": imap_tools.is_seen(flags),
+            "message_id": (values.get("message_id") or "").strip() or False,
+            "fingerprint": fingerprint,
+            "imap_uid": uid,
+            "imap_uidvalidity": account.uidvalidity,
+            "parse_warning": warning,
+            "skipped_attachments": "\n".join(notes) or False,
+        }
+        files = [(attachment[0], attachment[1]) for attachment in values.get("attachments") or []]
+        detail = (
             self.env._("Imported from %(account)s (UID %(uid)s).", account=account.name, uid=uid)
             + (f"\n{warning}" if warning else "")
-            + ("\n" + "\n".join(notes) if notes else ""),
+            + ("\n" + "\n".join(notes) if notes else "")
         )
-        message._auto_link()
-        return message
-
-    def _store_attachments(self, attachments):
-        self.ensure_one()
-        vals_list = []
-        for attachment in attachments:
-            name, content = attachment[0], attachment[1]
-            if isinstance(content, str):
-                content = content.encode("utf-8")
-            vals_list.append(
-                {
-                    "name": name or "attachment",
-                    "raw": content,
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
-        if vals_list:
-            self.env["ir.attachment"].sudo().create(vals_list)
+        return vals, files, detail
 
     @api.model
     def _clienteling_create_from_sms(self, store, number, body, date=None, reference=None):
@@ -286,31 +311,43 @@ class ClientelingInboxMessage(models.Model):
 
     # Customer matching
 
-    def _find_customer(self):
-        """First customer matching the sender's email, else a phone number of the
-        sender (SMS) or of the body (an SMS relayed to the mailbox)."""
-        self.ensure_one()
-        Partner = self.env["res.partner"].sudo().with_context(active_test=True)
-        if self.sender_email:
-            partner = Partner.search(
-                [("email_normalized", "=", self.sender_email)], limit=1, order="id"
-            )
-            if partner:
-                return partner
-        region = self.store_id.country_id.code
-        numbers = []
-        if self.channel == "sms" and self.sender:
-            numbers.append(self.sender)
-        numbers += imap_tools.phone_numbers_in(
-            f"{self.subject or ''}\n{html2plaintext(self.body or '')}", region
-        )
-        if numbers:
-            return Partner.search([("phone_sanitized", "in", numbers)], limit=1, order="id")
-        return Partner
-
     def _auto_link(self):
-        for message in self.filtered(lambda m: not m.partner_id):
-            partner = message._find_customer()
+        """Link each unlinked message to the first customer (lowest id) with the
+        sender's email, else with a phone number of the sender (SMS) or of the
+        subject/body (an SMS relayed to the mailbox). Two searches per call."""
+        todo = self.filtered(lambda m: not m.partner_id)
+        if not todo:
+            return
+        Partner = self.env["res.partner"].sudo()
+        emails = {m.sender_email for m in todo if m.sender_email}
+        by_email = {}
+        if emails:
+            for partner in Partner.search(
+                [("email_normalized", "in", list(emails))], order="id desc"
+            ):
+                by_email[partner.email_normalized] = partner
+        numbers = {}
+        for message in todo:
+            if message.sender_email in by_email:
+                continue
+            found = [message.sender] if message.channel == "sms" and message.sender else []
+            text = f"{message.subject or ''}\n{html2plaintext(message.body or '')[:2000]}"
+            found += imap_tools.phone_numbers_in(text, message.store_id.country_id.code)
+            if found:
+                numbers[message] = found
+        by_phone = {}
+        all_numbers = {number for found in numbers.values() for number in found}
+        if all_numbers:
+            for partner in Partner.search(
+                [("phone_sanitized", "in", list(all_numbers))], order="id desc"
+            ):
+                by_phone[partner.phone_sanitized] = partner
+        for message in todo:
+            partner = by_email.get(message.sender_email)
+            if not partner:
+                partner = next(
+                    (by_phone[n] for n in numbers.get(message, []) if n in by_phone), None
+                )
             if partner:
                 message._link(partner, automatic=True)
 

@@ -1,5 +1,7 @@
+import datetime
 import email
 import email.policy
+import email.utils
 import logging
 import socket
 import ssl
@@ -10,6 +12,7 @@ from imapclient import IMAPClient
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.mail import decode_message_header, email_split_and_format
 
 from ..tools import imap as imap_tools
 
@@ -320,15 +323,12 @@ class ClientelingMailAccount(models.Model):
                 fetched[uid] = (data.get(b"BODY[]") or b"", [])
         for uid in large:
             fetched[uid] = self._fetch_without_large_parts(client, uid, limit)
-        new = 0
-        for uid in uids:
-            if uid not in fetched:
-                continue  # expunged meanwhile
-            raw, skipped = fetched[uid]
-            flags = sizes[uid].get(b"FLAGS")
-            new += bool(
-                self.env["clienteling.inbox.message"]._import_imap(self, uid, raw, flags, skipped)
-            )
+        items = [
+            (uid, fetched[uid][0], sizes[uid].get(b"FLAGS"), fetched[uid][1])
+            for uid in uids
+            if uid in fetched  # not expunged meanwhile
+        ]
+        new = len(self.env["clienteling.inbox.message"]._import_imap_batch(self, items))
         self.sudo().last_uid = max(uids)
         return new
 
@@ -358,13 +358,30 @@ class ClientelingMailAccount(models.Model):
         return raw, [(part["filename"] or part["mimetype"], part["size"]) for part in skip]
 
     def _parse_raw(self, raw):
-        """Odoo's parsing of a raw message; returns (values, warning). The warning
-        lists the MIME defects Python's parser found (values are still returned);
-        values is None when Odoo's parser gave up."""
+        """Parse a raw message with Odoo's own mail parsing; returns (values,
+        warning). ``values`` has the keys of ``mail.thread.message_parse`` that
+        the inbox uses (message_id, subject, email_from, date, body, attachments);
+        the warning lists the MIME defects found (values are still returned).
+        ``values`` is None when the message could not be parsed at all.
+
+        The headers are decoded by ``decode_message_header`` and the body and
+        attachments extracted by ``_message_parse_extract_payload``, exactly as
+        ``message_parse`` does, without its routing work (recipient partner
+        lookups, parent thread, bounce detection) that an inbox does not need and
+        that costs three queries per message.
+        """
         try:
             message = email.message_from_bytes(raw, policy=email.policy.SMTP)
             defects = [defect for part in message.walk() for defect in part.defects]
-            values = self.env["mail.thread"].message_parse(message)
+            email_from = decode_message_header(message, "From", separator=",")
+            senders = email_split_and_format(email_from)
+            values = {
+                "message_id": (message.get("Message-Id") or "").strip(),
+                "subject": decode_message_header(message, "Subject"),
+                "email_from": senders[0] if senders else email_from,
+                "date": self._parse_date(decode_message_header(message, "Date")),
+            }
+            values.update(self.env["mail.thread"]._message_parse_extract_payload(message, values))
         except Exception as error:
             _logger.info("Engage account %s: unparsable message: %s", self.id, error)
             return None, str(error) or type(error).__name__
@@ -375,6 +392,19 @@ class ClientelingMailAccount(models.Model):
                 "; ".join(sorted({type(defect).__name__ for defect in defects})),
             )
         return values, warning
+
+    @api.model
+    def _parse_date(self, value):
+        """UTC naive datetime of a Date header, or False (then: now)."""
+        if not value:
+            return False
+        try:
+            moment = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return False
+        if moment.tzinfo:
+            moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        return moment
 
     def _imap_delete(self, uids):
         """Delete ``uids`` from the folder (\\Deleted then UID EXPUNGE); raise a
