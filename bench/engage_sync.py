@@ -31,6 +31,9 @@ sys.path.insert(0, str(REPO / "clienteling" / "tests"))
 
 from imap_server import DovecotServer  # noqa: E402
 
+import odoo  # noqa: E402
+from odoo import SUPERUSER_ID, api  # noqa: E402
+
 
 def generate(count, seed=4):
     rng = random.Random(seed)
@@ -65,9 +68,6 @@ def main():
     parser.add_argument("--fetchmail-messages", type=int, default=None)
     args = parser.parse_args()
     fetchmail_count = args.fetchmail_messages or args.messages
-
-    import odoo
-    from odoo import SUPERUSER_ID, api
 
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(args.database)

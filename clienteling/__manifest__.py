@@ -32,6 +32,6 @@
         "views/clienteling_inbox_message_views.xml",
         "views/clienteling_engage_menus.xml",
     ],
-    "demo": ["demo/clienteling_demo.xml"],
+    "demo": ["demo/clienteling_demo.xml", "demo/clienteling_inbox_demo.xml"],
     "post_init_hook": "post_init_hook",
 }

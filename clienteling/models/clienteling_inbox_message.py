@@ -2,15 +2,18 @@ import logging
 from email.utils import parseaddr
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize, html2plaintext, plaintext2html
 
 from ..tools import imap as imap_tools
+from ..tools.phone import PhoneNumberError, to_e164
 from .clienteling_mail_account import NETWORK_ERRORS
 
 _logger = logging.getLogger(__name__)
 
 CHANNELS = [("email", "Email"), ("sms", "SMS")]
+# what associates' actions write; the rest is written by the sync (sudo)
+USER_WRITABLE = {"is_read", "partner_id", "user_id", "completed_date"}
 
 
 class ClientelingInboxMessage(models.Model):
@@ -132,6 +135,15 @@ class ClientelingInboxMessage(models.Model):
             message.sms_reply_available = message._clienteling_sms_reply_available()
 
     def write(self, vals):
+        if not self.env.su and not self.env.user.has_group("clienteling.group_clienteling_manager"):
+            forbidden = set(vals) - USER_WRITABLE
+            if forbidden:
+                raise AccessError(
+                    self.env._(
+                        "Inbox messages are changed through their actions (%s cannot be edited).",
+                        ", ".join(sorted(forbidden)),
+                    )
+                )
         if "is_read" in vals and not self.env.context.get("clienteling_from_imap"):
             changed = self.filtered(lambda m: m.is_read != bool(vals["is_read"]) and m.imap_uid)
             if changed:
@@ -265,9 +277,11 @@ class ClientelingInboxMessage(models.Model):
         if not store:
             raise UserError(self.env._("An inbound SMS needs the store it was sent to."))
         try:
-            e164 = imap_tools.phone_numbers_in(number, store.country_id.code, limit=1)[0]
-        except IndexError as error:
-            raise UserError(self.env._("Invalid sender number: %s", number)) from error
+            e164 = to_e164(number, store.country_id.code or None)
+        except PhoneNumberError as error:
+            raise UserError(
+                self.env._("Invalid sender number %(number)s: %(reason)s", number=number, reason=error)
+            ) from error
         fingerprint = f"sms:{reference}" if reference else False
         if fingerprint:
             existing = self.sudo().search(

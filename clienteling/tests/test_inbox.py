@@ -536,6 +536,9 @@ class TestInboxActions(EngageCase):
             trail[0].with_user(self.user_manager).unlink()
         with self.assertRaises(AccessError):
             trail[0].with_user(self.user_manager).write({"details": "changed"})
+        # messages themselves change through their actions only
+        with self.assertRaisesRegex(AccessError, "imap_uid"):
+            self.known.write({"imap_uid": 99})
         trail[0].sudo().write({"details": "corrected by an administrator"})
 
     def test_sms_extension_point(self):
