@@ -280,7 +280,9 @@ class ClientelingInboxMessage(models.Model):
             e164 = to_e164(number, store.country_id.code or None)
         except PhoneNumberError as error:
             raise UserError(
-                self.env._("Invalid sender number %(number)s: %(reason)s", number=number, reason=error)
+                self.env._(
+                    "Invalid sender number %(number)s: %(reason)s", number=number, reason=error
+                )
             ) from error
         fingerprint = f"sms:{reference}" if reference else False
         if fingerprint:
