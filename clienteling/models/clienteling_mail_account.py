@@ -83,6 +83,32 @@ class ClientelingMailAccount(models.Model):
     last_sync_date = fields.Datetime(string="Last Sync", readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
     message_count = fields.Integer(compute="_compute_message_count", string="Messages")
+    sync_interval = fields.Integer(
+        string="Sync Every (minutes)",
+        compute="_compute_sync_interval",
+        inverse="_inverse_sync_interval",
+        help="Interval of the scheduled sync, shared by every mailbox.",
+    )
+
+    def _sync_cron(self):
+        return self.env.ref("clienteling.ir_cron_engage_sync", raise_if_not_found=False)
+
+    def _compute_sync_interval(self):
+        cron = self._sync_cron()
+        factor = {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080, "months": 43200}
+        minutes = cron.sudo().interval_number * factor[cron.sudo().interval_type] if cron else 0
+        for account in self:
+            account.sync_interval = minutes
+
+    def _inverse_sync_interval(self):
+        cron = self._sync_cron()
+        for account in self:
+            if account.sync_interval < 1:
+                raise ValidationError(self.env._("The sync interval must be at least one minute."))
+            if cron:
+                cron.sudo().write(
+                    {"interval_number": account.sync_interval, "interval_type": "minutes"}
+                )
 
     @api.constrains("port", "batch_size", "timeout", "max_attachment_size")
     def _check_numbers(self):

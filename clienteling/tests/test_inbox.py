@@ -615,6 +615,18 @@ class TestInboxSecurity(EngageCase):
         self.assertIn("Missing", account.last_error)
         self.assertFalse(self.messages(account))
 
+    def test_scheduled_sync_interval(self):
+        account = self.new_account()
+        account.sync_interval = 15
+        cron = self.env.ref("clienteling.ir_cron_engage_sync")
+        self.assertEqual((cron.interval_number, cron.interval_type), (15, "minutes"))
+        self.assertEqual(self.new_account().sync_interval, 15)
+        with self.assertRaisesRegex(ValidationError, "at least one minute"):
+            account.sync_interval = 0
+        self.deliver(account, make_email("By cron"))
+        self.env["clienteling.mail.account"]._cron_sync()
+        self.assertEqual(self.messages(account).subject, "By cron")
+
     def test_sync_button_of_the_inbox(self):
         account = self.new_account()
         self.deliver(account, make_email("A"))
