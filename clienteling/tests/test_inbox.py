@@ -5,6 +5,7 @@ from unittest.mock import patch
 from imapclient import IMAPClient
 
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import Form, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -584,6 +585,23 @@ class TestInboxSecurity(EngageCase):
             .search([("id", "in", (message_a | message_b).ids)]),
             message_a | message_b,
         )
+
+    def test_attachments_follow_the_inbox_rules(self):
+        account = self.new_account(stores=self.store_a)
+        self.deliver(account, make_email("Photo", attachments=[("a.png", b"png", "image/png")]))
+        account._sync()
+        attachment = self.messages(account).attachment_ids
+        self.assertEqual(attachment.with_user(self.user_associate_a).raw, b"png")
+        with self.assertRaises(AccessError):
+            attachment.with_user(self.user_associate_b).read(["raw"])
+
+    def test_neutralize_archives_accounts(self):
+        account = self.new_account()
+        for query in get_neutralization_queries(["clienteling"]):
+            self.env.cr.execute(query)
+        self.env.invalidate_all()
+        self.assertFalse(account.active)
+        self.assertEqual(account._sync(), {})
 
     def test_accounts_and_password_restricted(self):
         account = self.new_account()
