@@ -11,7 +11,7 @@
     "development_status": "Alpha",
     "application": True,
     "depends": ["mail", "contacts", "hr", "calendar", "phone_validation"],
-    "external_dependencies": {"python": ["phonenumbers"]},
+    "external_dependencies": {"python": ["phonenumbers", "imapclient"]},
     "data": [
         "security/clienteling_security.xml",
         "security/ir.model.access.csv",
@@ -27,7 +27,11 @@
         "views/res_config_settings_views.xml",
         "wizards/clienteling_client_book_reassign_views.xml",
         "views/clienteling_menus.xml",
+        "data/clienteling_engage_cron.xml",
+        "views/clienteling_mail_account_views.xml",
+        "views/clienteling_inbox_message_views.xml",
+        "views/clienteling_engage_menus.xml",
     ],
-    "demo": ["demo/clienteling_demo.xml"],
+    "demo": ["demo/clienteling_demo.xml", "demo/clienteling_inbox_demo.xml"],
     "post_init_hook": "post_init_hook",
 }

@@ -2,6 +2,7 @@ from . import (
     test_client_book_reassign,
     test_consent,
     test_important_date,
+    test_inbox,
     test_partner,
     test_quick_reply,
     test_security,

@@ -1,3 +1,3 @@
 """Pure helpers of the clienteling addon: no ``odoo`` import here."""
 
-from . import dates, phone, placeholders
+from . import dates, imap, phone, placeholders

@@ -1,1 +1,1 @@
-from . import clienteling_client_book_reassign
+from . import clienteling_client_book_reassign, clienteling_inbox_assign, mail_compose_message

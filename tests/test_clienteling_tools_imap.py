@@ -1,0 +1,140 @@
+"""Pure IMAP helpers of the Engage inbox (no server, no database)."""
+
+import pytest
+from clienteling_tools import imap
+from imapclient.response_types import BodyData
+
+
+def test_plan_first_sync_fetches_everything():
+    server = {"uidvalidity": 7, "uidnext": 4, "messages": 3, "modseq": 10}
+    plan = imap.plan({"uidvalidity": 0, "last_uid": 0, "modseq": None}, server)
+    assert plan == {"reset": False, "last_uid": 0, "fetch_new": True, "fetch_flags": True}
+
+
+def test_plan_nothing_new_does_nothing():
+    server = {"uidvalidity": 7, "uidnext": 4, "messages": 3, "modseq": 10}
+    plan = imap.plan({"uidvalidity": 7, "last_uid": 3, "modseq": 10}, server)
+    assert not plan["fetch_new"] and not plan["fetch_flags"] and not plan["reset"]
+
+
+def test_plan_flags_changed_and_new_mail():
+    server = {"uidvalidity": 7, "uidnext": 6, "messages": 5, "modseq": 12}
+    plan = imap.plan({"uidvalidity": 7, "last_uid": 3, "modseq": 10}, server)
+    assert plan["fetch_new"] and plan["fetch_flags"] and plan["last_uid"] == 3
+
+
+def test_plan_without_condstore_always_reads_flags():
+    server = {"uidvalidity": 7, "uidnext": 4, "messages": 3, "modseq": None}
+    plan = imap.plan({"uidvalidity": 7, "last_uid": 3, "modseq": None}, server)
+    assert plan["fetch_flags"] and not plan["fetch_new"]
+
+
+def test_plan_uidvalidity_reset_starts_over():
+    server = {"uidvalidity": 8, "uidnext": 4, "messages": 3, "modseq": 2}
+    plan = imap.plan({"uidvalidity": 7, "last_uid": 90, "modseq": 50}, server)
+    assert plan == {"reset": True, "last_uid": 0, "fetch_new": True, "fetch_flags": False}
+
+
+def test_uids_above_and_batched():
+    assert imap.uids_above([9, 3, 12], 9) == [12]
+    assert imap.uids_above([9], 9) == []  # "UID 10:*" answers the last message
+    assert list(imap.batched(range(5), 2)) == [[0, 1], [2, 3], [4]]
+
+
+def test_is_seen():
+    assert imap.is_seen((b"\\Seen", b"\\Recent"))
+    assert not imap.is_seen(()) and not imap.is_seen(None)
+
+
+def test_fingerprint_ignores_rewritten_headers_not_content():
+    raw = b"Message-ID: <a@x>\r\nDate: Sat, 1 Nov 2026 10:00:00 +0000\r\n\r\nHello\r\n"
+    moved = b"X-Server: rewrote\r\n" + raw
+    assert imap.fingerprint(raw) == imap.fingerprint(moved)
+    assert imap.fingerprint(raw) != imap.fingerprint(raw.replace(b"Hello", b"Hallo"))
+    assert imap.fingerprint(raw) != imap.fingerprint(raw.replace(b"<a@x>", b"<b@x>"))
+
+
+def test_header_value_unfolds():
+    header = b"Subject: a long\r\n  folded subject\r\nFrom: x@y\r\n\r\n"
+    assert imap.header_value(header, "subject") == "a long folded subject"
+    assert imap.header_value(header, "To") == ""
+
+
+def _structure():
+    text = (
+        b"text",
+        b"plain",
+        (b"charset", b"utf-8"),
+        None,
+        None,
+        b"7bit",
+        20,
+        1,
+        None,
+        None,
+        None,
+        None,
+    )
+    pdf = (
+        b"application",
+        b"pdf",
+        (b"name", b"big.pdf"),
+        None,
+        None,
+        b"base64",
+        5_000_000,
+        None,
+        (b"attachment", (b"filename", b"big.pdf")),
+        None,
+        None,
+    )
+    png = (
+        b"image",
+        b"png",
+        None,
+        None,
+        None,
+        b"base64",
+        100,
+        None,
+        (b"attachment", (b"filename", b"s.png")),
+        None,
+        None,
+    )
+    return BodyData.create(([text, pdf, png], b"mixed", (b"boundary", b"b"), None, None, None))
+
+
+def test_split_parts_skips_large_non_text():
+    keep, skip = imap.split_parts(_structure(), 1_000_000)
+    assert [p["section"] for p in keep] == ["1", "3"]
+    assert skip == [
+        {"section": "2", "mimetype": "application/pdf", "size": 5_000_000, "filename": "big.pdf"}
+    ]
+    assert keep[1]["filename"] == "s.png"
+
+
+def test_rebuild_keeps_headers_and_parts():
+    header = b"From: a@b\r\nSubject: x\r\nContent-Type: multipart/mixed;\r\n boundary=old\r\n\r\n"
+    raw = imap.rebuild(header, [b"Content-Type: text/plain\r\n\r\nbody\r\n"])
+    assert b"Subject: x" in raw and b"boundary=old" not in raw
+    assert raw.count(b"--clienteling-engage-") == 2 and raw.endswith(b"--\r\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        ("call me at (212) 555-0142 please", "US", ["+12125550142"]),
+        ("SMS from +33 6 12 34 56 99", "US", ["+33612345699"]),
+        ("no number here", "US", []),
+        ("", "US", []),
+    ],
+)
+def test_phone_numbers_in(text, region, expected):
+    assert imap.phone_numbers_in(text, region) == expected
+
+
+def test_human_size_and_bad_security():
+    assert imap.human_size(512) == "512 bytes"
+    assert imap.human_size(2 * 1024 * 1024) == "2.0 MB"
+    with pytest.raises(imap.ImapSyncError):
+        imap.connect("localhost", 1, "tls13", "u", "p")
