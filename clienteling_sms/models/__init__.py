@@ -1,5 +1,6 @@
 from . import (
     clienteling_conversation,
+    clienteling_inbox_message,
     clienteling_phone_number,
     clienteling_sms_account,
     clienteling_sms_event,

@@ -377,7 +377,14 @@ class ClientelingConversation(models.Model):
             )
         )
         self.invalidate_recordset(["unread_count", "last_message_date", "last_inbound_date"])
-        if self.partner_id:
+        in_store_inbox = bool(self.store_id and not self.employee_id)
+        if in_store_inbox:
+            # texts to a store number also land in the store's Engage inbox, which
+            # puts them in the customer's SMS history once linked
+            self.env["clienteling.inbox.message"].sudo()._clienteling_create_from_sms(
+                self.store_id, self.customer_number, text, reference=inbound.sid
+            )
+        if self.partner_id and not in_store_inbox:
             self.partner_id._message_log(
                 body=Markup("%s<br/>%s") % (self.env._("Text from the customer:"), text),
                 message_type="sms",

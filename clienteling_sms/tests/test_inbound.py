@@ -240,3 +240,37 @@ class TestInbound(ClientelingSmsCase):
         self.assertEqual(event.state, "pending")
         self.assertEqual(self.Event._cron_process_events(), 1)
         self.assertEqual(conversation.consent_state, "opted_out")
+
+    def test_texts_to_a_store_number_land_in_the_engage_inbox(self):
+        self._inbound("Is my coat ready?", sid="SMinbox1")
+        self._inbound("Is my coat ready?", sid="SMinbox1")  # replay: still one
+        self._inbound(
+            "Private note to Ann", to="+12125550171"
+        )  # personal number: not the store's inbox
+        inbox = self.env["clienteling.inbox.message"].search(
+            [("channel", "=", "sms"), ("store_id", "in", (self.store_a | self.store_b).ids)]
+        )
+        self.assertEqual(len(inbox), 1)
+        self.assertEqual(
+            (inbox.store_id, inbox.partner_id, inbox.sender),
+            (self.store_a, self.customer_a, "+12125550142"),
+        )
+        self.assertIn("Is my coat ready?", inbox.body)
+        # the associate answers by text from the inbox, under the consent rules, and it is audited
+        self._conversation()._record_consent("opted_in", "keyword", "YES")
+        action = inbox.with_user(self.user_associate_a).action_sms_reply()
+        composer = (
+            self.env["clienteling.sms.composer"]
+            .with_user(self.user_associate_a)
+            .with_context(**action["context"])
+            .create({})
+        )
+        composer.body = "Yes, ready since this morning!"
+        composer.action_send()
+        sent = self._outbound(self._conversation()).filtered(lambda m: "ready since" in m.body)
+        self.assertEqual(sent.state, "delivered")
+        audit = self.env["clienteling.inbox.audit"].search(
+            [("message_id", "=", inbox.id), ("action", "=", "sms_reply")]
+        )
+        self.assertEqual(audit.user_id, self.user_associate_a)
+        self.assertIn("ready since this morning", audit.details)

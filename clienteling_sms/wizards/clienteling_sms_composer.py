@@ -51,5 +51,15 @@ class ClientelingSmsComposer(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
-        self.conversation_id._send_message(self.body, media=self.attachment_ids)
+        message = self.conversation_id._send_message(self.body, media=self.attachment_ids)
+        # answered from the Engage inbox: audit it there
+        self.env["clienteling.inbox.message"]._clienteling_audit_from_context(
+            "sms_reply",
+            self.env._(
+                "Text to %(number)s (%(state)s): %(body)s",
+                number=self.conversation_id.customer_number,
+                state=message.state,
+                body=message.body,
+            ),
+        )
         return {"type": "ir.actions.act_window_close"}
