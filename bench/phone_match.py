@@ -96,12 +96,11 @@ def main():
             print(f"{'method':34} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
             for name, stats in results.items():
                 print(f"{name:34} {stats['p50']:8.3f} {stats['p99']:8.3f} {stats['mean']:8.3f}")
-            ratio = (
-                results["phone_mobile_search (digits)"]["p50"]
-                / results["clienteling E.164 (as received)"]["p50"]
-            )
+            ours_p50 = results["clienteling E.164 (as received)"]["p50"]
+            theirs_p50 = results["phone_mobile_search (digits)"]["p50"]
             print(
-                f"median: clienteling is {ratio:.1f}x faster than phone_mobile_search (target: under 2 ms median)"
+                f"median {ours_p50:.3f} ms (target: under 2 ms); phone_mobile_search needs the digits "
+                f"as stored and takes {theirs_p50:.3f} ms"
             )
     finally:
         subprocess.run(["dropdb", "--if-exists", "--force", DB], check=False)
