@@ -152,6 +152,19 @@ ensure_postgres() {
   fi
 }
 
+# Browser tours (HttpCase.start_tour) need Chromium: install it where we can,
+# stop clearly where we cannot (the tests must not skip silently).
+ensure_browser() {
+  command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "Installing Chromium for the browser tests (apt-get install chromium)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null \
+      || die "Installing Chromium failed: install it (apt-get install chromium) and run the tests again."
+  else
+    die "The browser tests need Chromium: install it (e.g. sudo apt-get install chromium) and run the tests again."
+  fi
+}
+
 write_odoo_config() {
   local addons="$ODOO_HOME/odoo/addons"
   [ -d "$ODOO_HOME/addons" ] && addons="$addons,$ODOO_HOME/addons"

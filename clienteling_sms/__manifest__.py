@@ -30,4 +30,7 @@
         "views/clienteling_sms_menus.xml",
     ],
     "demo": ["demo/clienteling_sms_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["clienteling_sms/static/tests/tours/*.js"],
+    },
 }

@@ -61,7 +61,7 @@ class ClientelingConversation(models.Model):
         compute="_compute_shared_number",
         help="Several customers have this number: choose who is texting with Add to Contacts.",
     )
-    is_sandbox = fields.Boolean(compute="_compute_is_sandbox")
+    is_sandbox = fields.Boolean(compute="_compute_is_sandbox", compute_sudo=True)
 
     _sql_constraints = [
         (
