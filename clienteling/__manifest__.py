@@ -34,4 +34,7 @@
     ],
     "demo": ["demo/clienteling_demo.xml", "demo/clienteling_inbox_demo.xml"],
     "post_init_hook": "post_init_hook",
+    "assets": {
+        "web.assets_tests": ["clienteling/static/tests/tours/*.js"],
+    },
 }

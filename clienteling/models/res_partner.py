@@ -107,18 +107,20 @@ class ResPartner(models.Model):
 
     # Creation from the Clienteling app puts the customer in the creator's books.
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
         if (
             self.env.context.get("clienteling_assign_books")
             and self.env.company.clienteling_auto_assign_books
         ):
             employee = self.env.user.employee_id
-            for vals in vals_list:
-                if employee and employee.clienteling_store_id:
-                    vals.setdefault("clienteling_associate_id", employee.id)
-                    vals.setdefault("clienteling_store_id", employee.clienteling_store_id.id)
-        return super().create(vals_list)
+            if employee.clienteling_store_id:
+                if "clienteling_associate_id" in fields_list:
+                    values.setdefault("clienteling_associate_id", employee.id)
+                if "clienteling_store_id" in fields_list:
+                    values.setdefault("clienteling_store_id", employee.clienteling_store_id.id)
+        return values
 
     # Public API for integrations (POS, e-commerce, SMS and email gateways).
 

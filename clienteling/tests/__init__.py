@@ -7,4 +7,5 @@ from . import (
     test_quick_reply,
     test_security,
     test_store,
+    test_ui,
 )
