@@ -34,7 +34,9 @@ class ClientelingMailAccount(models.Model):
     The sync is UID based: it keeps UIDVALIDITY, the last UID imported and the
     HIGHESTMODSEQ (CONDSTORE) of the folder, so that a sync with nothing new is
     one STATUS command. Messages are fetched in batches with BODY.PEEK (never
-    marking them read) and parsed by Odoo's ``mail.thread.message_parse``.
+    marking them read) and parsed with Odoo's own mail tools (header decoding and
+    ``mail.thread._message_parse_extract_payload``), without the routing lookups of
+    ``message_parse``.
     """
 
     _name = "clienteling.mail.account"
