@@ -109,3 +109,16 @@ class TestQuickReply(ClientelingCase):
         copy = self.opt_in.copy()
         self.assertEqual(copy.kind, "quick_reply")
         self.assertIn("(copy)", copy.name)
+
+    def test_french_translation_loads(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["clienteling"], ["fr_FR"], overwrite=True)
+        store_fields = (
+            self.env["clienteling.store"].with_context(lang="fr_FR").fields_get(["landline"])
+        )
+        self.assertEqual(store_fields["landline"]["string"], "Téléphone fixe")
+        self.customer_b.lang = "fr_FR"
+        text = self.opt_in._render(self.customer_b, self.employee_b, self.store_b)
+        self.assertIn("Bonjour Louise", text)
+        self.assertIn("STOP", text)
+        self.assertNotIn("{{", text)
