@@ -254,7 +254,8 @@ class ClientelingConversation(models.Model):
         if is_opt_in_request:
             self._record_consent("pending", "associate", body, employee=employee)
         if not scheduled:
-            message._deliver()
+            # pending texts from this number were processed above
+            message.with_context(clienteling_sms_processing=True)._deliver()
         return message
 
     def _render_opt_in(self, employee=None):
