@@ -24,13 +24,32 @@ class SmsSms(models.Model):
     _inherit = "sms.sms"
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
-        account = self.env["clienteling.sms.account"]._for_company()
-        if not account:
-            return super()._send(
+        Account = self.env["clienteling.sms.account"]
+        through_odoo = self.browse()
+        for company, records in self.grouped(lambda sms: sms._clienteling_company()).items():
+            account = Account._for_company(company)
+            if account:
+                records._clienteling_send(account, unlink_failed, unlink_sent, raise_exception)
+            else:
+                through_odoo |= records
+        if through_odoo:
+            super(SmsSms, through_odoo)._send(
                 unlink_failed=unlink_failed,
                 unlink_sent=unlink_sent,
                 raise_exception=raise_exception,
             )
+
+    def _clienteling_company(self):
+        """The company an SMS is sent for: its document's, else the sender's."""
+        self.ensure_one()
+        message = self.sudo().mail_message_id
+        if message.model and message.res_id and message.model in self.env:
+            document = self.env[message.model].sudo().browse(message.res_id).exists()
+            if document and "company_id" in document._fields and document.company_id:
+                return document.company_id
+        return self.env.company
+
+    def _clienteling_send(self, account, unlink_failed, unlink_sent, raise_exception):
         provider = account._get_provider()
         sender = account.default_number_id.number or None
         all_sms = self.sudo().with_context(sms_skip_msg_notification=True)

@@ -60,3 +60,32 @@ class TestOdooSms(ClientelingSmsCase):
             SmsApi._send_sms_batch = original
         self.assertEqual(sms.state, "pending")
         self.assertEqual(sent[0]["content"], "Your order shipped")
+
+    def test_each_company_sends_through_its_own_account(self):
+        other = self.env["res.company"].create({"name": "Other Retail", "country_id": self.fr.id})
+        customer = self.env["res.partner"].create(
+            {"name": "Client Lyon", "mobile": "+33612345611", "company_id": other.id}
+        )
+        with TwilioRecorder() as recorder:
+            self.env["clienteling.sms.account"].create(
+                {
+                    "name": "Other Retail Twilio",
+                    "company_id": other.id,
+                    "provider": "twilio",
+                    "twilio_account_sid": "AC0003",
+                    "twilio_auth_token": "t",
+                    "twilio_api_base_url": recorder.url,
+                    "webhook_base_url": "https://other.example.com",
+                }
+            )
+            customer._message_sms("Bonjour", partner_ids=customer.ids)
+            self.assertEqual(len(recorder.requests), 1)
+            self.assertEqual(
+                recorder.requests[0]["path"], "/2010-04-01/Accounts/AC0003/Messages.json"
+            )
+            self.assertEqual(recorder.requests[0]["form"]["To"], ["+33612345611"])
+            # a customer of the main company goes through the main (sandbox) account: no request
+            self.customer_a._message_sms("Hello", partner_ids=self.customer_a.ids)
+            self.assertEqual(len(recorder.requests), 1)
+        sms = self.env["sms.sms"].search([("partner_id", "in", (customer | self.customer_a).ids)])
+        self.assertEqual(set(sms.mapped("state")), {"pending"})
