@@ -32,12 +32,13 @@ class SmsSms(models.Model):
                 records._clienteling_send(account, unlink_failed, unlink_sent, raise_exception)
             else:
                 through_odoo |= records
-        if through_odoo:
-            super(SmsSms, through_odoo)._send(
-                unlink_failed=unlink_failed,
-                unlink_sent=unlink_sent,
-                raise_exception=raise_exception,
-            )
+        if not through_odoo:
+            return None
+        return super(SmsSms, through_odoo)._send(
+            unlink_failed=unlink_failed,
+            unlink_sent=unlink_sent,
+            raise_exception=raise_exception,
+        )
 
     def _clienteling_company(self):
         """The company an SMS is sent for: its document's, else the sender's."""
