@@ -24,6 +24,8 @@
         "views/clienteling_consent_views.xml",
         "views/clienteling_associate_contact_views.xml",
         "views/clienteling_quick_reply_views.xml",
+        "views/clienteling_customer_entry_views.xml",
+        "views/clienteling_customer_entry_templates.xml",
         "views/res_config_settings_views.xml",
         "wizards/clienteling_client_book_reassign_views.xml",
         "views/clienteling_menus.xml",

@@ -2,6 +2,7 @@ from . import (
     calendar_event,
     clienteling_associate_contact,
     clienteling_consent,
+    clienteling_customer_entry,
     clienteling_important_date,
     clienteling_inbox_audit,
     clienteling_inbox_message,

@@ -1,5 +1,8 @@
+import secrets
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import create_unique_index
 
 from odoo.addons.base.models.res_partner import _tz_get
 
@@ -66,6 +69,32 @@ class ClientelingStore(models.Model):
         string="Managers",
         check_company=True,
     )
+    entry_token = fields.Char(
+        string="Customer Entry Token",
+        copy=False,
+        default=lambda self: secrets.token_urlsafe(24),
+        groups="clienteling.group_clienteling_associate",
+        help="The secret part of the customer entry form's link. Regenerate it to "
+        "disable a link that was shared too widely.",
+    )
+    entry_url = fields.Char(
+        compute="_compute_entry_url",
+        string="Customer Entry Link",
+        groups="clienteling.group_clienteling_associate",
+        help="Open it on your device, or on a device you hand to the customer, to "
+        "capture a new customer. Submissions wait for review as pending customers.",
+    )
+    entry_consent_wording = fields.Text(
+        string="Consent Wording",
+        translate=True,
+        default=lambda self: self.env._(
+            "I agree to receive personal messages by text and email from {store}. "
+            "Message frequency varies. Message and data rates may apply. "
+            "Reply STOP to stop, HELP for help."
+        ),
+        help="The consent text the customer entry form shows next to its checkbox; "
+        "{store} stands for the store's name. Its exact words are kept with each consent given.",
+    )
     employee_count = fields.Integer(compute="_compute_employee_count", string="Associate Count")
     customer_count = fields.Integer(compute="_compute_customer_count", string="Store Book Size")
 
@@ -76,6 +105,41 @@ class ClientelingStore(models.Model):
             "A store code must be unique within its company.",
         ),
     ]
+
+    def init(self):
+        res = super().init()
+        # A new column gets one default for every existing row: give each store its own.
+        self.env.cr.execute(
+            """
+            UPDATE clienteling_store
+               SET entry_token = replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')
+             WHERE entry_token IS NULL
+                OR entry_token IN (SELECT entry_token FROM clienteling_store
+                                    GROUP BY entry_token HAVING count(*) > 1)
+            """
+        )
+        create_unique_index(
+            self.env.cr, "clienteling_store_entry_token_uniq", self._table, ["entry_token"]
+        )
+        return res
+
+    @api.depends("entry_token")
+    def _compute_entry_url(self):
+        for store in self:
+            store.entry_url = (
+                f"{store.get_base_url()}/clienteling/join/{store.entry_token}"
+                if store.entry_token
+                else False
+            )
+
+    def _entry_consent_text(self):
+        self.ensure_one()
+        return (self.entry_consent_wording or "").replace("{store}", self.name)
+
+    def action_regenerate_entry_token(self):
+        self.check_access("write")
+        for store in self:
+            store.sudo().entry_token = secrets.token_urlsafe(24)
 
     @api.depends("employee_ids")
     def _compute_employee_count(self):

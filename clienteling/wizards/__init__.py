@@ -1,1 +1,6 @@
-from . import clienteling_client_book_reassign, clienteling_inbox_assign, mail_compose_message
+from . import (
+    clienteling_client_book_reassign,
+    clienteling_customer_entry_merge,
+    clienteling_inbox_assign,
+    mail_compose_message,
+)

@@ -1,0 +1,95 @@
+"""Checks of a customer entry form submission, and the words that make names similar.
+
+``check_submission`` returns the cleaned values and, per field, an error code that
+the caller turns into a translated message: nothing here knows about Odoo.
+"""
+
+import datetime
+import re
+
+from .dates import check_month_day
+from .phone import PhoneNumberError, to_e164
+
+MAX_LENGTH = {"name": 100, "email": 254, "mobile": 32, "birthday": 10}
+# One "@", something before it, a dotted domain after it, no spaces or brackets.
+EMAIL_PATTERN = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _text(form, field):
+    value = form.get(field)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = str(value)
+    return value.strip()
+
+
+def check_submission(form, default_region, this_year=None):
+    """Check the fields of a form submission (a mapping of strings).
+
+    Return ``(values, errors)``: ``values`` has ``name``, ``email`` (lowercase or
+    ``""``), ``mobile`` (E.164 or ``""``), ``birthday_month``, ``birthday_day``,
+    ``birthday_year`` (ints or ``None``) and ``consent`` (bool); ``errors`` maps a
+    field to an error code: ``required``, ``too_long``, ``invalid``, ``contact_required``.
+    Oversized fields are refused, never cut.
+    """
+    this_year = this_year or datetime.date.today().year
+    errors = {}
+    values = {}
+    for field in ("name", "email", "mobile", "birthday"):
+        text = _text(form, field)
+        if len(text) > MAX_LENGTH[field]:
+            errors[field] = "too_long"
+        elif CONTROL_CHARACTERS.search(text):
+            errors[field] = "invalid"
+        values[field] = text
+    values["name"] = " ".join(values["name"].split())
+    if not values["name"] and "name" not in errors:
+        errors["name"] = "required"
+    if values["email"] and "email" not in errors:
+        if EMAIL_PATTERN.match(values["email"]):
+            values["email"] = values["email"].lower()
+        else:
+            errors["email"] = "invalid"
+    if values["mobile"] and "mobile" not in errors:
+        try:
+            values["mobile"] = to_e164(values["mobile"], default_region)
+        except PhoneNumberError:
+            errors["mobile"] = "invalid"
+    if not values["email"] and not values["mobile"] and not {"email", "mobile"} & set(errors):
+        errors["mobile"] = "contact_required"
+    birthday = values.pop("birthday")
+    values.update(birthday_month=None, birthday_day=None, birthday_year=None)
+    if birthday and "birthday" not in errors:
+        try:
+            values.update(_parse_birthday(birthday, this_year))
+        except ValueError:
+            errors["birthday"] = "invalid"
+    values["consent"] = _text(form, "consent").lower() in ("1", "on", "yes", "true")
+    return values, errors
+
+
+def _parse_birthday(text, this_year):
+    """``YYYY-MM-DD`` (a date input) or ``MM-DD`` / ``--MM-DD`` (no year)."""
+    parts = text.lstrip("-").split("-")
+    if len(parts) == 3:
+        year, month, day = parts
+    elif len(parts) == 2:
+        year, (month, day) = None, parts
+    else:
+        raise ValueError(text)
+    if not all(part.isdigit() for part in parts):
+        raise ValueError(text)
+    month, day = int(month), int(day)
+    year = int(year) if year else None
+    if year is not None and year > this_year:
+        raise ValueError(text)
+    check_month_day(month, day, year)
+    return {"birthday_month": month, "birthday_day": day, "birthday_year": year}
+
+
+def name_words(name):
+    """The words of a name that a similar name must contain, in any order and
+    case: words of one letter (initials) are left out."""
+    return [word for word in re.split(r"[\W_]+", (name or "").lower()) if len(word) > 1]
