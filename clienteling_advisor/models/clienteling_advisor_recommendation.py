@@ -1,0 +1,525 @@
+import logging
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.osv import expression
+from odoo.tools import SQL, create_index, create_unique_index
+
+_logger = logging.getLogger(__name__)
+
+CATEGORIES = [
+    ("keep_in_touch", "Keep in Touch"),
+    ("add_to_client_book", "Add to Client Book"),
+    ("new_customer", "New Customers"),
+    ("pending_customer", "Pending Customers"),
+    ("important_date", "Upcoming Important Dates"),
+]
+SCOPES = [
+    ("associate", "Associate"),
+    ("store", "Store"),
+    ("company", "Company"),
+]
+# First key of the advisory lock a refresh holds for its company (second key).
+REFRESH_LOCK = 0x434C4144
+
+COLUMNS = SQL(
+    """company_id, scope, category, employee_id, store_id, partner_id, entry_id,
+       days_since_purchase, days_since_contact, last_purchase_date, last_contact_date,
+       important_date_id, important_date, important_date_kind, days_until,
+       days_since_creation, sort_key, reference_date, refreshed_at"""
+)
+
+
+def _local_date(column, tz):
+    """The local date, in time zone ``tz``, of a naive UTC timestamp ``column``."""
+    return SQL("((%s AT TIME ZONE 'UTC') AT TIME ZONE %s)::date", column, tz)
+
+
+def _occurrence(year, month, day):
+    """month/day in ``year`` (SQL int expressions); 29 February is the 28th in common years."""
+    leap = SQL(
+        "(mod(%(y)s, 4) = 0 AND (mod(%(y)s, 100) <> 0 OR mod(%(y)s, 400) = 0))", y=year
+    )
+    return SQL(
+        "make_date(%(y)s, %(m)s, CASE WHEN %(m)s = 2 AND %(d)s = 29 AND NOT %(leap)s "
+        "THEN 28 ELSE %(d)s END)",
+        y=year,
+        m=month,
+        d=day,
+        leap=leap,
+    )
+
+
+class ClientelingAdvisorRecommendation(models.Model):
+    """One line of an Advisor list: a customer (or a pending entry) an associate
+    should look at, and why. Rebuilt by ``_refresh``; never edited by hand.
+
+    ``scope`` says whose list the line is in: one associate's (``employee_id``),
+    every associate of a store (``store_id``), or every associate of the company.
+    Lists built from store books or all customers are stored once, not once per
+    associate.
+    """
+
+    _name = "clienteling.advisor.recommendation"
+    _description = "Advisor Recommendation"
+    _order = "sort_key, id"
+    _log_access = False
+    _rec_name = "partner_id"
+
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    scope = fields.Selection(SCOPES, required=True, readonly=True)
+    category = fields.Selection(CATEGORIES, required=True, readonly=True)
+    employee_id = fields.Many2one(
+        "hr.employee",
+        string="Associate",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="cascade",
+    )
+    store_id = fields.Many2one(
+        "clienteling.store", index="btree_not_null", readonly=True, ondelete="cascade"
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="cascade",
+    )
+    entry_id = fields.Many2one(
+        "clienteling.customer.entry", string="Pending Customer", readonly=True, ondelete="cascade"
+    )
+    days_since_purchase = fields.Integer(readonly=True)
+    days_since_contact = fields.Integer(readonly=True)
+    last_purchase_date = fields.Date(readonly=True)
+    last_contact_date = fields.Datetime(readonly=True)
+    important_date_id = fields.Many2one(
+        "clienteling.important.date", readonly=True, ondelete="cascade"
+    )
+    important_date = fields.Date(string="Date", readonly=True)
+    important_date_kind = fields.Selection(
+        [("birthday", "Birthday"), ("anniversary", "Anniversary"), ("other", "Other")],
+        string="Occasion",
+        readonly=True,
+    )
+    days_until = fields.Integer(string="In (Days)", readonly=True)
+    days_since_creation = fields.Integer(string="Created (Days Ago)", readonly=True)
+    sort_key = fields.Float(readonly=True, aggregator=None)
+    reference_date = fields.Date(
+        string="As Of", readonly=True, help="The store's date when the list was computed."
+    )
+    refreshed_at = fields.Datetime(readonly=True)
+    mobile = fields.Char(related="partner_id.mobile")
+    email = fields.Char(related="partner_id.email")
+    client_book_owner_id = fields.Many2one(
+        related="partner_id.clienteling_associate_id", string="Client Book"
+    )
+    entry_name = fields.Char(related="entry_id.name", string="Entered Name")
+    for_me = fields.Boolean(
+        compute="_compute_for_me",
+        search="_search_for_me",
+        help="In the lists of the current user, without what they dismissed or snoozed.",
+    )
+
+    def init(self):
+        res = super().init()
+        create_index(
+            self.env.cr,
+            "clienteling_advisor_recommendation_list_idx",
+            self._table,
+            ["category", "sort_key"],
+        )
+        create_unique_index(
+            self.env.cr,
+            "clienteling_advisor_recommendation_entry_uniq",
+            self._table,
+            ["entry_id"],
+        )
+        return res
+
+    @api.depends("partner_id", "entry_id")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = line.partner_id.display_name or line.entry_id.name or ""
+
+    def _compute_for_me(self):
+        mine = self.search([("id", "in", self.ids), ("for_me", "=", True)])
+        for line in self:
+            line.for_me = line in mine
+
+    @api.model
+    def _my_employees(self):
+        return self.env.user.employee_ids.filtered(
+            lambda e: e.clienteling_store_id and e.company_id in self.env.companies
+        )
+
+    def _search_for_me(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search: %s %s", operator, value))
+        employees = self._my_employees()
+        domain = expression.OR(
+            [
+                [("scope", "=", "associate"), ("employee_id", "in", employees.ids)],
+                [("scope", "=", "store"), ("store_id", "in", employees.clienteling_store_id.ids)],
+                [("scope", "=", "company"), ("company_id", "in", employees.company_id.ids)],
+            ]
+        )
+        hidden = defaultdict(list)
+        for snooze in self.env["clienteling.advisor.snooze"].sudo()._active(employees):
+            hidden[snooze.category].append(snooze.partner_id.id)
+        for category, partner_ids in hidden.items():
+            domain = expression.AND(
+                [domain, ["|", ("category", "!=", category), ("partner_id", "not in", partner_ids)]]
+            )
+        if (operator == "=") != value:
+            domain = ["!", *expression.normalize_domain(domain)]
+        return domain
+
+    # Row actions.
+
+    def action_open_customer(self):
+        self.ensure_one()
+        if self.entry_id:
+            return self.entry_id._get_records_action()
+        return self.partner_id._get_records_action()
+
+    def action_add_to_my_client_book(self):
+        employee = self._my_employees()[:1]
+        if not employee:
+            raise UserError(self.env._("You are not an associate of a store: you have no client book."))
+        partners = self.partner_id
+        taken = partners.filtered(
+            lambda p: p.clienteling_associate_id.active and p.clienteling_associate_id != employee
+        )
+        if taken:
+            raise UserError(
+                self.env._(
+                    "%(customer)s is already in the client book of %(associate)s.",
+                    customer=taken[0].display_name,
+                    associate=taken[0].clienteling_associate_id.name,
+                )
+            )
+        partners.write({"clienteling_associate_id": employee.id})
+        partners.filtered(lambda p: not p.clienteling_store_id).write(
+            {"clienteling_store_id": employee.clienteling_store_id.id}
+        )
+        self.sudo().search(
+            [("category", "=", "add_to_client_book"), ("partner_id", "in", partners.ids)]
+        ).unlink()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Added to your client book: %s", partners[0].display_name)
+                if len(partners) == 1
+                else self.env._("%s customers added to your client book.", len(partners)),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_dismiss(self):
+        self._snooze(days=None)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def action_open_snooze(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Snooze"),
+            "res_model": "clienteling.advisor.snooze.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_recommendation_ids": [Command.set(self.ids)]},
+        }
+
+    def _snooze(self, days):
+        """Hide these lines' customers from the current associate's list of the same
+        category for ``days`` days (``None``: for good), across refreshes."""
+        employee = self._my_employees()[:1]
+        if not employee:
+            raise UserError(self.env._("Only a store's associates can dismiss or snooze."))
+        lines = self.filtered("partner_id")
+        if not lines:
+            raise UserError(self.env._("Review a pending customer instead of dismissing it."))
+        until = fields.Date.context_today(self, fields.Datetime.now()) if days else False
+        if days:
+            until = fields.Date.add(until, days=days)
+        Snooze = self.env["clienteling.advisor.snooze"]
+        for line in lines:
+            Snooze._set(employee, line.partner_id, line.category, until)
+
+    # Refresh.
+
+    @api.model
+    def action_refresh(self):
+        """The Refresh button: rebuild the current company's lists now."""
+        company = self.env.company
+        if not self.env.user.has_group("clienteling.group_clienteling_associate"):
+            raise UserError(self.env._("Only Clienteling users can refresh the Advisor."))
+        if not self.sudo()._refresh_company(company):
+            raise UserError(
+                self.env._(
+                    "The Advisor of %s is being refreshed right now: its lists will be "
+                    "updated in a moment.",
+                    company.name,
+                )
+            )
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def _cron_refresh(self):
+        companies = self.env["res.company"].search([])
+        for company in companies:
+            if not self._refresh_company(company):
+                _logger.info("Advisor of company %s: a refresh is already running", company.id)
+
+    @api.model
+    def _refresh_company(self, company, now=None):
+        """Rebuild every list of ``company`` in this transaction.
+
+        Other transactions keep seeing the previous lines until this one commits.
+        Return False, doing nothing, when another transaction is refreshing the
+        same company (an advisory lock held until its commit).
+        """
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", REFRESH_LOCK, company.id))
+        if not cr.fetchone()[0]:
+            return False
+        now = now or fields.Datetime.now()
+        cr.execute(
+            SQL("DELETE FROM clienteling_advisor_recommendation WHERE company_id = %s", company.id)
+        )
+        counts = {}
+        for category, build in (
+            ("keep_in_touch", self._sql_keep_in_touch),
+            ("important_date", self._sql_important_date),
+            ("add_to_client_book", self._sql_add_to_client_book),
+            ("new_customer", self._sql_new_customer),
+            ("pending_customer", self._sql_pending_customer),
+        ):
+            cr.execute(
+                SQL(
+                    "%s INSERT INTO clienteling_advisor_recommendation (%s) %s "
+                    "ON CONFLICT DO NOTHING",
+                    self._sql_sources(company.id, now),
+                    COLUMNS,
+                    build(company, company.id, now),
+                )
+            )
+            counts[category] = cr.rowcount
+        self.invalidate_model()
+        _logger.info("Advisor of company %s refreshed: %s", company.id, counts)
+        return counts
+
+    @api.model
+    def _sql_sources(self, company, now):
+        """Common table expressions: the company's associates (with a user, in an
+        active store), its active stores with their local date, and its customers."""
+        return SQL(
+            """
+            WITH emp AS MATERIALIZED (
+                SELECT e.id, e.user_id, e.clienteling_store_id AS store_id, s.tz,
+                       ((%(now)s::timestamp AT TIME ZONE 'UTC') AT TIME ZONE s.tz)::date AS today
+                  FROM hr_employee e
+                  JOIN clienteling_store s ON s.id = e.clienteling_store_id
+                 WHERE e.active AND s.active AND e.user_id IS NOT NULL
+                   AND e.company_id = %(company)s AND s.company_id = %(company)s
+            ), store AS MATERIALIZED (
+                SELECT s.id, s.tz,
+                       ((%(now)s::timestamp AT TIME ZONE 'UTC') AT TIME ZONE s.tz)::date AS today
+                  FROM clienteling_store s
+                 WHERE s.active AND s.company_id = %(company)s
+            ), cust AS MATERIALIZED (
+                SELECT p.id, p.clienteling_store_id AS book_store_id,
+                       CASE WHEN o.active THEN o.id END AS owner_id,
+                       p.clienteling_last_purchase_date AS lpd,
+                       p.clienteling_last_contact_date AS lcd,
+                       p.create_date, p.create_uid
+                  FROM res_partner p
+                  LEFT JOIN clienteling_store s ON s.id = p.clienteling_store_id
+                  LEFT JOIN hr_employee o ON o.id = p.clienteling_associate_id
+                 WHERE p.active AND p.partner_share IS NOT FALSE
+                   AND COALESCE(p.type, 'contact') = 'contact'
+                   AND COALESCE(p.company_id, s.company_id, o.company_id) = %(company)s
+            )
+            """,
+            company=company,
+            now=now,
+        )
+
+    @api.model
+    def _sql_members(self, customer_list, now):
+        """The customers of a configured list, with whose list each line is in and
+        the local date of that list's store: (scope, employee_id, store_id, tz,
+        today, and the customer's columns)."""
+        if customer_list == "client":
+            return SQL(
+                """SELECT 'associate' AS scope, e.id AS employee_id, e.store_id, e.tz, e.today, c.*
+                     FROM cust c JOIN emp e ON e.id = c.owner_id"""
+            )
+        if customer_list == "store":
+            return SQL(
+                """SELECT 'store' AS scope, NULL::int AS employee_id, st.id AS store_id, st.tz,
+                          st.today, c.*
+                     FROM cust c JOIN store st ON st.id = c.book_store_id"""
+            )
+        return SQL(
+            """SELECT 'company' AS scope, NULL::int AS employee_id, st.id AS store_id,
+                      COALESCE(st.tz, 'UTC') AS tz,
+                      COALESCE(st.today, %(now)s::timestamp::date) AS today, c.*
+                 FROM cust c LEFT JOIN store st ON st.id = c.book_store_id""",
+            now=now,
+        )
+
+    @api.model
+    def _sql_keep_in_touch(self, company, company_id, now):
+        purchase_days = company.clienteling_advisor_lapsed_purchase_days
+        contact_days = company.clienteling_advisor_lapsed_contact_days
+        return SQL(
+            """
+            SELECT %(company)s, k.scope, 'keep_in_touch', k.employee_id, k.store_id, k.id, NULL,
+                   k.dp, k.dc, k.lpd, k.lcd, NULL, NULL, NULL, NULL, NULL,
+                   -GREATEST(k.dp - %(purchase_days)s, k.dc - %(contact_days)s), k.today,
+                   %(now)s
+              FROM (SELECT m.*, m.today - m.lpd AS dp, m.today - %(lcd_local)s AS dc
+                      FROM (%(members)s) m) k
+             WHERE k.dp >= %(purchase_days)s OR k.dc >= %(contact_days)s
+            """,
+            company=company_id,
+            now=now,
+            purchase_days=purchase_days,
+            contact_days=contact_days,
+            lcd_local=_local_date(SQL("m.lcd"), SQL("m.tz")),
+            members=self._sql_members(company.clienteling_advisor_keep_in_touch_list, now),
+        )
+
+    @api.model
+    def _sql_important_date(self, company, company_id, now):
+        year = SQL("EXTRACT(YEAR FROM m.today)::int")
+        this_year = _occurrence(year, SQL("d.month"), SQL("d.day"))
+        next_year = _occurrence(SQL("(%s + 1)", year), SQL("d.month"), SQL("d.day"))
+        return SQL(
+            """
+            SELECT %(company)s, i.scope, 'important_date', i.employee_id, i.store_id, i.id, NULL,
+                   i.today - i.lpd, i.today - %(lcd_local)s, i.lpd, i.lcd,
+                   i.date_id, i.occurrence, i.kind, i.occurrence - i.today, NULL,
+                   i.occurrence - i.today, i.today, %(now)s
+              FROM (SELECT m.*, d.id AS date_id, d.kind,
+                           CASE WHEN %(this_year)s >= m.today THEN %(this_year)s
+                                ELSE %(next_year)s END AS occurrence
+                      FROM (%(members)s) m
+                      JOIN clienteling_important_date d ON d.partner_id = m.id) i
+             WHERE i.occurrence <= i.today + %(days)s
+            """,
+            company=company_id,
+            now=now,
+            days=company.clienteling_advisor_important_date_days,
+            this_year=this_year,
+            next_year=next_year,
+            lcd_local=_local_date(SQL("i.lcd"), SQL("i.tz")),
+            members=self._sql_members(company.clienteling_advisor_important_date_list, now),
+        )
+
+    @api.model
+    def _sql_add_to_client_book(self, company, company_id, now):
+        same_store = company.clienteling_advisor_add_to_book_list == "store"
+        return SQL(
+            """
+            SELECT %(company)s, 'associate', 'add_to_client_book', e.id, e.store_id, c.id, NULL,
+                   e.today - c.lpd, e.today - %(contact_local)s, c.lpd, ac.last_contact_date,
+                   NULL, NULL, NULL, NULL, NULL,
+                   -EXTRACT(EPOCH FROM ac.last_contact_date), e.today, %(now)s
+              FROM clienteling_associate_contact ac
+              JOIN emp e ON e.id = ac.employee_id
+              JOIN cust c ON c.id = ac.partner_id
+             WHERE c.owner_id IS NULL
+               AND (NOT %(same_store)s OR c.book_store_id = e.store_id)
+            """,
+            company=company_id,
+            now=now,
+            same_store=same_store,
+            contact_local=_local_date(SQL("ac.last_contact_date"), SQL("e.tz")),
+        )
+
+    @api.model
+    def _sql_new_customer(self, company, company_id, now):
+        days = company.clienteling_advisor_new_customer_days
+        return SQL(
+            """
+            SELECT %(company)s, 'associate', 'new_customer', n.employee_id, n.store_id, n.id, NULL,
+                   n.today - n.lpd, n.today - %(lcd_local)s, n.lpd, n.lcd,
+                   NULL, NULL, NULL, NULL, n.age,
+                   -EXTRACT(EPOCH FROM n.create_date), n.today, %(now)s
+              FROM (SELECT c.*, e.id AS employee_id, e.store_id, e.tz, e.today,
+                           e.today - %(created_local)s AS age
+                      FROM cust c JOIN emp e ON e.user_id = c.create_uid
+                     WHERE c.create_date >= %(now)s::timestamp - make_interval(days => %(days)s + 1)
+                   ) n
+             WHERE n.age BETWEEN 0 AND %(days)s - 1
+            """,
+            company=company_id,
+            now=now,
+            days=days,
+            lcd_local=_local_date(SQL("n.lcd"), SQL("n.tz")),
+            created_local=_local_date(SQL("c.create_date"), SQL("e.tz")),
+        )
+
+    @api.model
+    def _sql_pending_customer(self, company, company_id, now):
+        return SQL(
+            """
+            SELECT %(company)s, 'store', 'pending_customer', NULL, en.store_id, NULL, en.id,
+                   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                   st.today - %(created_local)s,
+                   -EXTRACT(EPOCH FROM en.create_date), st.today, %(now)s
+              FROM clienteling_customer_entry en
+              JOIN store st ON st.id = en.store_id
+             WHERE en.state = 'pending'
+            """,
+            company=company_id,
+            now=now,
+            created_local=_local_date(SQL("en.create_date"), SQL("st.tz")),
+        )
+
+    # Pending entries appear and disappear at once, not at the next refresh.
+
+    @api.model
+    def _sync_pending_entries(self, entries):
+        """Add a line for each pending entry of ``entries``, remove the others'."""
+        self.env.flush_all()
+        cr = self.env.cr
+        reviewed = entries.filtered(lambda e: e.state != "pending")
+        if reviewed:
+            cr.execute(
+                SQL(
+                    "DELETE FROM clienteling_advisor_recommendation WHERE entry_id IN %s",
+                    tuple(reviewed.ids),
+                )
+            )
+        for company in (entries - reviewed).company_id:
+            company_entries = (entries - reviewed).filtered(lambda e: e.company_id == company)
+            cr.execute(
+                SQL(
+                    "%s INSERT INTO clienteling_advisor_recommendation (%s) %s AND en.id IN %s "
+                    "ON CONFLICT DO NOTHING",
+                    SQL(
+                        """
+                        WITH store AS (
+                            SELECT s.id, s.tz,
+                                   ((%(now)s::timestamp AT TIME ZONE 'UTC') AT TIME ZONE s.tz)::date
+                                   AS today
+                              FROM clienteling_store s
+                             WHERE s.active AND s.company_id = %(company)s)
+                        """,
+                        now=fields.Datetime.now(),
+                        company=company.id,
+                    ),
+                    COLUMNS,
+                    self._sql_pending_customer(company, company.id, fields.Datetime.now()),
+                    tuple(company_entries.ids),
+                )
+            )
+        self.invalidate_model()
