@@ -434,9 +434,16 @@ class ClientelingAdvisorRecommendation(models.Model):
                    -EXTRACT(EPOCH FROM ac.last_contact_date), e.today, %(now)s
               FROM clienteling_associate_contact ac
               JOIN emp e ON e.id = ac.employee_id
-              JOIN cust c ON c.id = ac.partner_id
-             WHERE c.owner_id IS NULL
-               AND (NOT %(same_store)s OR c.book_store_id = e.store_id)
+              JOIN res_partner p ON p.id = ac.partner_id
+              LEFT JOIN clienteling_store s ON s.id = p.clienteling_store_id
+              LEFT JOIN hr_employee o ON o.id = p.clienteling_associate_id
+             CROSS JOIN LATERAL (
+                   SELECT p.id, p.clienteling_last_purchase_date AS lpd) c
+             WHERE p.active AND p.partner_share IS NOT FALSE
+               AND COALESCE(p.type, 'contact') = 'contact'
+               AND COALESCE(p.company_id, s.company_id, o.company_id, %(company)s) = %(company)s
+               AND (o.id IS NULL OR NOT o.active)
+               AND (NOT %(same_store)s OR p.clienteling_store_id = e.store_id)
             """,
             company=company_id,
             now=now,
