@@ -184,7 +184,7 @@ EOF
 # The addons of this repository, comma-separated, in dependency order.
 repo_addons() {
   local addon list=""
-  for addon in clienteling clienteling_sms clienteling_compliance clienteling_advisor; do
+  for addon in clienteling clienteling_sms clienteling_compliance clienteling_advisor clienteling_advisor_sms; do
     [ -f "$REPO_DIR/$addon/__manifest__.py" ] && list="$list${list:+,}$addon"
   done
   echo "$list"

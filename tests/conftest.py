@@ -24,7 +24,13 @@ def _load_tools(addon):
     spec.loader.exec_module(module)
 
 
-for _addon in ("clienteling", "clienteling_sms", "clienteling_compliance", "clienteling_advisor"):
+for _addon in (
+    "clienteling",
+    "clienteling_sms",
+    "clienteling_compliance",
+    "clienteling_advisor",
+    "clienteling_advisor_sms",
+):
     _load_tools(_addon)
 
 

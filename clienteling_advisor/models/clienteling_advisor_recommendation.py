@@ -1,5 +1,6 @@
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -490,6 +491,22 @@ class ClientelingAdvisorRecommendation(models.Model):
             now=now,
             created_local=_local_date(SQL("en.create_date"), SQL("st.tz")),
         )
+
+    @api.model
+    def _demo_mark_created(self, customers):
+        """Demo data: (customer xmlid, user xmlid, days ago) as if that user had
+        created the customer then, for the New Customers lists."""
+        self.env.flush_all()
+        for partner_xmlid, user_xmlid, days_ago in customers:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET create_uid = %s, create_date = %s WHERE id = %s",
+                    self.env.ref(user_xmlid).id,
+                    fields.Datetime.now() - timedelta(days=days_ago),
+                    self.env.ref(partner_xmlid).id,
+                )
+            )
+        self.env["res.partner"].invalidate_model(["create_uid", "create_date"])
 
     # Pending entries appear and disappear at once, not at the next refresh.
 

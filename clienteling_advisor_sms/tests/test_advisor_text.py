@@ -1,0 +1,30 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.clienteling_advisor.tests.common import AdvisorCase
+from odoo.addons.clienteling_sms.tests.common import ClientelingSmsCase
+
+
+@tagged("post_install", "-at_install")
+class TestAdvisorText(ClientelingSmsCase, AdvisorCase):
+    def test_text_from_an_advisor_line_opens_the_conversation(self):
+        self.purchased(self.customer_a, 200)
+        self.refresh()
+        line = self.lines(self.user_associate_a, "keep_in_touch").filtered(
+            lambda r: r.partner_id == self.customer_a
+        )
+        action = line.with_user(self.user_associate_a).action_text_customer()
+        conversation = self.env["clienteling.conversation"].browse(action["res_id"])
+        self.assertEqual(action["res_model"], "clienteling.conversation")
+        self.assertEqual(conversation.partner_id, self.customer_a)
+        self.assertEqual(conversation.phone_number_id, self.number_personal)
+
+    def test_pending_line_cannot_be_texted(self):
+        entry, _errors = self.env["clienteling.customer.entry"]._submit(
+            self.store_a, {"name": "Pending Person", "mobile": "212 555 0111"}, "192.0.2.9"
+        )
+        line = self.lines(self.user_associate_a, "pending_customer").filtered(
+            lambda r: r.entry_id == entry
+        )
+        with self.assertRaisesRegex(UserError, "Review the pending customer"):
+            line.with_user(self.user_associate_a).action_text_customer()
