@@ -44,6 +44,5 @@ class ClientelingAdvisorCategory(models.Model):
         )
         return action
 
-    @api.model
     def action_refresh(self):
         return self.env["clienteling.advisor.recommendation"].action_refresh()

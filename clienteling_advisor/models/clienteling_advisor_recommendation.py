@@ -2,6 +2,8 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
@@ -253,9 +255,8 @@ class ClientelingAdvisorRecommendation(models.Model):
 
     # Refresh.
 
-    @api.model
     def action_refresh(self):
-        """The Refresh button: rebuild the current company's lists now."""
+        """The Refresh button (no record needed): rebuild the current company's lists now."""
         company = self.env.company
         if not self.env.user.has_group("clienteling.group_clienteling_associate"):
             raise UserError(self.env._("Only Clienteling users can refresh the Advisor."))
@@ -290,28 +291,39 @@ class ClientelingAdvisorRecommendation(models.Model):
         if not cr.fetchone()[0]:
             return False
         now = now or fields.Datetime.now()
-        cr.execute(
-            SQL("DELETE FROM clienteling_advisor_recommendation WHERE company_id = %s", company.id)
-        )
         counts = {}
-        for category, build in (
-            ("keep_in_touch", self._sql_keep_in_touch),
-            ("important_date", self._sql_important_date),
-            ("add_to_client_book", self._sql_add_to_client_book),
-            ("new_customer", self._sql_new_customer),
-            ("pending_customer", self._sql_pending_customer),
-        ):
-            cr.execute(
-                SQL(
-                    "%s INSERT INTO clienteling_advisor_recommendation (%s) %s "
-                    "ON CONFLICT DO NOTHING",
-                    self._sql_sources(company.id, now),
-                    COLUMNS,
-                    build(company, company.id, now),
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    SQL(
+                        "DELETE FROM clienteling_advisor_recommendation WHERE company_id = %s",
+                        company.id,
+                    )
                 )
-            )
-            counts[category] = cr.rowcount
-        self.invalidate_model()
+                for category, build in (
+                    ("keep_in_touch", self._sql_keep_in_touch),
+                    ("important_date", self._sql_important_date),
+                    ("add_to_client_book", self._sql_add_to_client_book),
+                    ("new_customer", self._sql_new_customer),
+                    ("pending_customer", self._sql_pending_customer),
+                ):
+                    cr.execute(
+                        SQL(
+                            "%s INSERT INTO clienteling_advisor_recommendation (%s) %s "
+                            "ON CONFLICT DO NOTHING",
+                            self._sql_sources(company.id, now),
+                            COLUMNS,
+                            build(company, company.id, now),
+                        )
+                    )
+                    counts[category] = cr.rowcount
+        except SerializationFailure:
+            # Another refresh committed since this transaction began: its lines are
+            # as fresh as ours would be.
+            _logger.info("Advisor of company %s was refreshed meanwhile", company.id)
+            return False
+        finally:
+            self.invalidate_model()
         _logger.info("Advisor of company %s refreshed: %s", company.id, counts)
         return counts
 

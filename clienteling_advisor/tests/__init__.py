@@ -1,1 +1,1 @@
-from . import test_advisor_lists, test_advisor_refresh, test_advisor_security
+from . import test_advisor_lists, test_advisor_refresh, test_advisor_security, test_ui

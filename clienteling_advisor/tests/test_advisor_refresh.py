@@ -179,6 +179,13 @@ class TestConcurrentRefresh(AdvisorCase):
         self.assertTrue(self.refresh())
         self.assertEqual(self.names(self.user_associate_a, "keep_in_touch"), ["Lapsed"])
 
+
+
+@tagged("post_install", "-at_install")
+class TestRefreshVisibility(AdvisorCase):
+    """Commits: in a class of its own, so that no other test's transaction began
+    before these commits (its refresh would then give way to them)."""
+
     def test_readers_see_previous_lines_until_the_refresh_commits(self):
         """Real transactions on committed data: a refresh in progress (rows
         deleted and rebuilt, not committed) hides nothing from other readers,
@@ -220,8 +227,9 @@ class TestConcurrentRefresh(AdvisorCase):
                 second.rollback()
             reader.execute(count_sql, (company_id,))
             self.assertEqual(reader.fetchone()[0], committed)
-            writer.execute(
-                "DELETE FROM clienteling_advisor_recommendation WHERE company_id = %s",
-                (company_id,),
+            self.assertTrue(
+                writer_env["clienteling.advisor.recommendation"]._refresh_company(
+                    writer_env.company
+                )
             )
             writer.commit()
