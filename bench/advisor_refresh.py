@@ -212,8 +212,14 @@ def orm_refresh(env, company, now):
     for employee in employees:
         store = employee.clienteling_store_id
         today = local_today(store)
-        base = {"company_id": company.id, "employee_id": employee.id, "store_id": store.id,
-                "scope": "associate", "reference_date": today, "refreshed_at": now}
+        base = {
+            "company_id": company.id,
+            "employee_id": employee.id,
+            "store_id": store.id,
+            "scope": "associate",
+            "reference_date": today,
+            "refreshed_at": now,
+        }
         book = env["res.partner"].search([("clienteling_associate_id", "=", employee.id)])
         for partner in book:
             days_purchase = (
@@ -228,44 +234,78 @@ def orm_refresh(env, company, now):
             )
             lapses = [
                 days - threshold
-                for days, threshold in ((days_purchase, purchase_days), (days_contact, contact_days))
+                for days, threshold in (
+                    (days_purchase, purchase_days),
+                    (days_contact, contact_days),
+                )
                 if days is not None
             ]
             if lapses and max(lapses) >= 0:
-                vals_list.append(dict(base, category="keep_in_touch", partner_id=partner.id,
-                                      days_since_purchase=days_purchase,
-                                      days_since_contact=days_contact,
-                                      sort_key=-max(lapses)))
+                vals_list.append(
+                    dict(
+                        base,
+                        category="keep_in_touch",
+                        partner_id=partner.id,
+                        days_since_purchase=days_purchase,
+                        days_since_contact=days_contact,
+                        sort_key=-max(lapses),
+                    )
+                )
             for important in partner.clienteling_important_date_ids:
                 occurrence = next_occurrence(important.month, important.day, today)
                 if (occurrence - today).days <= ahead:
-                    vals_list.append(dict(base, category="important_date", partner_id=partner.id,
-                                          important_date_id=important.id,
-                                          important_date=occurrence,
-                                          days_until=(occurrence - today).days,
-                                          sort_key=(occurrence - today).days))
+                    vals_list.append(
+                        dict(
+                            base,
+                            category="important_date",
+                            partner_id=partner.id,
+                            important_date_id=important.id,
+                            important_date=occurrence,
+                            days_until=(occurrence - today).days,
+                            sort_key=(occurrence - today).days,
+                        )
+                    )
         contacts = env["clienteling.associate.contact"].search([("employee_id", "=", employee.id)])
         for contact in contacts:
             partner = contact.partner_id
             owner = partner.clienteling_associate_id
             if (not owner or not owner.active) and partner.clienteling_store_id == store:
-                vals_list.append(dict(base, category="add_to_client_book", partner_id=partner.id,
-                                      sort_key=-contact.last_contact_date.timestamp()))
+                vals_list.append(
+                    dict(
+                        base,
+                        category="add_to_client_book",
+                        partner_id=partner.id,
+                        sort_key=-contact.last_contact_date.timestamp(),
+                    )
+                )
         since = now - timedelta(days=new_days + 1)
         for partner in env["res.partner"].search(
             [("create_uid", "=", employee.user_id.id), ("create_date", ">=", since)]
         ):
             age = (today - local_date(partner.create_date, store)).days
             if 0 <= age < new_days:
-                vals_list.append(dict(base, category="new_customer", partner_id=partner.id,
-                                      days_since_creation=age,
-                                      sort_key=-partner.create_date.timestamp()))
+                vals_list.append(
+                    dict(
+                        base,
+                        category="new_customer",
+                        partner_id=partner.id,
+                        days_since_creation=age,
+                        sort_key=-partner.create_date.timestamp(),
+                    )
+                )
     for entry in env["clienteling.customer.entry"].search(
         [("company_id", "=", company.id), ("state", "=", "pending")]
     ):
-        vals_list.append({"company_id": company.id, "scope": "store", "store_id": entry.store_id.id,
-                          "category": "pending_customer", "entry_id": entry.id,
-                          "sort_key": -entry.create_date.timestamp()})
+        vals_list.append(
+            {
+                "company_id": company.id,
+                "scope": "store",
+                "store_id": entry.store_id.id,
+                "category": "pending_customer",
+                "entry_id": entry.id,
+                "sort_key": -entry.create_date.timestamp(),
+            }
+        )
     Recommendation.create(vals_list)
     env.flush_all()
     return Counter(vals["category"] for vals in vals_list)

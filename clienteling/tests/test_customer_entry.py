@@ -154,7 +154,9 @@ class TestCustomerEntry(ClientelingCase):
         self.assertEqual(self.customer_a.email, "maya.lind@example.org")  # was empty: filled
         birthday = self.customer_a.clienteling_important_date_ids
         self.assertEqual((birthday.month, birthday.day, birthday.year), (2, 28, 1990))
-        self.assertEqual(self.customer_a._clienteling_consent_state("sms", self.store_a), "opted_in")
+        self.assertEqual(
+            self.customer_a._clienteling_consent_state("sms", self.store_a), "opted_in"
+        )
 
     def test_merge_replaces_name_when_ticked(self):
         entry, _e = self._submit(name="Jane Doe-Smith", mobile="212 555 0142")
@@ -189,7 +191,9 @@ class TestCustomerEntry(ClientelingCase):
     def test_each_store_has_its_own_link(self):
         self.assertTrue(self.store_a.entry_token)
         self.assertNotEqual(self.store_a.entry_token, self.store_b.entry_token)
-        self.assertTrue(self.store_a.entry_url.endswith("/clienteling/join/" + self.store_a.entry_token))
+        self.assertTrue(
+            self.store_a.entry_url.endswith("/clienteling/join/" + self.store_a.entry_token)
+        )
         old = self.store_a.entry_token
         self.store_a.with_user(self.user_store_manager_a).action_regenerate_entry_token()
         self.assertNotEqual(self.store_a.entry_token, old)

@@ -42,9 +42,7 @@ def _local_date(column, tz):
 
 def _occurrence(year, month, day):
     """month/day in ``year`` (SQL int expressions); 29 February is the 28th in common years."""
-    leap = SQL(
-        "(mod(%(y)s, 4) = 0 AND (mod(%(y)s, 100) <> 0 OR mod(%(y)s, 400) = 0))", y=year
-    )
+    leap = SQL("(mod(%(y)s, 4) = 0 AND (mod(%(y)s, 100) <> 0 OR mod(%(y)s, 400) = 0))", y=year)
     return SQL(
         "make_date(%(y)s, %(m)s, CASE WHEN %(m)s = 2 AND %(d)s = 29 AND NOT %(leap)s "
         "THEN 28 ELSE %(d)s END)",
@@ -191,7 +189,9 @@ class ClientelingAdvisorRecommendation(models.Model):
     def action_add_to_my_client_book(self):
         employee = self._my_employees()[:1]
         if not employee:
-            raise UserError(self.env._("You are not an associate of a store: you have no client book."))
+            raise UserError(
+                self.env._("You are not an associate of a store: you have no client book.")
+            )
         partners = self.partner_id
         taken = partners.filtered(
             lambda p: p.clienteling_associate_id.active and p.clienteling_associate_id != employee
@@ -535,8 +535,9 @@ class ClientelingAdvisorRecommendation(models.Model):
                     tuple(reviewed.ids),
                 )
             )
-        for company in (entries - reviewed).company_id:
-            company_entries = (entries - reviewed).filtered(lambda e: e.company_id == company)
+        pending = entries - reviewed
+        for company in pending.company_id:
+            company_entries = pending.filtered_domain([("company_id", "=", company.id)])
             cr.execute(
                 SQL(
                     "%s INSERT INTO clienteling_advisor_recommendation (%s) %s AND en.id IN %s "

@@ -120,7 +120,9 @@ class TestAddToClientBook(AdvisorCase):
         )
         line = self.lines(self.user_associate_a, "add_to_client_book")[1]
         self.assertEqual(line.days_since_contact, 3)
-        self.assertEqual(self.names(self.user_store_manager_a, "add_to_client_book"), ["Never Talked To"])
+        self.assertEqual(
+            self.names(self.user_store_manager_a, "add_to_client_book"), ["Never Talked To"]
+        )
 
         self.company.clienteling_advisor_add_to_book_list = "all"
         self.refresh()
@@ -196,7 +198,9 @@ class TestPendingCustomers(AdvisorCase):
         # The approved customer is a new customer of the approving associate... tomorrow's
         # refresh at the latest; today's manual refresh already shows it.
         self.refresh(now=datetime.now())
-        self.assertIn(first.partner_id, self.lines(self.user_associate_a, "new_customer").partner_id)
+        self.assertIn(
+            first.partner_id, self.lines(self.user_associate_a, "new_customer").partner_id
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -30,9 +30,7 @@ class TestAdvisorRefresh(AdvisorCase):
         wizard = (
             self.env["clienteling.advisor.snooze.wizard"]
             .with_user(ann)
-            .create(
-                {"recommendation_ids": lines.filtered(lambda r: r.partner_id == snoozed).ids}
-            )
+            .create({"recommendation_ids": lines.filtered(lambda r: r.partner_id == snoozed).ids})
         )
         wizard.days = 7
         wizard.action_snooze()
@@ -44,15 +42,16 @@ class TestAdvisorRefresh(AdvisorCase):
         # Only for Ann: her store manager still sees them in the store's lines.
         self.assertEqual(
             self.Recommendation.with_user(self.user_store_manager_a).search_count(
-                [("category", "=", "keep_in_touch"), ("partner_id", "in", (dismissed | snoozed).ids)]
+                [
+                    ("category", "=", "keep_in_touch"),
+                    ("partner_id", "in", (dismissed | snoozed).ids),
+                ]
             ),
             2,
         )
         # The snooze ends: the customer is back.
         snooze = self.env["clienteling.advisor.snooze"].search([("partner_id", "=", snoozed.id)])
-        self.assertEqual(
-            snooze.until, fields.Date.add(fields.Date.context_today(snooze), days=7)
-        )
+        self.assertEqual(snooze.until, fields.Date.add(fields.Date.context_today(snooze), days=7))
         snooze.until = fields.Date.context_today(snooze)
         self.assertEqual(sorted(self.names(ann, "keep_in_touch")), ["Kept", "Snoozed"])
         # Shown again on request.
@@ -84,10 +83,16 @@ class TestAdvisorRefresh(AdvisorCase):
         self.refresh()
         self.assertEqual(self.names(self.user_associate_a, "keep_in_touch"), [])
         counts = self.refresh()
-        self.assertEqual(set(counts), {
-            "keep_in_touch", "important_date", "add_to_client_book", "new_customer",
-            "pending_customer",
-        })
+        self.assertEqual(
+            set(counts),
+            {
+                "keep_in_touch",
+                "important_date",
+                "add_to_client_book",
+                "new_customer",
+                "pending_customer",
+            },
+        )
 
     def test_refresh_is_set_based(self):
         """As many queries for 3 customers as for 60: no per-customer work."""
@@ -114,7 +119,9 @@ class TestAdvisorRefresh(AdvisorCase):
         self.assertEqual(counts["keep_in_touch"], 1)
         action = tiles.filtered(lambda t: t.code == "keep_in_touch").action_open()
         self.assertEqual(
-            self.Recommendation.with_user(self.user_associate_a).search(action["domain"]).partner_id,
+            self.Recommendation.with_user(self.user_associate_a)
+            .search(action["domain"])
+            .partner_id,
             partner,
         )
 
@@ -128,8 +135,13 @@ class TestAdvisorRefresh(AdvisorCase):
         )
         self.company.clienteling_advisor_keep_in_touch_list = "all"
         store = self.env["clienteling.store"].create(
-            {"name": "Other Store", "code": "O-1", "company_id": other.id,
-             "country_id": self.us.id, "tz": "America/Chicago"}
+            {
+                "name": "Other Store",
+                "code": "O-1",
+                "company_id": other.id,
+                "country_id": self.us.id,
+                "tz": "America/Chicago",
+            }
         )
         user = self.env["res.users"].create(
             {
@@ -141,8 +153,12 @@ class TestAdvisorRefresh(AdvisorCase):
             }
         )
         self.env["hr.employee"].create(
-            {"name": "Olga Other", "user_id": user.id, "company_id": other.id,
-             "clienteling_store_id": store.id}
+            {
+                "name": "Olga Other",
+                "user_id": user.id,
+                "company_id": other.id,
+                "clienteling_store_id": store.id,
+            }
         )
         theirs = self.customer("Their Customer", store=store, company_id=other.id)
         ours = self.customer("Our Customer", owner=self.employee_a)
@@ -152,9 +168,7 @@ class TestAdvisorRefresh(AdvisorCase):
         self.refresh(company=other)
         self.assertEqual(self.names(self.user_associate_a, "keep_in_touch"), ["Our Customer"])
         self.assertEqual(self.names(user, "keep_in_touch"), ["Their Customer"])
-        self.assertFalse(
-            self.Recommendation.with_user(user).search([("partner_id", "=", ours.id)])
-        )
+        self.assertFalse(self.Recommendation.with_user(user).search([("partner_id", "=", ours.id)]))
         # Refreshing one company leaves the other's lines alone.
         ours._clienteling_register_purchase(datetime(2027, 3, 9))
         self.refresh()
@@ -180,7 +194,6 @@ class TestConcurrentRefresh(AdvisorCase):
         self.assertEqual(self.names(self.user_associate_a, "keep_in_touch"), ["Lapsed"])
 
 
-
 @tagged("post_install", "-at_install")
 class TestRefreshVisibility(AdvisorCase):
     """Commits: in a class of its own, so that no other test's transaction began
@@ -191,15 +204,11 @@ class TestRefreshVisibility(AdvisorCase):
         deleted and rebuilt, not committed) hides nothing from other readers,
         and a second refresh at the same time gives way."""
         company_id = self.env.company.id
-        count_sql = (
-            "SELECT count(*) FROM clienteling_advisor_recommendation WHERE company_id = %s"
-        )
+        count_sql = "SELECT count(*) FROM clienteling_advisor_recommendation WHERE company_id = %s"
         db = db_connect(self.env.cr.dbname)
         with db.cursor() as writer, db.cursor() as reader, db.cursor() as second:
             writer_env = self.env(cr=writer)
-            writer_env["clienteling.advisor.recommendation"]._refresh_company(
-                writer_env.company
-            )
+            writer_env["clienteling.advisor.recommendation"]._refresh_company(writer_env.company)
             writer.commit()
             reader.execute(count_sql, (company_id,))
             committed = reader.fetchone()[0]

@@ -17,6 +17,8 @@ class TestAdvisorUi(AdvisorCase, HttpCase):
             "clienteling_advisor_tour",
             login=self.user_associate_a.login,
         )
-        snooze = self.env["clienteling.advisor.snooze"].search([("partner_id", "=", long_lapsed.id)])
+        snooze = self.env["clienteling.advisor.snooze"].search(
+            [("partner_id", "=", long_lapsed.id)]
+        )
         self.assertEqual(snooze.employee_id, self.employee_a)
         self.assertEqual(snooze.until, fields.Date.add(today, days=7))
