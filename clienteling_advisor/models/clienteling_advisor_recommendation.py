@@ -294,6 +294,7 @@ class ClientelingAdvisorRecommendation(models.Model):
         counts = {}
         try:
             with cr.savepoint(flush=False):
+                self._create_sources(company.id, now)
                 cr.execute(
                     SQL(
                         "DELETE FROM clienteling_advisor_recommendation WHERE company_id = %s",
@@ -309,9 +310,8 @@ class ClientelingAdvisorRecommendation(models.Model):
                 ):
                     cr.execute(
                         SQL(
-                            "%s INSERT INTO clienteling_advisor_recommendation (%s) %s "
+                            "INSERT INTO clienteling_advisor_recommendation (%s) %s "
                             "ON CONFLICT DO NOTHING",
-                            self._sql_sources(company.id, now),
                             COLUMNS,
                             build(company, company.id, now),
                         )
@@ -328,39 +328,49 @@ class ClientelingAdvisorRecommendation(models.Model):
         return counts
 
     @api.model
-    def _sql_sources(self, company, now):
-        """Common table expressions: the company's associates (with a user, in an
-        active store), its active stores with their local date, and its customers."""
-        return SQL(
-            """
-            WITH emp AS MATERIALIZED (
+    def _create_sources(self, company, now):
+        """Temporary tables, analyzed for good plans: the company's associates (with
+        a user, in an active store), its active stores, both with their local date,
+        and the customers (``known``: of this company, else of no company)."""
+        cr = self.env.cr
+        cr.execute(
+            "DROP TABLE IF EXISTS clienteling_advisor_emp, clienteling_advisor_store, "
+            "clienteling_advisor_cust"
+        )
+        today = SQL("((%s::timestamp AT TIME ZONE 'UTC') AT TIME ZONE s.tz)::date", now)
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE clienteling_advisor_emp ON COMMIT DROP AS
                 SELECT e.id, e.user_id, e.clienteling_store_id AS store_id, s.tz,
-                       ((%(now)s::timestamp AT TIME ZONE 'UTC') AT TIME ZONE s.tz)::date AS today
+                       %(today)s AS today
                   FROM hr_employee e
                   JOIN clienteling_store s ON s.id = e.clienteling_store_id
                  WHERE e.active AND s.active AND e.user_id IS NOT NULL
-                   AND e.company_id = %(company)s AND s.company_id = %(company)s
-            ), store AS MATERIALIZED (
-                SELECT s.id, s.tz,
-                       ((%(now)s::timestamp AT TIME ZONE 'UTC') AT TIME ZONE s.tz)::date AS today
+                   AND e.company_id = %(company)s AND s.company_id = %(company)s;
+                CREATE TEMPORARY TABLE clienteling_advisor_store ON COMMIT DROP AS
+                SELECT s.id, s.tz, %(today)s AS today
                   FROM clienteling_store s
-                 WHERE s.active AND s.company_id = %(company)s
-            ), cust AS MATERIALIZED (
+                 WHERE s.active AND s.company_id = %(company)s;
+                CREATE TEMPORARY TABLE clienteling_advisor_cust ON COMMIT DROP AS
                 SELECT p.id, p.clienteling_store_id AS book_store_id,
                        CASE WHEN o.active THEN o.id END AS owner_id,
                        p.clienteling_last_purchase_date AS lpd,
                        p.clienteling_last_contact_date AS lcd,
-                       p.create_date, p.create_uid
+                       p.create_date, p.create_uid,
+                       COALESCE(p.company_id, s.company_id, o.company_id) IS NOT NULL AS known
                   FROM res_partner p
                   LEFT JOIN clienteling_store s ON s.id = p.clienteling_store_id
                   LEFT JOIN hr_employee o ON o.id = p.clienteling_associate_id
-                 WHERE p.active AND p.partner_share IS NOT FALSE
-                   AND COALESCE(p.type, 'contact') = 'contact'
-                   AND COALESCE(p.company_id, s.company_id, o.company_id) = %(company)s
+                 WHERE p.active AND p.partner_share AND (p.type = 'contact' OR p.type IS NULL)
+                   AND COALESCE(p.company_id, s.company_id, o.company_id, %(company)s)
+                       = %(company)s;
+                ANALYZE clienteling_advisor_emp, clienteling_advisor_store,
+                        clienteling_advisor_cust;
+                """,
+                company=company,
+                today=today,
             )
-            """,
-            company=company,
-            now=now,
         )
 
     @api.model
@@ -371,19 +381,25 @@ class ClientelingAdvisorRecommendation(models.Model):
         if customer_list == "client":
             return SQL(
                 """SELECT 'associate' AS scope, e.id AS employee_id, e.store_id, e.tz, e.today, c.*
-                     FROM cust c JOIN emp e ON e.id = c.owner_id"""
+                     FROM clienteling_advisor_cust c
+                     JOIN clienteling_advisor_emp e ON e.id = c.owner_id
+                    WHERE c.known"""
             )
         if customer_list == "store":
             return SQL(
                 """SELECT 'store' AS scope, NULL::int AS employee_id, st.id AS store_id, st.tz,
                           st.today, c.*
-                     FROM cust c JOIN store st ON st.id = c.book_store_id"""
+                     FROM clienteling_advisor_cust c
+                     JOIN clienteling_advisor_store st ON st.id = c.book_store_id
+                    WHERE c.known"""
             )
         return SQL(
             """SELECT 'company' AS scope, NULL::int AS employee_id, st.id AS store_id,
                       COALESCE(st.tz, 'UTC') AS tz,
                       COALESCE(st.today, %(now)s::timestamp::date) AS today, c.*
-                 FROM cust c LEFT JOIN store st ON st.id = c.book_store_id""",
+                 FROM clienteling_advisor_cust c
+                 LEFT JOIN clienteling_advisor_store st ON st.id = c.book_store_id
+                WHERE c.known""",
             now=now,
         )
 
@@ -445,18 +461,11 @@ class ClientelingAdvisorRecommendation(models.Model):
                    e.today - c.lpd, e.today - %(contact_local)s, c.lpd, ac.last_contact_date,
                    NULL, NULL, NULL, NULL, NULL,
                    -EXTRACT(EPOCH FROM ac.last_contact_date), e.today, %(now)s
-              FROM clienteling_associate_contact ac
-              JOIN emp e ON e.id = ac.employee_id
-              JOIN res_partner p ON p.id = ac.partner_id
-              LEFT JOIN clienteling_store s ON s.id = p.clienteling_store_id
-              LEFT JOIN hr_employee o ON o.id = p.clienteling_associate_id
-             CROSS JOIN LATERAL (
-                   SELECT p.id, p.clienteling_last_purchase_date AS lpd) c
-             WHERE p.active AND p.partner_share IS NOT FALSE
-               AND COALESCE(p.type, 'contact') = 'contact'
-               AND COALESCE(p.company_id, s.company_id, o.company_id, %(company)s) = %(company)s
-               AND (o.id IS NULL OR NOT o.active)
-               AND (NOT %(same_store)s OR p.clienteling_store_id = e.store_id)
+                FROM clienteling_associate_contact ac
+              JOIN clienteling_advisor_emp e ON e.id = ac.employee_id
+              JOIN clienteling_advisor_cust c ON c.id = ac.partner_id
+             WHERE c.owner_id IS NULL
+               AND (NOT %(same_store)s OR c.book_store_id = e.store_id)
             """,
             company=company_id,
             now=now,
@@ -475,8 +484,9 @@ class ClientelingAdvisorRecommendation(models.Model):
                    -EXTRACT(EPOCH FROM n.create_date), n.today, %(now)s
               FROM (SELECT c.*, e.id AS employee_id, e.store_id, e.tz, e.today,
                            e.today - %(created_local)s AS age
-                      FROM cust c JOIN emp e ON e.user_id = c.create_uid
-                     WHERE c.create_date >= %(now)s::timestamp - make_interval(days => %(days)s + 1)
+                      FROM clienteling_advisor_cust c
+                      JOIN clienteling_advisor_emp e ON e.user_id = c.create_uid
+                     WHERE c.known AND c.create_date >= %(now)s::timestamp - make_interval(days => %(days)s + 1)
                    ) n
              WHERE n.age BETWEEN 0 AND %(days)s - 1
             """,
@@ -496,7 +506,7 @@ class ClientelingAdvisorRecommendation(models.Model):
                    st.today - %(created_local)s,
                    -EXTRACT(EPOCH FROM en.create_date), st.today, %(now)s
               FROM clienteling_customer_entry en
-              JOIN store st ON st.id = en.store_id
+              JOIN clienteling_advisor_store st ON st.id = en.store_id
              WHERE en.state = 'pending'
             """,
             company=company_id,
@@ -544,7 +554,7 @@ class ClientelingAdvisorRecommendation(models.Model):
                     "ON CONFLICT DO NOTHING",
                     SQL(
                         """
-                        WITH store AS (
+                        WITH clienteling_advisor_store AS (
                             SELECT s.id, s.tz,
                                    ((%(now)s::timestamp AT TIME ZONE 'UTC') AT TIME ZONE s.tz)::date
                                    AS today
