@@ -15,3 +15,7 @@ class ClientelingCustomerEntry(models.Model):
         if "state" in vals:
             self.env["clienteling.advisor.recommendation"].sudo()._sync_pending_entries(self)
         return res
+
+    def unlink(self):
+        self.env["clienteling.advisor.recommendation"].sudo()._forget("entry_id", self)
+        return super().unlink()

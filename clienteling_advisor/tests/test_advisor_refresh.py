@@ -94,6 +94,28 @@ class TestAdvisorRefresh(AdvisorCase):
             },
         )
 
+    def test_deleted_records_leave_no_lines(self):
+        doomed = self.customer("Doomed", owner=self.employee_a)
+        self.purchased(doomed, 300)
+        birthday = self.env["clienteling.important.date"].create(
+            {"partner_id": self.customer_a.id, "kind": "birthday", "month": 3, "day": 12}
+        )
+        entry, _errors = self.env["clienteling.customer.entry"]._submit(
+            self.store_a, {"name": "Gone Entry", "email": "gone@example.com"}, "192.0.2.3"
+        )
+        self.refresh()
+        self.assertEqual(self.names(self.user_associate_a, "keep_in_touch"), ["Doomed"])
+        self.assertEqual(self.names(self.user_associate_a, "important_date"), ["Jane Doe"])
+        doomed.unlink()
+        birthday.unlink()
+        entry.sudo().unlink()
+        for category in ("keep_in_touch", "important_date", "pending_customer"):
+            self.assertEqual(self.names(self.user_associate_a, category), [], category)
+        Recommendation = self.Recommendation.sudo()
+        self.assertFalse(Recommendation.search([("partner_id", "=", doomed.id)]))
+        self.assertFalse(Recommendation.search([("entry_id", "=", entry.id)]))
+        self.assertFalse(Recommendation.search([("important_date_id", "=", birthday.id)]))
+
     def test_refresh_is_set_based(self):
         """As many queries for 3 customers as for 60: no per-customer work."""
 
