@@ -1,7 +1,6 @@
 """The customer entry form's checks, without Odoo."""
 
 import pytest
-
 from clienteling_tools.customer_entry import MAX_LENGTH, check_submission, name_words
 
 GOOD = {

@@ -279,3 +279,17 @@ class TestImportantDates(AdvisorCase):
             self.names(self.user_associate_b, "important_date"),
             ["Store Book Birthday", "Paris Birthday"],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDemo(AdvisorCase):
+    def test_demo_associates_have_every_list(self):
+        alice = self.env.ref("clienteling.user_alice_demo", raise_if_not_found=False)
+        if not alice:
+            self.skipTest("demo data not installed")
+        self.Recommendation._cron_refresh()
+        for login in ("alice", "bob", "charlotte", "david", "emma", "felix"):
+            user = self.env.ref(f"clienteling.user_{login}_demo")
+            tiles = self.env["clienteling.advisor.category"].with_user(user).search([])
+            for tile in tiles:
+                self.assertGreater(tile.recommendation_count, 0, f"{login}: {tile.code}")
