@@ -10,6 +10,8 @@ from odoo.fields import Command
 from odoo.osv import expression
 from odoo.tools import SQL, create_index, create_unique_index
 
+from ..tools.days import new_local_day
+
 _logger = logging.getLogger(__name__)
 
 CATEGORIES = [
@@ -327,11 +329,33 @@ class ClientelingAdvisorRecommendation(models.Model):
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model
-    def _cron_refresh(self):
-        companies = self.env["res.company"].search([])
-        for company in companies:
-            if not self._refresh_company(company):
+    def _cron_refresh(self, now=None):
+        """Hourly: rebuild the lists of each company one of whose stores has
+        reached a new local day since its last refresh. A retailer in several time
+        zones gets fresh lists soon after each store's midnight."""
+        now = now or fields.Datetime.now()
+        for company in self._companies_to_refresh(now):
+            if not self._refresh_company(company, now=now):
                 _logger.info("Advisor of company %s: a refresh is already running", company.id)
+
+    @api.model
+    def _companies_to_refresh(self, now):
+        companies = self.env["res.company"]
+        for company in self.env["res.company"].search([]):
+            self.env.cr.execute(
+                SQL(
+                    """SELECT refreshed_at FROM clienteling_advisor_recommendation
+                        WHERE company_id = %s AND category <> 'pending_customer' LIMIT 1""",
+                    company.id,
+                )
+            )
+            row = self.env.cr.fetchone()
+            zones = set(
+                self.env["clienteling.store"].search([("company_id", "=", company.id)]).mapped("tz")
+            )
+            if new_local_day(row and row[0], now, sorted(zones)):
+                companies |= company
+        return companies
 
     @api.model
     def _refresh_company(self, company, now=None):

@@ -287,7 +287,7 @@ class TestDemo(AdvisorCase):
         alice = self.env.ref("clienteling.user_alice_demo", raise_if_not_found=False)
         if not alice:
             self.skipTest("demo data not installed")
-        self.Recommendation._cron_refresh()
+        self.refresh(now=datetime.now())
         for login in ("alice", "bob", "charlotte", "david", "emma", "felix"):
             user = self.env.ref(f"clienteling.user_{login}_demo")
             tiles = self.env["clienteling.advisor.category"].with_user(user).search([])

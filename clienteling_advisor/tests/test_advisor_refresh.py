@@ -116,6 +116,27 @@ class TestAdvisorRefresh(AdvisorCase):
         self.assertFalse(Recommendation.search([("entry_id", "=", entry.id)]))
         self.assertFalse(Recommendation.search([("important_date_id", "=", birthday.id)]))
 
+    def test_cron_refreshes_after_each_store_midnight(self):
+        # Stores in New York and Paris; other companies' stores are elsewhere.
+        self.env["clienteling.store"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("id", "not in", (self.store_a | self.store_b).ids),
+            ]
+        ).active = False
+        self.env["clienteling.store"].flush_model()
+        partner = self.customer("Lapsed", owner=self.employee_a)
+        self.purchased(partner, 200)
+        self.refresh(now=datetime(2027, 3, 10, 15, 0))
+        due = self.Recommendation._companies_to_refresh
+        self.assertNotIn(self.company, due(datetime(2027, 3, 10, 22, 30)))  # 23:30 Paris
+        self.assertIn(self.company, due(datetime(2027, 3, 10, 23, 30)))  # Paris: 11 March
+        self.Recommendation._cron_refresh(now=datetime(2027, 3, 10, 23, 30))
+        line = self.lines(self.user_associate_a, "keep_in_touch")
+        self.assertEqual(line.refreshed_at, datetime(2027, 3, 10, 23, 30))
+        self.assertNotIn(self.company, due(datetime(2027, 3, 11, 4, 30)))  # 23:30 New York
+        self.assertIn(self.company, due(datetime(2027, 3, 11, 5, 30)))  # New York: 11 March
+
     def test_refresh_is_set_based(self):
         """As many queries for 3 customers as for 60: no per-customer work."""
 

@@ -1,0 +1,3 @@
+"""Pure helpers of the Advisor: no ``odoo`` import here."""
+
+from . import days
