@@ -21,3 +21,22 @@ class TestUi(ClientelingCase, HttpCase):
         self.assertEqual((birthday.month, birthday.day), (2, 29))
         self.assertIn(birthday.next_date.month, (2, 3))
         self.assertGreaterEqual(birthday.next_date, date.today())
+
+    def test_customer_entry_review_tour(self):
+        entry, errors = self.env["clienteling.customer.entry"]._submit(
+            self.store_a,
+            {"name": "Jane Doe-Smith", "mobile": "(212) 555-0142", "consent": "1"},
+            "192.0.2.44",
+        )
+        self.assertFalse(errors)
+        self.start_tour(
+            "/odoo/action-clienteling.clienteling_customer_entry_action",
+            "clienteling_customer_entry_tour",
+            login=self.user_associate_a.login,
+        )
+        self.assertEqual(entry.state, "merged")
+        self.assertEqual(entry.partner_id, self.customer_a)
+        self.assertEqual(self.customer_a.name, "Jane Doe-Smith")
+        self.assertEqual(
+            self.customer_a._clienteling_consent_state("sms", self.store_a), "opted_in"
+        )
