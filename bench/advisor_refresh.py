@@ -320,6 +320,39 @@ def lines_of(env, company):
     return Counter(env.cr.fetchall())
 
 
+def page_timings(env, company, repeat=5):
+    """Median ms for one associate's Advisor page (the five tile counts) and for the
+    first 80 lines of their Keep in Touch list, as the web client asks for them."""
+    import statistics  # noqa: PLC0415
+
+    employee = env["hr.employee"].search(
+        [("company_id", "=", company.id), ("clienteling_store_id", "!=", False)], limit=1
+    )
+    user = employee.user_id
+    env.cr.execute(
+        "INSERT INTO res_company_users_rel (cid, user_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+        [company.id, user.id],
+    )
+    env.invalidate_all()
+    user.write({"groups_id": [(4, env.ref("clienteling.group_clienteling_associate").id)]})
+    env.flush_all()
+    as_user = env(user=user, context={"allowed_company_ids": [company.id]})
+    tiles_ms, page_ms = [], []
+    for _index in range(repeat):
+        env.invalidate_all()
+        started = time.perf_counter()
+        tiles = as_user["clienteling.advisor.category"].search([])
+        tiles.mapped("recommendation_count")
+        middle = time.perf_counter()
+        lines = as_user["clienteling.advisor.recommendation"].search(
+            [("for_me", "=", True), ("category", "=", "keep_in_touch")], limit=80
+        )
+        lines.read(["partner_id", "days_since_purchase", "days_since_contact", "mobile"])
+        tiles_ms.append((middle - started) * 1000)
+        page_ms.append((time.perf_counter() - middle) * 1000)
+    return statistics.median(tiles_ms), statistics.median(page_ms), len(lines)
+
+
 def timed(function, *args):
     started = time.perf_counter()
     result = function(*args)
@@ -382,6 +415,13 @@ def main():
         print(
             f"full refresh, lists '{customer_list}': {seconds:.1f} s "
             f"({sum(total.values()):,} lines: {dict(total)})"
+        )
+        with odoo_env(DB) as env:
+            big = env["res.company"].search([], order="id", limit=1)
+            tiles, page, shown = page_timings(env, big)
+        print(
+            f"  an associate's Advisor page: tile counts {tiles:.0f} ms, "
+            f"first {shown} Keep in Touch lines {page:.0f} ms"
         )
     with odoo_env(DB) as env:
         env["res.company"].search([]).write(
