@@ -111,6 +111,7 @@ class ClientelingCustomerEntryController(http.Controller):
                 dict(form, birthday=birthday_text(form)),
                 request.httprequest.remote_addr,
                 self._associate(store),
+                request.httprequest.user_agent.string,
             )
         except CustomerEntryRateLimited as error:
             return self._render(store, lang, form, {"form": str(error)}, status=429)

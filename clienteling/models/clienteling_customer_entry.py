@@ -65,6 +65,12 @@ class ClientelingCustomerEntry(models.Model):
     remote_address = fields.Char(
         string="Network Address", readonly=True, index=True, groups="base.group_system"
     )
+    user_agent = fields.Char(
+        string="Browser", readonly=True, groups="base.group_system", help="Proof of consent."
+    )
+    lang = fields.Char(
+        string="Form Language", readonly=True, help="The language the form was shown in."
+    )
     reviewed_by_id = fields.Many2one("res.users", string="Reviewed By", readonly=True)
     review_date = fields.Datetime(readonly=True)
     reject_reason = fields.Char()
@@ -147,7 +153,7 @@ class ClientelingCustomerEntry(models.Model):
         }
 
     @api.model
-    def _submit(self, store, form, remote_address, associate=None):
+    def _submit(self, store, form, remote_address, associate=None, user_agent=None):
         """Store a submission of ``store``'s public form (a mapping of strings).
 
         Return ``(entry, errors)``: the new pending entry, or an empty recordset and
@@ -169,10 +175,15 @@ class ClientelingCustomerEntry(models.Model):
                 "birthday_day": values["birthday_day"],
                 "birthday_year": values["birthday_year"],
                 "consent": values["consent"],
-                "consent_wording": store._entry_consent_text() if values["consent"] else False,
+                # The words as shown: in the language the form was shown in.
+                "consent_wording": store.with_context(lang=self.env.lang)._entry_consent_text()
+                if values["consent"]
+                else False,
                 "store_id": store.id,
                 "associate_id": associate.id if associate else False,
                 "remote_address": remote_address,
+                "user_agent": (user_agent or "")[:255] or False,
+                "lang": self.env.lang,
             }
         )
         return entry, {}

@@ -87,11 +87,7 @@ class ClientelingStore(models.Model):
     entry_consent_wording = fields.Text(
         string="Consent Wording",
         translate=True,
-        default=lambda self: self.env._(
-            "I agree to receive personal messages by text and email from {store}. "
-            "Message frequency varies. Message and data rates may apply. "
-            "Reply STOP to stop, HELP for help."
-        ),
+        default=lambda self: self._default_entry_consent_wording(),
         help="The consent text the customer entry form shows next to its checkbox; "
         "{store} stands for the store's name. Its exact words are kept with each consent given.",
     )
@@ -181,11 +177,31 @@ class ClientelingStore(models.Model):
                     )
                 )
 
+    @api.model
+    def _default_entry_consent_wording(self):
+        return self.env._(
+            "I agree to receive personal messages by text and email from {store}. "
+            "Message frequency varies. Message and data rates may apply. "
+            "Reply STOP to stop, HELP for help."
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._normalize_landline(vals)
-        return super().create(vals_list)
+        stores = super().create(vals_list)
+        # The default wording in every installed language, from the translations.
+        languages = [code for code, _name in self.env["res.lang"].get_installed()]
+        for store, vals in zip(stores, vals_list, strict=True):
+            if "entry_consent_wording" not in vals and len(languages) > 1:
+                store.update_field_translations(
+                    "entry_consent_wording",
+                    {
+                        lang: self.with_context(lang=lang)._default_entry_consent_wording()
+                        for lang in languages
+                    },
+                )
+        return stores
 
     def write(self, vals):
         if not vals.get("landline"):

@@ -12,6 +12,8 @@ class TestCustomerEntryForm(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        if not cls.env["res.lang"]._lang_get("fr_FR"):
+            cls.env["res.lang"]._activate_lang("fr_FR")
         cls.store = cls.env["clienteling.store"].create(
             {
                 "name": "Form Test Store",
@@ -68,6 +70,8 @@ class TestCustomerEntryForm(HttpCase):
             ("pending", "+12125550123", 2, 29),
         )
         self.assertEqual(entry.remote_address, "127.0.0.1")
+        self.assertTrue(entry.user_agent)
+        self.assertEqual(entry.lang, "en_US")
         self.assertIn("Form Test Store", entry.consent_wording)
         self.assertFalse(entry.associate_id)
 
@@ -119,8 +123,15 @@ class TestCustomerEntryForm(HttpCase):
         self.assertEqual(self._entries().associate_id, employee)
 
     def test_french_visitor_gets_french_page(self):
-        if not self.env["res.lang"]._lang_get("fr_FR"):
-            self.env["res.lang"]._activate_lang("fr_FR")
         page = self.url_open(self.url, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
         self.assertEqual(page.status_code, 200)
         self.assertIn("février", page.text)
+        response = self._post(lang="fr_FR")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Merci", response.text)
+        self.assertEqual(self._entries().lang, "fr_FR")
+        # The words kept are the words shown: the store's wording in French.
+        wording = self._entries().consent_wording
+        self.assertIn("J'accepte de recevoir", wording)
+        self.assertIn("Form Test Store", wording)
+        self.assertIn(wording.replace("'", "&#39;"), page.text)
