@@ -39,6 +39,7 @@ class ClientelingAdvisorCategory(models.Model):
         )
         action.update(
             name=self.name,
+            display_name=self.name,
             domain=[("for_me", "=", True), ("category", "=", self.code)],
             context={"clienteling_advisor_category": self.code},
         )
