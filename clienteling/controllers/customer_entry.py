@@ -1,3 +1,5 @@
+import logging
+
 from babel.dates import get_month_names
 from werkzeug.exceptions import NotFound
 
@@ -6,6 +8,8 @@ from odoo.http import request
 from odoo.tools.misc import babel_locale_parse
 
 from ..models.clienteling_customer_entry import CustomerEntryRateLimited
+
+_logger = logging.getLogger(__name__)
 
 FORM_FIELDS = (
     "name",
@@ -105,6 +109,14 @@ class ClientelingCustomerEntryController(http.Controller):
         lang = self._lang(store)
         Entry = request.env["clienteling.customer.entry"].sudo().with_context(lang=lang)
         form = {field: kwargs.get(field, "") for field in FORM_FIELDS}
+        if kwargs.get("website"):
+            # A field people never see, filled: a bot. Thank it, keep nothing.
+            _logger.info("Customer entry form of store %s: bot submission ignored", store.id)
+            request.update_context(lang=lang)
+            return request.render(
+                "clienteling.customer_entry_thanks",
+                {"store": store.with_context(lang=lang), "name": form["name"], "lang": lang},
+            )
         try:
             entry, errors = Entry._submit(
                 store,
@@ -120,5 +132,5 @@ class ClientelingCustomerEntryController(http.Controller):
         request.update_context(lang=lang)
         return request.render(
             "clienteling.customer_entry_thanks",
-            {"store": store.with_context(lang=lang), "entry": entry, "lang": lang},
+            {"store": store.with_context(lang=lang), "name": entry.name, "lang": lang},
         )

@@ -90,6 +90,12 @@ class TestCustomerEntryForm(HttpCase):
         self.assertIn("too long", response.text)
         self.assertFalse(self._entries())
 
+    def test_bot_filling_the_hidden_field_is_thanked_and_ignored(self):
+        response = self._post(website="http://spam.example")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Thank you, Noah Park", response.text)
+        self.assertFalse(self._entries())
+
     def test_missing_csrf_token_is_refused(self):
         response = self.url_open(self.url, data={"name": "Noah Park", "email": "n@example.com"})
         self.assertEqual(response.status_code, 400)
