@@ -1,7 +1,12 @@
 import datetime
 
 import pytest
-from clienteling_tools.dates import check_month_day, next_occurrence, occurrence_in
+from clienteling_tools.dates import (
+    check_month_day,
+    day_month_text,
+    next_occurrence,
+    occurrence_in,
+)
 
 D = datetime.date
 
@@ -54,3 +59,10 @@ def test_check_month_day_accepts_real_dates(month, day, year):
 def test_check_month_day_refuses_impossible_dates(month, day, year, message):
     with pytest.raises(ValueError, match=message):
         check_month_day(month, day, year)
+
+
+def test_day_month_text():
+    assert day_month_text(4, 5) == "04/05"
+    assert day_month_text(29, 2, 1992) == "29/02/1992"
+    assert day_month_text(0, 2) == ""
+    assert day_month_text(None, None, 1990) == ""

@@ -2,10 +2,11 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.customer_entry import check_submission, name_words
-from ..tools.dates import check_month_day
+from ..tools.dates import check_month_day, day_month_text
 
 ENTRY_STATES = [
     ("pending", "Pending"),
@@ -90,13 +91,10 @@ class ClientelingCustomerEntry(models.Model):
 
     def _compute_birthday_display(self):
         for entry in self:
-            if entry.birthday_month and entry.birthday_day:
-                text = f"{entry.birthday_day:02d}/{entry.birthday_month:02d}"
-                entry.birthday_display = (
-                    f"{text}/{entry.birthday_year}" if entry.birthday_year else text
-                )
-            else:
-                entry.birthday_display = False
+            entry.birthday_display = (
+                day_month_text(entry.birthday_day, entry.birthday_month, entry.birthday_year)
+                or False
+            )
 
     def _duplicate_domain(self):
         """Customers with the same email or number, or whose name has every word of
@@ -109,13 +107,8 @@ class ClientelingCustomerEntry(models.Model):
             branches.append([("phone_sanitized", "=", self.mobile)])
         words = name_words(self.name)
         if words:
-            branches.append([("name", "ilike", word) for word in words])
-        if not branches:
-            return None
-        domain = ["|"] * (len(branches) - 1)
-        for branch in branches:
-            domain += ["&"] * (len(branch) - 1) + branch
-        return domain
+            branches.append(expression.AND([[("name", "ilike", word)] for word in words]))
+        return expression.OR(branches) if branches else None
 
     @api.depends("name", "email", "mobile", "store_id")
     def _compute_duplicate_ids(self):

@@ -35,3 +35,11 @@ def next_occurrence(month, day, today):
     if this_year >= today:
         return this_year
     return occurrence_in(today.year + 1, month, day)
+
+
+def day_month_text(day, month, year=None):
+    """``DD/MM`` or ``DD/MM/YYYY`` for display, or ``""`` without a day and month."""
+    if not (day and month):
+        return ""
+    text = f"{day:02d}/{month:02d}"
+    return f"{text}/{year}" if year else text

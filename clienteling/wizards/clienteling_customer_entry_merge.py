@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.dates import day_month_text
+
 
 class ClientelingCustomerEntryMerge(models.TransientModel):
     """Merge a pending entry into an existing customer: empty fields are filled,
@@ -36,13 +38,7 @@ class ClientelingCustomerEntryMerge(models.TransientModel):
                 lambda d: d.kind == "birthday"
             )[:1]
             wizard.partner_birthday = (
-                "/".join(
-                    str(part)
-                    for part in (f"{birthday.day:02d}", f"{birthday.month:02d}", birthday.year)
-                    if part
-                )
-                if birthday
-                else False
+                day_month_text(birthday.day, birthday.month, birthday.year) or False
             )
 
     @api.depends("partner_id", "entry_id")
