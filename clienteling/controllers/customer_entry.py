@@ -8,9 +8,11 @@ from odoo.http import request
 from odoo.tools.misc import babel_locale_parse
 
 from ..models.clienteling_customer_entry import CustomerEntryRateLimited
+from ..tools.customer_entry import echo_values, is_token
 
 _logger = logging.getLogger(__name__)
 
+THANKS_KEY = "clienteling_entry_thanks"
 FORM_FIELDS = (
     "name",
     "email",
@@ -37,6 +39,8 @@ class ClientelingCustomerEntryController(http.Controller):
     """The public customer entry form of a store, reached by its secret link."""
 
     def _store(self, token):
+        if not is_token(token):
+            raise NotFound()  # e.g. a NUL byte, which the database refuses
         store = (
             request.env["clienteling.store"]
             .sudo()
@@ -69,7 +73,9 @@ class ClientelingCustomerEntryController(http.Controller):
         employee = user.sudo().employee_ids.filtered(lambda e: e.clienteling_store_id == store)
         return employee[:1] or None
 
-    def _render(self, store, lang, values=None, errors=None, status=200):
+    def _render(self, store, lang, form=None, errors=None, status=200):
+        """The form; after a refused submission, with what was typed (cut to what
+        each input accepts, the consent box ticked only if the visitor ticked it)."""
         request.update_context(lang=lang)
         store = store.with_context(lang=lang)
         response = request.render(
@@ -77,7 +83,7 @@ class ClientelingCustomerEntryController(http.Controller):
             {
                 "store": store,
                 "consent_text": store._entry_consent_text(),
-                "values": values or {},
+                "values": echo_values(form or {}),
                 "errors": errors or {},
                 "lang": lang,
                 "months": sorted(get_month_names("wide", locale=babel_locale_parse(lang)).items()),
@@ -112,11 +118,7 @@ class ClientelingCustomerEntryController(http.Controller):
         if kwargs.get("website"):
             # A field people never see, filled: a bot. Thank it, keep nothing.
             _logger.info("Customer entry form of store %s: bot submission ignored", store.id)
-            request.update_context(lang=lang)
-            return request.render(
-                "clienteling.customer_entry_thanks",
-                {"store": store.with_context(lang=lang), "name": form["name"], "lang": lang},
-            )
+            return self._thank(store, lang, str(form["name"]))
         try:
             entry, errors = Entry._submit(
                 store,
@@ -129,8 +131,31 @@ class ClientelingCustomerEntryController(http.Controller):
             return self._render(store, lang, form, {"form": str(error)}, status=429)
         if errors:
             return self._render(store, lang, form, errors, status=400)
+        return self._thank(store, lang, entry.name)
+
+    def _thank(self, store, lang, name):
+        """Redirect after a successful POST: reloading the thank-you page sends
+        nothing again. The name waits in the visitor's session, never in a URL."""
+        request.session[THANKS_KEY] = {"store": store.id, "name": name[:100]}
+        return request.redirect(
+            f"/clienteling/join/{store.entry_token}/thanks?lang={lang}", code=303, local=True
+        )
+
+    @http.route(
+        "/clienteling/join/<string:token>/thanks",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def entry_thanks(self, token, **kwargs):
+        store = self._store(token)
+        lang = self._lang(store)
+        thanks = request.session.pop(THANKS_KEY, None)
+        if not thanks or thanks.get("store") != store.id:
+            return request.redirect(f"/clienteling/join/{token}?lang={lang}", code=303, local=True)
         request.update_context(lang=lang)
         return request.render(
             "clienteling.customer_entry_thanks",
-            {"store": store.with_context(lang=lang), "name": entry.name, "lang": lang},
+            {"store": store.with_context(lang=lang), "name": thanks["name"], "lang": lang},
         )

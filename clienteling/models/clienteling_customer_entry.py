@@ -1,11 +1,11 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools.customer_entry import check_submission, name_words
+from ..tools.customer_entry import CONTROL_CHARACTERS, check_submission, name_words, rate_key
 from ..tools.dates import check_month_day, day_month_text
 
 ENTRY_STATES = [
@@ -14,11 +14,37 @@ ENTRY_STATES = [
     ("merged", "Merged"),
     ("rejected", "Rejected"),
 ]
-# Submissions accepted from one network address in RATE_WINDOW (system parameter
-# clienteling.customer_entry_rate_limit overrides the count).
+# Submissions accepted in RATE_WINDOW from one network address (an IPv6 /64 counts
+# as one) and for one store, whatever the addresses: system parameters
+# clienteling.customer_entry_rate_limit and clienteling.customer_entry_store_rate_limit
+# override the counts. The store limit holds when addresses can be forged or rotated.
 RATE_LIMIT = 20
+STORE_RATE_LIMIT = 200
 RATE_WINDOW = timedelta(minutes=10)
 REJECTED_KEPT_DAYS = 30
+# What the customer submitted, and where and how: the evidence of their consent.
+# Only system administrators may change it (the store never changes).
+EVIDENCE_FIELDS = frozenset(
+    {
+        "name",
+        "email",
+        "mobile",
+        "birthday_month",
+        "birthday_day",
+        "birthday_year",
+        "consent",
+        "consent_wording",
+        "store_id",
+        "company_id",
+        "associate_id",
+        "remote_address",
+        "remote_network",
+        "user_agent",
+        "lang",
+    }
+)
+# Written by the review actions only.
+REVIEW_FIELDS = frozenset({"state", "partner_id", "reviewed_by_id", "review_date"})
 
 
 class CustomerEntryRateLimited(UserError):
@@ -34,17 +60,20 @@ class ClientelingCustomerEntry(models.Model):
     _inherit = ["mail.thread"]
     _order = "create_date desc, id desc"
 
-    name = fields.Char(required=True)
-    email = fields.Char()
-    mobile = fields.Char(help="In international (E.164) form.")
+    name = fields.Char(required=True, tracking=True)
+    email = fields.Char(tracking=True)
+    mobile = fields.Char(help="In international (E.164) form.", tracking=True)
     birthday_month = fields.Integer()
     birthday_day = fields.Integer()
     birthday_year = fields.Integer()
     consent = fields.Boolean(
-        string="Consent Given", readonly=True, help="The customer ticked the consent box."
+        string="Consent Given",
+        readonly=True,
+        tracking=True,
+        help="The customer ticked the consent box.",
     )
     consent_wording = fields.Text(
-        readonly=True, help="The exact consent text the form showed the customer."
+        readonly=True, tracking=True, help="The exact consent text the form showed the customer."
     )
     store_id = fields.Many2one(
         "clienteling.store", required=True, index=True, readonly=True, ondelete="cascade"
@@ -54,6 +83,7 @@ class ClientelingCustomerEntry(models.Model):
         "hr.employee",
         string="Entered With",
         readonly=True,
+        tracking=True,
         ondelete="set null",
         help="The associate signed in on the device the form was filled on, if any.",
     )
@@ -64,7 +94,14 @@ class ClientelingCustomerEntry(models.Model):
         "res.partner", string="Customer", readonly=True, ondelete="set null", tracking=True
     )
     remote_address = fields.Char(
-        string="Network Address", readonly=True, index=True, groups="base.group_system"
+        string="Network Address", readonly=True, groups="base.group_system"
+    )
+    remote_network = fields.Char(
+        string="Sender Network",
+        readonly=True,
+        index=True,
+        groups="base.group_system",
+        help="What the per-address limit counts: the IPv4 address, or the IPv6 /64 network.",
     )
     user_agent = fields.Char(
         string="Browser", readonly=True, groups="base.group_system", help="Proof of consent."
@@ -74,7 +111,7 @@ class ClientelingCustomerEntry(models.Model):
     )
     reviewed_by_id = fields.Many2one("res.users", string="Reviewed By", readonly=True)
     review_date = fields.Datetime(readonly=True)
-    reject_reason = fields.Char()
+    reject_reason = fields.Char(help="Editable while the entry is pending.")
     duplicate_ids = fields.Many2many(
         "res.partner", compute="_compute_duplicate_ids", string="Possible Duplicates"
     )
@@ -128,6 +165,50 @@ class ClientelingCustomerEntry(models.Model):
             entry.duplicate_ids = duplicates
             entry.duplicate_count = len(duplicates)
 
+    # What the customer submitted is evidence.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.is_system():
+            raise AccessError(
+                self.env._(
+                    "Pending customers come from the stores' customer entry forms only: "
+                    "add a customer directly instead."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            if "store_id" in vals and any(entry.store_id.id != vals["store_id"] for entry in self):
+                raise UserError(self.env._("The store of a pending customer cannot change."))
+            if not self.env.user._is_system():
+                locked = (EVIDENCE_FIELDS | REVIEW_FIELDS) & vals.keys()
+                if locked:
+                    raise AccessError(
+                        self.env._(
+                            "What a customer submitted cannot be changed (%(fields)s): approve, "
+                            "merge or reject the entry, then edit the customer. Only system "
+                            "administrators may correct an entry.",
+                            fields=", ".join(
+                                self._fields[fname].string for fname in sorted(locked)
+                            ),
+                        )
+                    )
+                if "reject_reason" in vals:
+                    self._check_pending()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_reviewed_evidence(self):
+        if not self.env.is_system() and any(e.state in ("approved", "merged") for e in self):
+            raise AccessError(
+                self.env._(
+                    "An approved or merged entry is the evidence of the customer's consent: "
+                    "only system administrators may delete it."
+                )
+            )
+
     # Submission from the public form.
 
     def _entry_error_messages(self):
@@ -158,57 +239,73 @@ class ClientelingCustomerEntry(models.Model):
         if codes:
             messages = self._entry_error_messages()
             return self.browse(), {field: messages[field, code] for field, code in codes.items()}
-        self._check_rate(remote_address)
-        entry = self.sudo().create(
-            {
-                "name": values["name"],
-                "email": values["email"] or False,
-                "mobile": values["mobile"] or False,
-                "birthday_month": values["birthday_month"],
-                "birthday_day": values["birthday_day"],
-                "birthday_year": values["birthday_year"],
-                "consent": values["consent"],
-                # The words as shown: in the language the form was shown in.
-                "consent_wording": store.with_context(lang=self.env.lang)._entry_consent_text()
-                if values["consent"]
-                else False,
-                "store_id": store.id,
-                "associate_id": associate.id if associate else False,
-                "remote_address": remote_address,
-                "user_agent": (user_agent or "")[:255] or False,
-                "lang": self.env.lang,
-            }
+        self._check_rate(remote_address, store)
+        entry = (
+            self.sudo()
+            .with_context(mail_notrack=True)
+            .create(
+                {
+                    "name": values["name"],
+                    "email": values["email"] or False,
+                    "mobile": values["mobile"] or False,
+                    "birthday_month": values["birthday_month"],
+                    "birthday_day": values["birthday_day"],
+                    "birthday_year": values["birthday_year"],
+                    "consent": values["consent"],
+                    # The words as shown: in the language the form was shown in.
+                    "consent_wording": store.with_context(lang=self.env.lang)._entry_consent_text()
+                    if values["consent"]
+                    else False,
+                    "store_id": store.id,
+                    "associate_id": associate.id if associate else False,
+                    "remote_address": remote_address,
+                    "remote_network": rate_key(remote_address),
+                    "user_agent": CONTROL_CHARACTERS.sub("", user_agent or "")[:255] or False,
+                    "lang": self.env.lang,
+                }
+            )
         )
-        return entry, {}
+        return entry.with_context(self.env.context), {}
 
     @api.model
-    def _check_rate(self, remote_address):
-        """Refuse a submission when ``remote_address`` already sent the limit in the
-        window. Serialized per address, so concurrent requests cannot overshoot."""
-        if not remote_address:
-            return
-        limit = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("clienteling.customer_entry_rate_limit", RATE_LIMIT)
-        )
-        self.env.cr.execute(
-            SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", f"clienteling.entry.{remote_address}")
-        )
-        recent = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search_count(
-                [
-                    ("remote_address", "=", remote_address),
-                    ("create_date", ">=", fields.Datetime.now() - RATE_WINDOW),
-                ]
+    def _check_rate(self, remote_address, store):
+        """Refuse a submission when ``remote_address`` (its /64 for IPv6) or
+        ``store`` already reached its limit in the window. Serialized per network
+        and per store, so concurrent requests cannot overshoot."""
+        Param = self.env["ir.config_parameter"].sudo()
+        Entries = self.sudo().with_context(active_test=False)
+        since = fields.Datetime.now() - RATE_WINDOW
+        network = rate_key(remote_address)
+        checks = [
+            (
+                f"clienteling.entry.store.{store.id}",
+                [("store_id", "=", store.id)],
+                "clienteling.customer_entry_store_rate_limit",
+                STORE_RATE_LIMIT,
+                self.env._("This form received too many entries. Please try again later."),
             )
-        )
-        if recent >= limit:
-            raise CustomerEntryRateLimited(
-                self.env._("Too many forms were sent from this network. Please try again later.")
+        ]
+        if network:
+            checks.insert(
+                0,
+                (
+                    f"clienteling.entry.{network}",
+                    [("remote_network", "=", network)],
+                    "clienteling.customer_entry_rate_limit",
+                    RATE_LIMIT,
+                    self.env._(
+                        "Too many forms were sent from this network. Please try again later."
+                    ),
+                ),
             )
+        for lock, domain, param, default, message in checks:
+            try:
+                limit = int(Param.get_param(param, default))
+            except ValueError:
+                limit = default
+            self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", lock))
+            if Entries.search_count([*domain, ("create_date", ">=", since)]) >= limit:
+                raise CustomerEntryRateLimited(message)
 
     # Review.
 
@@ -225,8 +322,50 @@ class ClientelingCustomerEntry(models.Model):
                     )
                 )
 
+    def _check_reviewable(self):
+        """Before a review action: the user may review these entries (their store,
+        their company) and they are still pending, checked under a row lock so
+        that two reviewers cannot both act on one entry."""
+        self.check_access("write")
+        if self:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id IN %s FOR UPDATE",
+                    SQL.identifier(self._table),
+                    tuple(self.ids),
+                )
+            )
+            self.invalidate_recordset(["state"])
+        self._check_pending()
+
+    def _check_merge_target(self, partner):
+        """``partner`` may receive this entry: a customer (not a user) of the
+        entry's company that the user may read and change."""
+        self.ensure_one()
+        if not partner.exists():
+            raise UserError(self.env._("Choose the customer to merge into."))
+        partner.check_access("read")
+        partner.check_access("write")
+        if partner.sudo().user_ids:
+            raise UserError(
+                self.env._(
+                    "%s is a user of Odoo, not a customer: choose a customer.",
+                    partner.display_name,
+                )
+            )
+        if partner.company_id and partner.company_id != self.company_id:
+            raise UserError(
+                self.env._(
+                    "%(customer)s belongs to %(company)s, not to the company of %(store)s.",
+                    customer=partner.display_name,
+                    company=partner.company_id.name,
+                    store=self.store_id.name,
+                )
+            )
+
     def _mark_reviewed(self, state, partner=None):
-        self.write(
+        # After _check_reviewable: review fields are written by these actions only.
+        self.sudo().write(
             {
                 "state": state,
                 "partner_id": partner.id if partner else False,
@@ -247,7 +386,7 @@ class ClientelingCustomerEntry(models.Model):
 
     def action_approve(self):
         """Create one new customer per entry, with its birthday and consent."""
-        self._check_pending()
+        self._check_reviewable()
         partners = self.env["res.partner"]
         for entry in self:
             owner = entry._book_owner()
@@ -274,6 +413,7 @@ class ClientelingCustomerEntry(models.Model):
 
     def action_open_merge(self):
         self.ensure_one()
+        self.check_access("write")
         self._check_pending()
         return {
             "type": "ir.actions.act_window",
@@ -291,7 +431,8 @@ class ClientelingCustomerEntry(models.Model):
         """Fill ``partner``'s empty fields from this entry; overwrite the fields
         named in ``replace`` (``name``, ``email``, ``mobile``, ``birthday``)."""
         self.ensure_one()
-        self._check_pending()
+        self._check_reviewable()
+        self._check_merge_target(partner)
         values = {}
         for fname in ("name", "email", "mobile"):
             if self[fname] and (not partner[fname] or fname in replace):
@@ -310,7 +451,7 @@ class ClientelingCustomerEntry(models.Model):
         self.message_post(body=self.env._("Merged into %s", partner.display_name))
 
     def action_reject(self):
-        self._check_pending()
+        self._check_reviewable()
         self._mark_reviewed("rejected")
 
     def action_open_partner(self):
@@ -334,19 +475,29 @@ class ClientelingCustomerEntry(models.Model):
             birthday[:1].write(values)
 
     def _record_consent(self, partner):
+        """The consent the customer gave on the form, as a ``web_form`` row of the
+        ledger: written as the trusted code that received it (after
+        ``_check_reviewable``; the entry is evidence nobody but a system
+        administrator can change), dated when the customer submitted it, so a
+        STOP they sent after the form still holds."""
         if not self.consent:
             return
+        Consent = self.env["clienteling.consent"].sudo()
         for channel, address in (("sms", self.mobile), ("email", self.email)):
             if address:
-                partner._clienteling_record_consent(
-                    channel,
-                    "opted_in",
-                    self.store_id,
-                    "web_form",
-                    wording=self.consent_wording,
-                    address=address,
-                    employee=self.associate_id or self.env.user.employee_id,
-                    reference=f"clienteling.customer.entry,{self.id}",
+                Consent.create(
+                    {
+                        "partner_id": partner.id,
+                        "channel": channel,
+                        "state": "opted_in",
+                        "store_id": self.store_id.id,
+                        "source": "web_form",
+                        "wording": self.consent_wording,
+                        "address": address,
+                        "date": self.create_date,
+                        "employee_id": self.associate_id.id,
+                        "reference": f"clienteling.customer.entry,{self.id}",
+                    }
                 )
 
     @api.autovacuum

@@ -1,6 +1,7 @@
 from . import (
     test_client_book_reassign,
     test_consent,
+    test_consent_forgery,
     test_customer_entry,
     test_customer_entry_form,
     test_important_date,

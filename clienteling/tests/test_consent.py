@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import ClientelingCase
@@ -78,7 +78,11 @@ class TestConsent(ClientelingCase):
 
     def test_ledger_is_append_only_for_associates_and_managers(self):
         consent = self._record(
-            self.customer_a, "opted_in", self.store_a, user=self.user_associate_a
+            self.customer_a,
+            "opted_in",
+            self.store_a,
+            user=self.user_associate_a,
+            source="associate",
         )
         for user in (self.user_associate_a, self.user_store_manager_a, self.user_manager):
             with self.subTest(user=user.login):
@@ -87,8 +91,11 @@ class TestConsent(ClientelingCase):
                 with self.assertRaises(AccessError):
                     consent.with_user(user).unlink()
         self.assertEqual(consent.state, "opted_in")
-        # system administrators may correct the ledger
-        consent.with_user(self.env.ref("base.user_admin")).write({"wording": "YES "})
+        # system administrators may correct the ledger, saying why
+        admin_consent = consent.with_user(self.env.ref("base.user_admin"))
+        with self.assertRaisesRegex(UserError, "reason"):
+            admin_consent.write({"wording": "YES "})
+        admin_consent.write({"wording": "YES ", "reason": "Trailing space lost in the import"})
         self.assertEqual(consent.wording, "YES ")
 
     def test_associates_cannot_backdate_or_impersonate(self):
@@ -97,6 +104,7 @@ class TestConsent(ClientelingCase):
         )
         consent = consent.sudo()
         self.assertEqual(consent.user_id, self.user_associate_a)
+        self.assertEqual(consent.employee_id, self.employee_a)
         self.assertGreater(consent.date, datetime(2026, 1, 1))
         forged = (
             self.env["clienteling.consent"]
@@ -107,7 +115,6 @@ class TestConsent(ClientelingCase):
                     "channel": "sms",
                     "state": "opted_in",
                     "store_id": self.store_a.id,
-                    "source": "import",
                     "date": "2001-01-01 00:00:00",
                     "user_id": self.user_manager.id,
                 }
@@ -115,6 +122,8 @@ class TestConsent(ClientelingCase):
         )
         self.assertNotEqual(forged.sudo().date, datetime(2001, 1, 1))
         self.assertEqual(forged.sudo().user_id, self.user_associate_a)
+        self.assertEqual(forged.sudo().source, "associate")
+        # trusted code (superuser mode: imports of history, integrations) keeps its dates
         imported = self.env["clienteling.consent"].create(
             {
                 "partner_id": self.customer_a.id,

@@ -5,6 +5,7 @@ the caller turns into a translated message: nothing here knows about Odoo.
 """
 
 import datetime
+import ipaddress
 import re
 
 from .dates import check_month_day
@@ -14,6 +15,13 @@ MAX_LENGTH = {"name": 100, "email": 254, "mobile": 32, "birthday": 10}
 # One "@", something before it, a dotted domain after it, no spaces or brackets.
 EMAIL_PATTERN = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# What the form may show back after a refused submission, per input, at most.
+ECHO_LENGTH = dict(MAX_LENGTH, birthday_day=2, birthday_month=2, birthday_year=4)
+CONSENT_TICKED = ("1", "on", "yes", "true")
+# A store's link token: URL-safe characters only (secrets.token_urlsafe, hex).
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+# Rotating addresses inside one IPv6 network are one sender: limits count per /64.
+IPV6_PREFIX = 64
 
 
 def _text(form, field):
@@ -66,8 +74,48 @@ def check_submission(form, default_region, this_year=None):
             values.update(_parse_birthday(birthday, this_year))
         except ValueError:
             errors["birthday"] = "invalid"
-    values["consent"] = _text(form, "consent").lower() in ("1", "on", "yes", "true")
+    values["consent"] = consent_ticked(form.get("consent"))
     return values, errors
+
+
+def consent_ticked(value):
+    """Whether the consent box was ticked: only the values a checkbox sends."""
+    return _text({"consent": value}, "consent").lower() in CONSENT_TICKED
+
+
+def echo_values(form):
+    """What a refused form may show back in its inputs: text without control
+    characters, never longer than the input accepts (an oversize value is cut,
+    not echoed whole). Unknown fields are left out; the consent box is a bool."""
+    echo = {}
+    for field, length in ECHO_LENGTH.items():
+        if field in form:
+            echo[field] = CONTROL_CHARACTERS.sub("", _text(form, field))[:length]
+    echo["consent"] = consent_ticked(form.get("consent"))
+    return echo
+
+
+def is_token(text):
+    """Whether ``text`` can be a store's link token (no control character,
+    no byte the database refuses)."""
+    return isinstance(text, str) and bool(TOKEN_PATTERN.match(text))
+
+
+def rate_key(address):
+    """The sender a network address counts for in rate limits: an IPv4 address
+    itself, an IPv6 address its /64 network (one subscriber's LAN), an IPv4
+    address mapped in IPv6 as IPv4. ``None`` without an address."""
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address.strip().split("%")[0])
+    except ValueError:
+        return CONTROL_CHARACTERS.sub("", address)[:64]
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False))
+    return str(ip)
 
 
 def _parse_birthday(text, this_year):

@@ -1,5 +1,6 @@
 from . import (
     clienteling_client_book_reassign,
+    clienteling_consent_correction,
     clienteling_customer_entry_merge,
     clienteling_inbox_assign,
     mail_compose_message,

@@ -12,12 +12,17 @@ class ClientelingCustomerEntryMerge(models.TransientModel):
     _description = "Merge a Pending Customer into a Customer"
 
     entry_id = fields.Many2one("clienteling.customer.entry", required=True, ondelete="cascade")
-    duplicate_ids = fields.Many2many(related="entry_id.duplicate_ids")
+    # Read as the user: an entry of another store shows nothing.
+    duplicate_ids = fields.Many2many(related="entry_id.duplicate_ids", compute_sudo=False)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
-    entry_name = fields.Char(related="entry_id.name", string="Entered Name")
-    entry_email = fields.Char(related="entry_id.email", string="Entered Email")
-    entry_mobile = fields.Char(related="entry_id.mobile", string="Entered Mobile")
-    entry_birthday = fields.Char(related="entry_id.birthday_display", string="Entered Birthday")
+    entry_name = fields.Char(related="entry_id.name", string="Entered Name", compute_sudo=False)
+    entry_email = fields.Char(related="entry_id.email", string="Entered Email", compute_sudo=False)
+    entry_mobile = fields.Char(
+        related="entry_id.mobile", string="Entered Mobile", compute_sudo=False
+    )
+    entry_birthday = fields.Char(
+        related="entry_id.birthday_display", string="Entered Birthday", compute_sudo=False
+    )
     partner_name = fields.Char(related="partner_id.name", string="Current Name")
     partner_email = fields.Char(related="partner_id.email", string="Current Email")
     partner_mobile = fields.Char(related="partner_id.mobile", string="Current Mobile")
@@ -30,6 +35,14 @@ class ClientelingCustomerEntryMerge(models.TransientModel):
     replace_email = fields.Boolean(string="Use the Entered Email")
     replace_mobile = fields.Boolean(string="Use the Entered Mobile")
     replace_birthday = fields.Boolean(string="Use the Entered Birthday")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        for wizard in wizards:
+            wizard.entry_id.check_access("write")
+            wizard.entry_id._check_pending()
+        return wizards
 
     @api.depends("partner_id")
     def _compute_partner_birthday(self):
