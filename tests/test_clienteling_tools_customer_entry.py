@@ -1,7 +1,15 @@
 """The customer entry form's checks, without Odoo."""
 
 import pytest
-from clienteling_tools.customer_entry import MAX_LENGTH, check_submission, name_words
+from clienteling_tools.customer_entry import (
+    MAX_LENGTH,
+    check_submission,
+    consent_ticked,
+    echo_values,
+    is_token,
+    name_words,
+    rate_key,
+)
 
 GOOD = {
     "name": " Maya  Lind ",
@@ -99,3 +107,59 @@ def test_name_words():
     assert name_words("Jane M. Doe-Smith") == ["jane", "doe", "smith"]
     assert name_words("") == []
     assert name_words(None) == []
+
+
+@pytest.mark.parametrize("value", ["1", "on", "yes", "TRUE", " on "])
+def test_consent_ticked(value):
+    assert consent_ticked(value) is True
+
+
+@pytest.mark.parametrize("value", ["", None, "0", "no", "off", "false", "checked=", 0, "\x00"])
+def test_consent_not_ticked(value):
+    assert consent_ticked(value) is False
+
+
+def test_echo_values_cut_to_what_inputs_accept():
+    echo = echo_values(
+        {
+            "name": "N" * 5000,
+            "email": "a\x00b@example.org",
+            "mobile": " 212 555 0177 ",
+            "birthday_year": "9" * 50,
+            "birthday_day": "31",
+            "consent": "",
+            "website": "spam",
+        }
+    )
+    assert echo["name"] == "N" * MAX_LENGTH["name"]
+    assert echo["email"] == "ab@example.org"
+    assert echo["mobile"] == "212 555 0177"
+    assert echo["birthday_year"] == "9999"
+    assert echo["birthday_day"] == "31"
+    assert echo["consent"] is False
+    assert "website" not in echo
+    assert echo_values({"consent": "1"}) == {"consent": True}
+
+
+def test_is_token():
+    assert is_token("x3fK2_-abcdefghijklmnopqrstuv")
+    assert is_token("0123456789abcdef0123456789abcdef")
+    for bad in ("", "short", "abcdefghijklmnop\x00", "abcdefghijklmnop/..", "é" * 20, None, 5):
+        assert not is_token(bad)
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::ffff", "2001:db8:1:2::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+        ("", None),
+        (None, None),
+        ("not-an-ip\x00", "not-an-ip"),
+    ],
+)
+def test_rate_key(address, key):
+    assert rate_key(address) == key

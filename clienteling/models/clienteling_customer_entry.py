@@ -345,7 +345,6 @@ class ClientelingCustomerEntry(models.Model):
         if not partner.exists():
             raise UserError(self.env._("Choose the customer to merge into."))
         partner.check_access("read")
-        partner.check_access("write")
         if partner.sudo().user_ids:
             raise UserError(
                 self.env._(
@@ -362,6 +361,7 @@ class ClientelingCustomerEntry(models.Model):
                     store=self.store_id.name,
                 )
             )
+        partner.check_access("write")
 
     def _mark_reviewed(self, state, partner=None):
         # After _check_reviewable: review fields are written by these actions only.

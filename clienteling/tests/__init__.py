@@ -3,6 +3,7 @@ from . import (
     test_consent,
     test_consent_forgery,
     test_customer_entry,
+    test_customer_entry_evidence,
     test_customer_entry_form,
     test_important_date,
     test_inbox,
