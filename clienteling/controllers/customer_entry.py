@@ -118,7 +118,7 @@ class ClientelingCustomerEntryController(http.Controller):
         if kwargs.get("website"):
             # A field people never see, filled: a bot. Thank it, keep nothing.
             _logger.info("Customer entry form of store %s: bot submission ignored", store.id)
-            return self._thank(store, lang, str(form["name"]))
+            return self._thank(store, lang, form["name"])
         try:
             entry, errors = Entry._submit(
                 store,
@@ -136,7 +136,8 @@ class ClientelingCustomerEntryController(http.Controller):
     def _thank(self, store, lang, name):
         """Redirect after a successful POST: reloading the thank-you page sends
         nothing again. The name waits in the visitor's session, never in a URL."""
-        request.session[THANKS_KEY] = {"store": store.id, "name": name[:100]}
+        name = echo_values({"name": name})["name"]
+        request.session[THANKS_KEY] = {"store": store.id, "name": name}
         return request.redirect(
             f"/clienteling/join/{store.entry_token}/thanks?lang={lang}", code=303, local=True
         )
