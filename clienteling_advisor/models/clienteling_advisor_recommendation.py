@@ -271,6 +271,16 @@ class ClientelingAdvisorRecommendation(models.Model):
                     associate=taken[0].clienteling_associate_id.name,
                 )
             )
+        elsewhere = partners - partners._filtered_access("write")
+        if elsewhere:
+            raise UserError(
+                self.env._(
+                    "%(customer)s is in the store book of %(store)s: only that store can "
+                    "add them to a client book.",
+                    customer=elsewhere[0].display_name,
+                    store=elsewhere[0].clienteling_store_id.sudo().display_name,
+                )
+            )
         partners.write({"clienteling_associate_id": employee.id})
         partners.filtered(lambda p: not p.clienteling_store_id).write(
             {"clienteling_store_id": employee.clienteling_store_id.id}
@@ -486,8 +496,10 @@ class ClientelingAdvisorRecommendation(models.Model):
                      JOIN clienteling_advisor_store st ON st.id = c.book_store_id
                     WHERE c.known"""
             )
+        # store_id: the customer's store book, archived or not: the record rules
+        # show these lines to that store's associates (and to all for no store book).
         return SQL(
-            """SELECT 'company' AS scope, NULL::int AS employee_id, st.id AS store_id,
+            """SELECT 'company' AS scope, NULL::int AS employee_id, c.book_store_id AS store_id,
                       COALESCE(st.tz, 'UTC') AS tz,
                       COALESCE(st.today, %(now)s::timestamp::date) AS today, c.*
                  FROM clienteling_advisor_cust c
@@ -558,7 +570,8 @@ class ClientelingAdvisorRecommendation(models.Model):
               JOIN clienteling_advisor_emp e ON e.id = ac.employee_id
               JOIN clienteling_advisor_cust c ON c.id = ac.partner_id
              WHERE c.owner_id IS NULL
-               AND (NOT %(same_store)s OR c.book_store_id = e.store_id)
+               AND (c.book_store_id = e.store_id
+                    OR (NOT %(same_store)s AND c.book_store_id IS NULL))
             """,
             company=company_id,
             now=now,
