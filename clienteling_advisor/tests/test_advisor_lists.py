@@ -60,7 +60,7 @@ class TestKeepInTouch(AdvisorCase):
         self.assertEqual(self.names(bea, "keep_in_touch"), ["Paris Client"])
 
         no_book = self.customer("No Store Book")
-        no_book.clienteling_store_id = False
+        no_book.write({"clienteling_store_id": False, "company_id": self.company.id})
         self.purchased(no_book, 120)
         self.company.clienteling_advisor_keep_in_touch_list = "all"
         self.refresh()
@@ -286,7 +286,7 @@ class TestImportantDates(AdvisorCase):
         )
         self.assertEqual(self.names(self.user_associate_b, "important_date"), ["Paris Birthday"])
         no_book = self.customer("No Store Book Birthday")
-        no_book.clienteling_store_id = False
+        no_book.write({"clienteling_store_id": False, "company_id": self.company.id})
         self.date(no_book, 3, 17)
         self.company.clienteling_advisor_important_date_list = "all"
         self.refresh()
