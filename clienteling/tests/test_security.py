@@ -347,3 +347,71 @@ class TestCustomerBoundary(ClientelingCase):
         self.assertEqual(
             len(Contact.with_user(self.user_manager).search([("id", "in", rows.ids)])), 3
         )
+
+
+@tagged("post_install", "-at_install", "clienteling")
+class TestRoleLimits(ClientelingCase):
+    def test_store_managers_manage_their_stores_settings_not_who_works_there(self):
+        sam = self.user_store_manager_a
+        store = self.store_a.with_user(sam)
+        store.write(
+            {
+                "name": "Fifth Avenue Flagship",
+                "tz": "America/Chicago",
+                "landline": "(212) 555-0123",
+                "entry_consent_wording": "Yes, text me about {store}.",
+            }
+        )
+        self.assertEqual(self.store_a.landline, "+12125550123")
+        for values in (
+            {"manager_ids": [(4, self.employee_b.id)]},
+            {"company_id": self.env["res.company"].create({"name": "Elsewhere"}).id},
+            {"active": False},
+            {"code": "X-1"},
+            {"country_id": self.fr.id},
+            {"environment": "sandbox"},
+        ):
+            with (
+                self.subTest(values=values),
+                self.assertRaisesRegex(AccessError, "Only Clienteling administrators"),
+            ):
+                store.write(values)
+        self.assertRaises(AccessError, store.action_archive)
+        self.assertEqual(self.store_a.manager_ids, self.env["hr.employee"])
+        self.assertTrue(self.store_a.active)
+        # the administrator does
+        self.store_a.with_user(self.user_manager).write(
+            {"manager_ids": [(4, self.employee_manager_a.id)], "environment": "staging"}
+        )
+        self.assertEqual(self.store_a.environment, "staging")
+
+    def test_clienteling_administrators_have_no_system_rights(self):
+        admin = self.user_manager
+        self.assertFalse(admin.has_group("base.group_system"))
+        env = self.env(user=admin)
+        with self.assertRaises(AccessError):
+            env["ir.config_parameter"].set_param("clienteling.customer_entry_rate_limit", "1000")
+        with self.assertRaises(AccessError):
+            env["ir.config_parameter"].search([])
+        rule = self.env.ref("clienteling.res_partner_rule_clienteling_associate")
+        with self.assertRaises(AccessError):
+            rule.with_user(admin).write({"domain_force": "[(1, '=', 1)]"})
+        with self.assertRaises(AccessError):
+            env["ir.model.access"].create(
+                {
+                    "name": "mine",
+                    "model_id": self.env.ref("base.model_res_users").id,
+                    "perm_write": True,
+                }
+            )
+        with self.assertRaises(AccessError):
+            self.env.ref("base.group_system").with_user(admin).write({"users": [(4, admin.id)]})
+        with self.assertRaises(AccessError):
+            admin.with_user(admin).write({"groups_id": [(4, self.env.ref("base.group_system").id)]})
+        with self.assertRaises(AccessError):
+            self.env.ref("clienteling.ir_cron_engage_sync").with_user(admin).write(
+                {"code": "model.env.cr.execute('select 1')"}
+            )
+        with self.assertRaises(AccessError):
+            env["ir.mail_server"].create({"name": "Mine", "smtp_host": "smtp.example.com"})
+        self.assertFalse(admin.has_group("base.group_system"))
