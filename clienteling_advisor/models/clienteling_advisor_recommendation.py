@@ -254,6 +254,7 @@ class ClientelingAdvisorRecommendation(models.Model):
         return self.partner_id._get_records_action()
 
     def action_add_to_my_client_book(self):
+        self.check_access("read")
         employee = self._my_employees()[:1]
         if not employee:
             raise UserError(
@@ -305,6 +306,7 @@ class ClientelingAdvisorRecommendation(models.Model):
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_open_snooze(self):
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Snooze"),
@@ -317,6 +319,7 @@ class ClientelingAdvisorRecommendation(models.Model):
     def _snooze(self, days):
         """Hide these lines' customers from the current associate's list of the same
         category for ``days`` days (``None``: for good), across refreshes."""
+        self.check_access("read")
         employee = self._my_employees()[:1]
         if not employee:
             raise UserError(self.env._("Only a store's associates can dismiss or snooze."))
