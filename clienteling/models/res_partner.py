@@ -155,14 +155,17 @@ class ResPartner(models.Model):
         """Refuse to put customers in the store book or client book of a store the
         user does not work in (Clienteling administrators: of a company they are not
         working in). Users without a Clienteling group are not concerned."""
-        store_ids = {
-            vals["clienteling_store_id"] for vals in vals_list if vals.get("clienteling_store_id")
-        }
-        employee_ids = {
-            vals["clienteling_associate_id"]
-            for vals in vals_list
-            if vals.get("clienteling_associate_id")
-        }
+
+        def ids(fname):
+            values = (vals.get(fname) for vals in vals_list)
+            return {
+                value.id if isinstance(value, models.BaseModel) else value
+                for value in values
+                if value
+            }
+
+        store_ids = ids("clienteling_store_id")
+        employee_ids = ids("clienteling_associate_id")
         user = self.env.user
         if (
             not (store_ids or employee_ids)

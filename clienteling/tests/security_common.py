@@ -41,6 +41,13 @@ everyone, and proves nothing (give the factory another state, or list the button
 Deliberate sharing goes in ``security_shared``: ``{model: {operation: attackers}}``
 where the operation is ``read``, ``write``, ``unlink``, ``create`` (a wizard built
 by the attacker) or a button name, with the reason in a comment.
+
+Also checked: what hangs off a customer (``res.partner`` x2many fields to the
+checked models) shows none of store A's records to the attackers, and fields named
+like secrets (password, token, secret, API key, credential) are for system
+administrators only (``security_shared_secrets`` lists the exceptions, with the
+reason). ``_security_write_values_<model>(record)`` chooses what ``write`` tries
+(default: a simple stored field set to its own value).
 """
 
 import logging
