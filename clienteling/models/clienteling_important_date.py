@@ -92,6 +92,13 @@ class ClientelingImportantDate(models.Model):
                     self.env._("%s already has a birthday.", partner.display_name)
                 )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "partner_id" in vals and not self.env.su:
+            # The rules were checked on the former customer: the new one must pass too.
+            self.check_access("write")
+        return res
+
     @api.model
     def _cron_update_next_date(self):
         """Move every date that has passed to its next occurrence."""

@@ -502,6 +502,7 @@ class ClientelingInboxMessage(models.Model):
         return {"clienteling_inbox_message_id": self.id}
 
     def action_open_wizard(self, mode):
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "clienteling.inbox.assign",
@@ -668,6 +669,7 @@ class ClientelingInboxMessage(models.Model):
 
     def action_audit_trail(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Audit Trail"),
@@ -683,7 +685,7 @@ class ClientelingInboxMessage(models.Model):
         stores = self.env.user.clienteling_store_ids
         domain = [("store_ids", "in", stores.ids)]
         if self.env.user.has_group("clienteling.group_clienteling_manager"):
-            domain = []
+            domain = [("company_id", "in", self.env.companies.ids)]
         accounts = self.env["clienteling.mail.account"].sudo().search(domain)
         if not accounts:
             raise UserError(self.env._("No mailbox is configured for your stores."))

@@ -75,6 +75,7 @@ class ClientelingQuickReply(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access("create")  # before looking at other companies' messages
         for vals in vals_list:
             if vals.get("kind") == "opt_in" and vals.get("active", True):
                 company = self.env["res.company"].browse(
@@ -103,6 +104,7 @@ class ClientelingQuickReply(models.Model):
             )
 
     def write(self, vals):
+        self.check_access("write")  # before looking at other companies' messages
         companies = self.filtered(lambda r: r.kind == "opt_in").company_id
         if {"kind", "active", "company_id"} & vals.keys():
             for reply in self:
@@ -136,13 +138,6 @@ class ClientelingQuickReply(models.Model):
             [("kind", "=", "opt_in"), ("company_id", "in", companies.ids)]
         ).company_id
         self._raise_opt_in_missing(companies - kept)
-
-    def _active_opt_in_messages(self, companies):
-        return (
-            self.sudo()
-            .with_context(active_test=True)
-            .search([("kind", "=", "opt_in"), ("company_id", "in", companies.ids)])
-        )
 
     def _raise_opt_in_missing(self, companies):
         if companies:

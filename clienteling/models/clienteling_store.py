@@ -1,12 +1,25 @@
 import secrets
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import create_unique_index
 
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..tools.phone import PhoneNumberError, to_e164
+
+# What decides who works with a store's data, and its company and regulatory
+# identity: Clienteling administrators only. Store managers manage the rest of their
+# stores (name, time zone, landline, address, consent wording, entry link).
+ADMIN_FIELDS = {
+    "active",
+    "code",
+    "company_id",
+    "country_id",
+    "employee_ids",
+    "environment",
+    "manager_ids",
+}
 
 
 class ClientelingStore(models.Model):
@@ -204,6 +217,7 @@ class ClientelingStore(models.Model):
         return stores
 
     def write(self, vals):
+        self._check_admin_fields(vals)
         if not vals.get("landline"):
             return super().write(vals)
         for store in self:
@@ -211,6 +225,24 @@ class ClientelingStore(models.Model):
             self._normalize_landline(store_vals, store.country_id)
             super(ClientelingStore, store).write(store_vals)
         return True
+
+    def _check_admin_fields(self, vals):
+        fnames = ADMIN_FIELDS & vals.keys()
+        if (
+            fnames
+            and not self.env.su
+            and not self.env.user.has_group("clienteling.group_clienteling_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Clienteling administrators can change a store's %s.",
+                    ", ".join(
+                        sorted(
+                            self._fields[fname]._description_string(self.env) for fname in fnames
+                        )
+                    ),
+                )
+            )
 
     def _normalize_landline(self, vals, country=None):
         """Put the landline of ``vals`` in E.164 when it can be read.
@@ -238,6 +270,7 @@ class ClientelingStore(models.Model):
 
     def action_view_customers(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "clienteling.res_partner_action_store_book"
         )
@@ -247,6 +280,7 @@ class ClientelingStore(models.Model):
 
     def action_view_employees(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "clienteling.hr_employee_action_clienteling"
         )

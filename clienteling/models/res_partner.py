@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, create_index
 
 from ..tools.phone import PhoneNumberError, to_e164
@@ -138,6 +138,62 @@ class ResPartner(models.Model):
                     values.setdefault("clienteling_store_id", employee.clienteling_store_id.id)
         return values
 
+    # Store boundary: associates and store managers put customers only in their
+    # stores' books (the record rules check the customers they change).
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._clienteling_check_book_values(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._clienteling_check_book_values([vals])
+        return super().write(vals)
+
+    @api.model
+    def _clienteling_check_book_values(self, vals_list):
+        """Refuse to put customers in the store book or client book of a store the
+        user does not work in (Clienteling administrators: of a company they are not
+        working in). Users without a Clienteling group are not concerned."""
+
+        def ids(fname):
+            values = (vals.get(fname) for vals in vals_list)
+            return {
+                value.id if isinstance(value, models.BaseModel) else value
+                for value in values
+                if value
+            }
+
+        store_ids = ids("clienteling_store_id")
+        employee_ids = ids("clienteling_associate_id")
+        user = self.env.user
+        if (
+            not (store_ids or employee_ids)
+            or self.env.su
+            or not user.has_group("clienteling.group_clienteling_associate")
+        ):
+            return
+        stores = self.env["clienteling.store"].sudo().browse(store_ids)
+        employees = self.env["hr.employee"].sudo().browse(employee_ids)
+        if user.has_group("clienteling.group_clienteling_manager"):
+            companies = self.env.companies
+            stores = stores.filtered(lambda s: s.company_id not in companies)
+            employees = employees.filtered(lambda e: e.company_id not in companies)
+        else:
+            mine = user.clienteling_store_ids
+            stores -= mine
+            employees = employees.filtered(
+                lambda e: e.clienteling_store_id not in mine and e not in user.employee_ids
+            )
+        if stores or employees:
+            raise AccessError(
+                self.env._(
+                    "You can only put customers in the books of your own stores, not in "
+                    "those of %s.",
+                    ", ".join(stores.mapped("name") + employees.mapped("name")),
+                )
+            )
+
     # Public API for integrations (POS, e-commerce, SMS and email gateways).
 
     def _clienteling_register_purchase(self, date, amount=0.0, store=None):
@@ -147,6 +203,8 @@ class ResPartner(models.Model):
         PostgreSQL): callable from webhooks and POS bridges. A customer with no
         store book joins ``store``'s. ``amount`` is in the company currency;
         a negative amount (a refund) lowers the spend without counting a purchase.
+        A purchase is a fact, not an edit of the customer: readable customers are
+        enough (joining a store book is an ordinary write, checked by the rules).
         """
         if not self:
             return
@@ -160,7 +218,7 @@ class ResPartner(models.Model):
             amount = float(amount or 0.0)
         except (TypeError, ValueError) as error:
             raise UserError(self.env._("Invalid purchase amount: %s", amount)) from error
-        self.check_access("write")
+        self.check_access("read")
         if store:
             self.filtered(lambda p: not p.clienteling_store_id).write(
                 {"clienteling_store_id": store.id}
@@ -195,7 +253,9 @@ class ResPartner(models.Model):
         Updates each customer's last contact date and, with an employee, the
         per-associate contact row (who last talked to whom, when, how). One
         UPDATE and one upsert: cheap, idempotent in its effect on dates, and
-        safe when two webhooks run at once.
+        safe when two webhooks run at once. A contact is a fact, not an edit of the
+        customer: it is recorded on any customer the user can read (e.g. a customer
+        of another store's book who wrote to the user's store).
         """
         if not self:
             return
@@ -207,7 +267,7 @@ class ResPartner(models.Model):
             moment = fields.Datetime.to_datetime(when) if when else fields.Datetime.now()
         except (TypeError, ValueError) as error:
             raise UserError(self.env._("Invalid contact date: %s", when)) from error
-        self.check_access("write")
+        self.check_access("read")
         self.flush_recordset(["clienteling_last_contact_date"])
         self.env.cr.execute(
             SQL(

@@ -10,6 +10,7 @@ from . import (
     test_partner,
     test_quick_reply,
     test_security,
+    test_security_boundaries,
     test_store,
     test_ui,
 )

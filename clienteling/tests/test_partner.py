@@ -96,7 +96,7 @@ class TestPartner(ClientelingCase):
         with self.assertRaisesRegex(UserError, "Invalid contact date"):
             self.customer_b._clienteling_register_contact("sms", "inbound", "yesterday")
 
-    def test_register_needs_write_access(self):
+    def test_register_needs_read_access(self):
         portal = self.env["res.users"].create(
             {
                 "name": "Portal",

@@ -254,6 +254,7 @@ class ClientelingAdvisorRecommendation(models.Model):
         return self.partner_id._get_records_action()
 
     def action_add_to_my_client_book(self):
+        self.check_access("read")
         employee = self._my_employees()[:1]
         if not employee:
             raise UserError(
@@ -269,6 +270,16 @@ class ClientelingAdvisorRecommendation(models.Model):
                     "%(customer)s is already in the client book of %(associate)s.",
                     customer=taken[0].display_name,
                     associate=taken[0].clienteling_associate_id.name,
+                )
+            )
+        elsewhere = partners - partners._filtered_access("write")
+        if elsewhere:
+            raise UserError(
+                self.env._(
+                    "%(customer)s is in the store book of %(store)s: only that store can "
+                    "add them to a client book.",
+                    customer=elsewhere[0].display_name,
+                    store=elsewhere[0].clienteling_store_id.sudo().display_name,
                 )
             )
         partners.write({"clienteling_associate_id": employee.id})
@@ -295,6 +306,7 @@ class ClientelingAdvisorRecommendation(models.Model):
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_open_snooze(self):
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Snooze"),
@@ -307,6 +319,7 @@ class ClientelingAdvisorRecommendation(models.Model):
     def _snooze(self, days):
         """Hide these lines' customers from the current associate's list of the same
         category for ``days`` days (``None``: for good), across refreshes."""
+        self.check_access("read")
         employee = self._my_employees()[:1]
         if not employee:
             raise UserError(self.env._("Only a store's associates can dismiss or snooze."))
@@ -486,8 +499,10 @@ class ClientelingAdvisorRecommendation(models.Model):
                      JOIN clienteling_advisor_store st ON st.id = c.book_store_id
                     WHERE c.known"""
             )
+        # store_id: the customer's store book, archived or not: the record rules
+        # show these lines to that store's associates (and to all for no store book).
         return SQL(
-            """SELECT 'company' AS scope, NULL::int AS employee_id, st.id AS store_id,
+            """SELECT 'company' AS scope, NULL::int AS employee_id, c.book_store_id AS store_id,
                       COALESCE(st.tz, 'UTC') AS tz,
                       COALESCE(st.today, %(now)s::timestamp::date) AS today, c.*
                  FROM clienteling_advisor_cust c
@@ -558,7 +573,8 @@ class ClientelingAdvisorRecommendation(models.Model):
               JOIN clienteling_advisor_emp e ON e.id = ac.employee_id
               JOIN clienteling_advisor_cust c ON c.id = ac.partner_id
              WHERE c.owner_id IS NULL
-               AND (NOT %(same_store)s OR c.book_store_id = e.store_id)
+               AND (c.book_store_id = e.store_id
+                    OR (NOT %(same_store)s AND c.book_store_id IS NULL))
             """,
             company=company_id,
             now=now,

@@ -17,5 +17,7 @@ class ClientelingCustomerEntry(models.Model):
         return res
 
     def unlink(self):
+        # After the deletion, which checked the user's rights.
+        res = super().unlink()
         self.env["clienteling.advisor.recommendation"].sudo()._forget("entry_id", self)
-        return super().unlink()
+        return res

@@ -59,11 +59,19 @@ class TestKeepInTouch(AdvisorCase):
         self.assertEqual(sorted(self.names(sam, "keep_in_touch")), new_york)
         self.assertEqual(self.names(bea, "keep_in_touch"), ["Paris Client"])
 
+        no_book = self.customer("No Store Book")
+        no_book.write({"clienteling_store_id": False, "company_id": self.company.id})
+        self.purchased(no_book, 120)
         self.company.clienteling_advisor_keep_in_touch_list = "all"
         self.refresh()
-        everyone = sorted([*new_york, "Paris Client"])
-        for user in (ann, sam, bea):
-            self.assertEqual(sorted(self.names(user, "keep_in_touch")), everyone)
+        # All customers each associate may see: their store's and those of no store book.
+        for user in (ann, sam):
+            self.assertEqual(
+                sorted(self.names(user, "keep_in_touch")), sorted([*new_york, "No Store Book"])
+            )
+        self.assertEqual(
+            sorted(self.names(bea, "keep_in_touch")), ["No Store Book", "Paris Client"]
+        )
         # Stored once for the company, not once per associate.
         self.assertEqual(
             self.Recommendation.search_count(
@@ -124,11 +132,15 @@ class TestAddToClientBook(AdvisorCase):
             self.names(self.user_store_manager_a, "add_to_client_book"), ["Never Talked To"]
         )
 
+        no_book = self.customer("No Store Book")
+        no_book.clienteling_store_id = False
+        self.contacted(no_book, NOW - timedelta(days=4), ann)
         self.company.clienteling_advisor_add_to_book_list = "all"
         self.refresh()
+        # Customers of another store's book are that store's to add: never suggested.
         self.assertEqual(
             self.names(self.user_associate_a, "add_to_client_book"),
-            ["Recent", "Paris Book", "Unassigned", "Of a Former Associate"],
+            ["Recent", "Unassigned", "No Store Book", "Of a Former Associate"],
         )
 
     def test_add_to_my_client_book(self):
@@ -273,11 +285,19 @@ class TestImportantDates(AdvisorCase):
             self.names(self.user_associate_a, "important_date"), ["Store Book Birthday"]
         )
         self.assertEqual(self.names(self.user_associate_b, "important_date"), ["Paris Birthday"])
+        no_book = self.customer("No Store Book Birthday")
+        no_book.write({"clienteling_store_id": False, "company_id": self.company.id})
+        self.date(no_book, 3, 17)
         self.company.clienteling_advisor_important_date_list = "all"
         self.refresh()
+        # Another store's customers' dates stay with that store.
         self.assertEqual(
             self.names(self.user_associate_b, "important_date"),
-            ["Store Book Birthday", "Paris Birthday"],
+            ["Paris Birthday", "No Store Book Birthday"],
+        )
+        self.assertEqual(
+            self.names(self.user_associate_a, "important_date"),
+            ["Store Book Birthday", "No Store Book Birthday"],
         )
 
 

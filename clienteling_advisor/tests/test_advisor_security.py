@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import AdvisorCase
+from .common import NOW, AdvisorCase
 
 
 @tagged("post_install", "-at_install")
@@ -80,3 +80,40 @@ class TestAdvisorSecurity(AdvisorCase):
         line = self.Recommendation.search([("partner_id", "=", self.anns.id)])
         with self.assertRaisesRegex(UserError, "Only a store's associates"):
             line.with_user(self.user_manager).action_dismiss()
+
+    def test_company_wide_lists_keep_other_stores_customers(self):
+        """With 'all customers' lists, each store's associates see their store book's
+        customers and those of no store book: not another store's."""
+        self.company.clienteling_advisor_keep_in_touch_list = "all"
+        self.refresh()
+        beas_line = self.Recommendation.search(
+            [("partner_id", "=", self.beas.id), ("category", "=", "keep_in_touch")]
+        )
+        self.assertEqual(beas_line.scope, "company")
+        self.assertEqual(beas_line.store_id, self.store_b)
+        with self.assertRaises(AccessError):
+            beas_line.with_user(self.user_associate_a).read(["days_since_purchase"])
+        self.assertEqual(self.visible(self.user_associate_a), self.anns | self.sams)
+        self.assertEqual(self.visible(self.user_associate_b), self.beas)
+        self.assertEqual(self.visible(self.user_manager), self.anns | self.sams | self.beas)
+
+    def test_add_to_client_book_refuses_another_stores_customer(self):
+        self.beas.clienteling_associate_id = False
+        self.company.clienteling_advisor_add_to_book_list = "all"
+        self.beas._clienteling_register_contact("sms", "outbound", NOW, self.employee_a)
+        self.refresh()
+        # never suggested to Ann ...
+        self.assertNotIn(
+            self.beas, self.lines(self.user_associate_a, "add_to_client_book").partner_id
+        )
+        # ... and a line of a customer who moved to Paris meanwhile cannot take them
+        walk_in = self.env["res.partner"].create({"name": "Walk-in", "company_id": self.company.id})
+        walk_in._clienteling_register_contact("sms", "outbound", NOW, self.employee_a)
+        self.refresh()
+        line = self.lines(self.user_associate_a, "add_to_client_book").filtered(
+            lambda r: r.partner_id == walk_in
+        )
+        walk_in.clienteling_store_id = self.store_b
+        with self.assertRaisesRegex(UserError, "in the store book of Test Saint-Honoré"):
+            line.with_user(self.user_associate_a).action_add_to_my_client_book()
+        self.assertFalse(walk_in.clienteling_associate_id)

@@ -1,0 +1,155 @@
+from odoo.tests import tagged
+
+from .common import ClientelingCase
+from .security_common import SAME_COMPANY, SecurityBoundaryMixin
+
+
+@tagged("post_install", "-at_install", "clienteling")
+class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
+    """Every model of the core addon, attacked from store B and company B."""
+
+    security_addons = ("clienteling",)
+    security_shared = {
+        # Quick replies and the opt-in message are the company's templates, shared by
+        # every store: each associate reads them; only administrators change them.
+        "clienteling.quick.reply": {"read": SAME_COMPANY},
+    }
+    security_shared_secrets = {
+        # The secret of the store's customer entry link: its own associates open and
+        # hand out the form (other stores and companies cannot read the store).
+        "clienteling.store": {"entry_token": "the store's associates use the link"},
+    }
+
+    @classmethod
+    def _security_record_clienteling_store(cls):
+        return cls.store_a, cls.user_store_manager_a
+
+    @classmethod
+    def _security_record_clienteling_consent(cls):
+        consent = cls.customer_a._clienteling_record_consent(
+            "sms", "opted_in", cls.store_a, "keyword", "YES"
+        )
+        return consent, cls.user_associate_a
+
+    @classmethod
+    def _security_record_clienteling_associate_contact(cls):
+        cls.customer_a._clienteling_register_contact("sms", "outbound", employee=cls.employee_a)
+        contact = cls.env["clienteling.associate.contact"].search(
+            [("partner_id", "=", cls.customer_a.id), ("employee_id", "=", cls.employee_a.id)]
+        )
+        return contact, cls.user_associate_a
+
+    @classmethod
+    def _security_record_clienteling_important_date(cls):
+        date = cls.env["clienteling.important.date"].create(
+            {"partner_id": cls.customer_a.id, "kind": "birthday", "month": 5, "day": 4}
+        )
+        return date, cls.user_associate_a
+
+    @classmethod
+    def _security_record_clienteling_quick_reply(cls):
+        reply = cls.env["clienteling.quick.reply"].create(
+            {"name": "Fifth Avenue news", "body": "Hi {{ customer.first_name }}!"}
+        )
+        return reply, cls.user_manager
+
+    @classmethod
+    def _security_record_clienteling_customer_entry(cls):
+        if "entry_a" in vars(cls):
+            return cls.entry_a, cls.user_associate_a
+        cls.entry_a = (
+            cls.env["clienteling.customer.entry"]
+            .sudo()
+            .create(
+                {
+                    "name": "Pat Pending",
+                    "email": "pat.pending@example.com",
+                    "mobile": "+12125550177",
+                    "consent": True,
+                    "consent_wording": "I agree.",
+                    "store_id": cls.store_a.id,
+                }
+            )
+        )
+        cls.entry_a = cls.entry_a.with_env(cls.env)
+        return cls.entry_a, cls.user_associate_a
+
+    @classmethod
+    def _security_record_clienteling_mail_account(cls):
+        if "mail_account_a" in vars(cls):
+            return cls.mail_account_a, cls.user_manager
+        cls.mail_account_a = cls.env["clienteling.mail.account"].create(
+            {
+                "name": "Fifth Avenue mailbox",
+                "host": "127.0.0.1",
+                "port": 9,
+                "security": "none",
+                "login": "fifth-avenue",
+                "password": "s3cret-of-store-a",
+                "store_ids": [(6, 0, cls.store_a.ids)],
+            }
+        )
+        return cls.mail_account_a, cls.user_manager
+
+    @classmethod
+    def _security_record_clienteling_inbox_message(cls):
+        if "inbox_message_a" in vars(cls):
+            return cls.inbox_message_a, cls.user_associate_a
+        cls._security_record_clienteling_mail_account()
+        cls.inbox_message_a = cls.env["clienteling.inbox.message"].create(
+            {
+                "store_id": cls.store_a.id,
+                "account_id": cls.mail_account_a.id,
+                "company_id": cls.company.id,
+                "channel": "email",
+                "sender": "jane.doe@example.com",
+                "sender_email": "jane.doe@example.com",
+                "subject": "My order",
+                "body": "<p>Store A's customer writes to store A.</p>",
+                "partner_id": cls.customer_a.id,
+            }
+        )
+        return cls.inbox_message_a, cls.user_associate_a
+
+    @classmethod
+    def _security_record_clienteling_inbox_audit(cls):
+        cls._security_record_clienteling_inbox_message()
+        audit = cls.env["clienteling.inbox.audit"].create(
+            {
+                "message_id": cls.inbox_message_a.id,
+                "message_name": cls.inbox_message_a.subject,
+                "store_id": cls.store_a.id,
+                "account_id": cls.mail_account_a.id,
+                "action": "read",
+                "details": "Read by store A.",
+            }
+        )
+        return audit, cls.user_manager
+
+    def _security_write_values_clienteling_inbox_message(self, record):
+        return {"is_read": True}
+
+    @classmethod
+    def _security_wizard_clienteling_client_book_reassign(cls):
+        return cls.user_store_manager_a, {
+            "from_employee_id": cls.employee_a.id,
+            "to_employee_id": cls.employee_manager_a.id,
+            "partner_ids": [(6, 0, cls.customer_a.ids)],
+        }
+
+    @classmethod
+    def _security_wizard_clienteling_inbox_assign(cls):
+        cls._security_record_clienteling_inbox_message()
+        return cls.user_associate_a, {
+            "mode": "assign",
+            "message_ids": [(6, 0, cls.inbox_message_a.ids)],
+            "user_id": cls.user_associate_a.id,
+        }
+
+    @classmethod
+    def _security_wizard_clienteling_customer_entry_merge(cls):
+        cls._security_record_clienteling_customer_entry()
+        return cls.user_associate_a, {
+            "entry_id": cls.entry_a.id,
+            "partner_id": cls.customer_a.id,
+        }
