@@ -793,6 +793,18 @@ class ClientelingInboxMessage(models.Model):
             self._auto_link()
         return super().web_read(specification)
 
+    # Opening a message in the inbox marks it read: not in a read-only transaction
+    # (Odoo's web_read is one; /web/dataset/call_kw reads this attribute).
+    web_read._readonly = False
+
+    @api.model
+    @api.readonly
+    def web_search_read(self, *args, **kwargs):
+        # listing messages (the list calls web_read) opens none of them
+        return super(
+            ClientelingInboxMessage, self.with_context(clienteling_inbox_open=False)
+        ).web_search_read(*args, **kwargs)
+
     def action_mark_read(self):
         self.check_access("write")
         to_change = self.filtered(lambda m: not m.is_read)

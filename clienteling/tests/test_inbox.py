@@ -13,7 +13,7 @@ from imapclient import IMAPClient
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.neutralize import get_neutralization_queries
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -156,6 +156,21 @@ class TestInboxSync(EngageCase):
         client.remove_flags([message_b.imap_uid], [b"\\Seen"])
         account._sync()
         self.assertFalse(message_b.is_read)
+
+    def test_listing_marks_nothing_read(self):
+        account = self.new_account()
+        self.deliver(account, make_email("Only one"))
+        account._sync()
+        message = self.messages(account)
+        self.env.invalidate_all()
+        self.env["clienteling.inbox.message"].with_user(self.user_associate_a).with_context(
+            clienteling_inbox_open=True
+        ).web_search_read([("id", "=", message.id)], {"subject": {}})
+        self.assertFalse(message.is_read)
+        message.with_user(self.user_associate_a).with_context(clienteling_inbox_open=True).web_read(
+            {"subject": {}}
+        )
+        self.assertTrue(message.is_read)
 
     def test_read_state_pushed_at_next_sync_when_server_down(self):
         account = self.new_account()
@@ -1641,4 +1656,27 @@ class TestInboxAttackers(EngageCase):
             .with_user(self.user_manager)
             .clienteling_mailbox_warnings()[0]["id"],
             self.account.id,
+        )
+
+
+@tagged("post_install", "-at_install", "clienteling")
+class TestInboxUi(EngageCase, HttpCase):
+    def test_inbox_tour(self):
+        account = self.new_account()
+        image = f"{self.base_url()}/web/static/img/logo.png"
+        html = f'<p>Your order is ready.</p><img src="{image}" width="120">'
+        self.deliver(account, make_email("Hostile", body="plain", html=html))
+        account._sync()
+        account.sudo().last_error = "Cannot reach imap.example.com:993."
+        self.start_tour(
+            "/odoo/action-clienteling.clienteling_inbox_message_action",
+            "clienteling_inbox_tour",
+            login=self.user_associate_a.login,
+        )
+        message = self.messages(account)
+        self.assertTrue(message.show_remote_images)
+        self.assertTrue(message.is_read)
+        self.assertEqual(
+            message.audit_ids.filtered(lambda a: a.action == "other").user_id,
+            self.user_associate_a,
         )
