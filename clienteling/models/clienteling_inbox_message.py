@@ -715,11 +715,13 @@ class ClientelingInboxMessage(models.Model):
         if not todo:
             return
         Partner = self.env["res.partner"].sudo()
+        # customers shared by every company or of the messages' company
+        companies = [("company_id", "in", [False, *todo.company_id.ids])]
         emails = {m.sender_email for m in todo if m.sender_email}
         by_email = {}
         if emails:
             for partner in Partner.search(
-                [("email_normalized", "in", list(emails))], order="id desc"
+                [("email_normalized", "in", list(emails)), *companies], order="id desc"
             ):
                 by_email[partner.email_normalized] = partner
         numbers = {}
@@ -735,7 +737,7 @@ class ClientelingInboxMessage(models.Model):
         all_numbers = {number for found in numbers.values() for number in found}
         if all_numbers:
             for partner in Partner.search(
-                [("phone_sanitized", "in", list(all_numbers))], order="id desc"
+                [("phone_sanitized", "in", list(all_numbers)), *companies], order="id desc"
             ):
                 by_phone[partner.phone_sanitized] = partner
         for message in todo:
@@ -744,7 +746,7 @@ class ClientelingInboxMessage(models.Model):
                 partner = next(
                     (by_phone[n] for n in numbers.get(message, []) if n in by_phone), None
                 )
-            if partner:
+            if partner and partner.company_id in (partner.company_id.browse(), message.company_id):
                 message._link(partner, automatic=True)
 
     def _link(self, partner, automatic=False):

@@ -21,6 +21,7 @@ class ClientelingInboxAssign(models.TransientModel):
         ids). Assignment is to a user of the messages' store (checked by the
         message); links and assignments are audited by the message's write."""
         self.ensure_one()
+        self.check_access("write")  # the user's own wizard
         messages = self.sudo().message_ids.with_env(self.env)
         if not messages:
             raise UserError(self.env._("Choose the messages first."))
