@@ -1644,6 +1644,23 @@ class TestInboxAttackers(EngageCase):
                 customer = self.customer_a.with_user(user)
                 self.assertFalse(customer.clienteling_inbox_message_ids)
 
+    def test_no_link_to_a_customer_of_another_company(self):
+        self.env["res.partner"].create(
+            {
+                "name": "Other Company's Customer",
+                "email": "olga.customer@example.net",
+                "company_id": self.company_2.id,
+            }
+        )
+        self.deliver(self.account, make_email("Hello", sender="olga.customer@example.net"))
+        self.account._sync()
+        message = self.messages(self.account).filtered(lambda m: m.subject == "Hello")
+        self.assertFalse(message.partner_id)
+        other = self.env["res.partner"].search([("email", "=", "olga.customer@example.net")])
+        with self.assertRaises(UserError):
+            message.write({"partner_id": other.id})
+        self.assertFalse(message.partner_id)
+
     def test_clienteling_administrator_runs_the_triage(self):
         message = self.unknown.with_user(self.user_manager)
         message.action_mark_read()
