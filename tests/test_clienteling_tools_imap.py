@@ -124,6 +124,14 @@ def test_decode_words_and_dates():
         2026, 11, 21, 9, 0
     )
     assert imap.parse_date("not a date") is None
+    utc = datetime.timezone.utc
+    aware = datetime.datetime(
+        2026, 11, 21, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+    )
+    assert imap.utc_naive(aware) == datetime.datetime(2026, 11, 21, 8, 0)
+    local = datetime.datetime(2026, 11, 21, 10, 0)  # imapclient's local time
+    assert imap.utc_naive(local) == local.astimezone(utc).replace(tzinfo=None)
+    assert imap.utc_naive(None) is None
     assert imap.parse_date("") is None
 
 

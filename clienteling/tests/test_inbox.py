@@ -11,6 +11,7 @@ from unittest.mock import patch
 
 from imapclient import IMAPClient
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import Form, HttpCase, tagged
@@ -956,7 +957,7 @@ class TestInboxMalformed(EngageCase):
         account = self.new_account()
         self.deliver(account, [future, undated])
         account._sync()
-        now = datetime.datetime.now()
+        now = fields.Datetime.now()
         for message in self.messages(account):
             self.assertLess(abs(message.date - now), datetime.timedelta(minutes=5))
         future = self.messages(account).filtered(lambda m: m.subject == "From 3609")

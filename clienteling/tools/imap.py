@@ -372,10 +372,14 @@ def parse_date(value):
 
 
 def utc_naive(moment):
-    """UTC naive datetime of an aware datetime (e.g. an IMAP INTERNALDATE)."""
-    if isinstance(moment, datetime.datetime) and moment.tzinfo:
+    """UTC naive datetime of an IMAP INTERNALDATE as imapclient returns it: aware,
+    or naive in the local time of this machine (its ``normalise_times``)."""
+    if not isinstance(moment, datetime.datetime):
+        return None
+    try:  # astimezone() reads a naive datetime as local time
         return moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return moment if isinstance(moment, datetime.datetime) else None
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def message_bytes(message):
