@@ -39,6 +39,12 @@ class ClientelingMailAccount(models.Model):
     marking them read) and parsed with Odoo's own mail tools (header decoding and
     ``mail.thread._message_parse_extract_payload``), without the routing lookups of
     ``message_parse``.
+
+    No message stops a mailbox: what cannot be read is imported as far as it can
+    be (see :meth:`_parse_raw` and ``clienteling.inbox.message._import_imap_batch``).
+    Each batch is imported with its ``last_uid`` in a savepoint and each account is
+    synced in its own: a failure is recorded in ``last_error`` (shown in the inbox)
+    and never stops another account.
     """
 
     _name = "clienteling.mail.account"

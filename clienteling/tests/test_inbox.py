@@ -1633,7 +1633,50 @@ class TestInboxAttackers(EngageCase):
                 }
             )
 
+        def appointment(user):
+            self.env["calendar.event"].with_user(user).with_context(
+                clienteling_inbox_message_id=self.known.id
+            ).create(
+                {
+                    "name": "Forged appointment",
+                    "start": "2026-12-01 15:00:00",
+                    "stop": "2026-12-01 16:00:00",
+                    "partner_ids": [(4, self.free_customer.id)],
+                }
+            )
+
+        def email_reply(user):
+            composer = (
+                self.env["mail.compose.message"]
+                .with_user(user)
+                .with_context(clienteling_inbox_message_id=self.known.id)
+                .create(
+                    {
+                        "model": "res.partner",
+                        "res_ids": str(self.free_customer.ids),
+                        "composition_mode": "comment",
+                        "subject": "Forged reply",
+                        "body": "<p>sent in the name of another store</p>",
+                        "partner_ids": [(4, self.free_customer.id)],
+                    }
+                )
+            )
+            composer.action_send_mail()
+
+        self.free_customer.email = "free@example.com"
         self.assert_refused("to-do audited on another store's message", todo)
+        self.assert_refused("appointment audited on another store's message", appointment)
+        self.assert_refused("reply audited on another store's message", email_reply)
+        self.assertFalse(self.env["mail.mail"].search([("subject", "=", "Forged reply")]))
+        # the same screens work for the store's associate, and are audited
+        for call in (todo, appointment, email_reply):
+            call(self.user_associate_a)
+        self.assertEqual(
+            self.known.audit_ids.filtered(lambda a: a.user_id == self.user_associate_a).mapped(
+                "action"
+            ),
+            ["email_reply", "appointment", "todo"],
+        )
 
     def test_nothing_leaks_through_warnings_and_history(self):
         Inbox = self.env["clienteling.inbox.message"]
