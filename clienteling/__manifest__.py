@@ -2,7 +2,7 @@
     "name": "Clienteling",
     "summary": "Stores, associates, client books, consent ledger and quick replies "
     "for one-to-one customer relationships",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Clienteling",
     "website": "https://github.com/clienteling-odoo/clienteling",
     "author": "Clienteling for Odoo",
@@ -38,6 +38,7 @@
     "demo": ["demo/clienteling_demo.xml", "demo/clienteling_inbox_demo.xml"],
     "post_init_hook": "post_init_hook",
     "assets": {
+        "web.assets_backend": ["clienteling/static/src/views/*"],
         "web.assets_tests": ["clienteling/static/tests/tours/*.js"],
     },
 }

@@ -1,5 +1,9 @@
 """Pure IMAP helpers of the Engage inbox (no server, no database)."""
 
+import datetime
+import email
+import email.policy
+
 import pytest
 from clienteling_tools import imap
 from imapclient.response_types import BodyData
@@ -48,10 +52,98 @@ def test_is_seen():
 
 def test_fingerprint_ignores_rewritten_headers_not_content():
     raw = b"Message-ID: <a@x>\r\nDate: Sat, 1 Nov 2026 10:00:00 +0000\r\n\r\nHello\r\n"
-    moved = b"X-Server: rewrote\r\n" + raw
+    moved = b"X-Server: rewrote\r\nReceived: by mx\r\n" + raw
     assert imap.fingerprint(raw) == imap.fingerprint(moved)
+    assert imap.fingerprint(raw) == imap.fingerprint(raw.replace(b"\r\n", b"\n"))
     assert imap.fingerprint(raw) != imap.fingerprint(raw.replace(b"Hello", b"Hallo"))
     assert imap.fingerprint(raw) != imap.fingerprint(raw.replace(b"<a@x>", b"<b@x>"))
+
+
+def test_fingerprint_tells_apart_messages_without_id_and_date():
+    one = b"From: a@x\r\nSubject: Yes\r\n\r\nYes\r\n"
+    other_sender = one.replace(b"a@x", b"b@x")
+    other_recipient = b"To: c@x\r\n" + one
+    folded = b"From: a@x\r\nSubject:\r\n  Yes\r\n\r\nYes\r\n"
+    prints = {imap.fingerprint(raw) for raw in (one, other_sender, other_recipient)}
+    assert len(prints) == 3
+    assert imap.fingerprint(folded) == imap.fingerprint(one)
+    # a message with no header at all is told apart by its text
+    assert imap.fingerprint(b"\x00 garbage one") != imap.fingerprint(b"\x00 garbage two")
+    assert imap.fingerprint(one).startswith(imap.FINGERPRINT_PREFIX)
+
+
+def test_fingerprint_copies():
+    base = imap.fingerprint(b"Subject: x\r\n\r\nbody")
+    assert imap.fingerprint_copy(base, 1) == base
+    assert imap.fingerprint_base(imap.fingerprint_copy(base, 3)) == (base, 3)
+    assert imap.fingerprint_base(base) == (base, 1)
+
+
+def test_legacy_fingerprint_is_the_previous_one():
+    raw = b"Message-ID: <a@x>\r\nDate: Sat, 1 Nov 2026 10:00:00 +0000\r\n\r\nHello\r\n"
+    assert imap.legacy_fingerprint(raw) == imap.legacy_fingerprint(b"X-New: 1\r\n" + raw)
+    assert not imap.legacy_fingerprint(raw).startswith(imap.FINGERPRINT_PREFIX)
+
+
+def test_repair_headers():
+    raw = (
+        b"Received: by mx\r\nquite Delivered-To: x@y\r\n  continued\r\n"
+        b"Subject   : Hello\r\nFrom: a@x\r\n\r\nBody\r\n"
+    )
+    repaired, dropped = imap.repair_headers(raw)
+    assert dropped == 1
+    assert repaired == b"Received: by mx\r\nSubject: Hello\r\nFrom: a@x\r\n\r\nBody\r\n"
+    # a body right after the headers stays the body; a message without headers as is
+    assert imap.repair_headers(b"Subject: x\r\nHello there\r\n") == (
+        b"Subject: x\r\nHello there\r\n",
+        0,
+    )
+    assert imap.repair_headers(b"\x00 not an email\r\n") == (b"\x00 not an email\r\n", 0)
+    mbox = b"From someone@x Mon May  2 16:07:05 2005\r\nSubject: x\r\n\r\nb"
+    assert imap.repair_headers(mbox) == (mbox, 0)
+
+
+def test_repair_charsets_and_text_parts():
+    message = email.message_from_bytes(
+        b"Content-Type: text/plain; charset=X-UNKNOWN\r\n\r\nEnvoy\xe9\r\n",
+        policy=email.policy.SMTP,
+    )
+    assert imap.repair_charsets(message) == ["X-UNKNOWN"]
+    assert message.get_content_charset() == "windows-1252"
+    assert message.get_content().strip() == "Envoyé"
+    html, text = imap.text_parts(None, b"Subject: hidden\r\n\r\nOnly the body")
+    assert html is None and text == "Only the body"
+
+
+def test_decode_words_and_dates():
+    assert imap.decode_words("=?utf-8?q?Caf=C3=A9?=") == "Café"
+    assert imap.decode_words("=?x-unknown?q?Caf=E9?=") == "Café"
+    assert imap.decode_words("=?NONE?B?VEVTVA=?=") is not None
+    assert imap.decode_words("a\x00b") == "ab"
+    assert imap.parse_date("Sat, 21 Nov 2026 10:00:00 +0100") == datetime.datetime(
+        2026, 11, 21, 9, 0
+    )
+    assert imap.parse_date("not a date") is None
+    utc = datetime.timezone.utc
+    aware = datetime.datetime(
+        2026, 11, 21, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+    )
+    assert imap.utc_naive(aware) == datetime.datetime(2026, 11, 21, 8, 0)
+    local = datetime.datetime(2026, 11, 21, 10, 0)  # imapclient's local time
+    assert imap.utc_naive(local) == local.astimezone(utc).replace(tzinfo=None)
+    assert imap.utc_naive(None) is None
+    assert imap.parse_date("") is None
+
+
+def test_attachment_bytes_of_every_kind():
+    forwarded = email.message_from_bytes(b"Subject: Fwd\r\n\r\ninner", policy=email.policy.SMTP)
+    assert b"inner" in imap.attachment_bytes(forwarded)
+    assert imap.attachment_name("attachment", forwarded) == "Fwd.eml"
+    assert imap.attachment_name("", b"x") == "attachment"
+    assert imap.attachment_bytes("é", "latin-1") == b"\xe9"
+    assert imap.attachment_bytes("é", "x-unknown") == "é".encode()
+    assert imap.attachment_bytes(b"raw") == b"raw"
+    assert imap.attachment_bytes(None) is None
 
 
 def test_header_value_unfolds():

@@ -1,19 +1,30 @@
+import datetime
+import email
+import email.policy
 import logging
+from collections import defaultdict
 from email.utils import parseaddr
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
-from odoo.tools import email_normalize, html2plaintext, plaintext2html
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import create_index, email_normalize, html2plaintext, plaintext2html
 
 from ..tools import imap as imap_tools
+from ..tools import mail_display
 from ..tools.phone import PhoneNumberError, to_e164
 from .clienteling_mail_account import NETWORK_ERRORS
 
 _logger = logging.getLogger(__name__)
 
 CHANNELS = [("email", "Email"), ("sms", "SMS")]
-# what associates' actions write; the rest is written by the sync (sudo)
+# What people may change (through the actions, or by RPC): the rest is evidence,
+# written by the sync and the SMS addon (sudo) or by system administrators.
 USER_WRITABLE = {"is_read", "partner_id", "user_id", "completed_date"}
+# Every change of these is audited, whatever the path.
+AUDITED_FIELDS = ("partner_id", "user_id", "completed_date", "is_read")
+# The raw source kept with a message that could not be read completely.
+ORIGINAL_NAME = "original-message.eml"
 
 
 class ClientelingInboxMessage(models.Model):
@@ -62,7 +73,27 @@ class ClientelingInboxMessage(models.Model):
     sender = fields.Char(readonly=True, help="Email address or E.164 number of the sender.")
     sender_email = fields.Char(readonly=True, index="btree_not_null")
     subject = fields.Char(readonly=True)
-    body = fields.Html(readonly=True, sanitize=True, sanitize_overridable=False)
+    body = fields.Html(
+        readonly=True,
+        sanitize=True,
+        sanitize_style=True,
+        sanitize_overridable=False,
+        help="The message as shown: styles that could cover the screen and remote "
+        "content (images, tracking pixels) removed.",
+    )
+    body_original = fields.Html(
+        string="Body with Remote Content",
+        readonly=True,
+        sanitize=True,
+        sanitize_style=True,
+        sanitize_overridable=False,
+        help="The message with its remote images, kept when some were blocked; shown "
+        'after "Load Remote Images".',
+    )
+    remote_content_blocked = fields.Boolean(
+        readonly=True, help="Remote images or backgrounds were not loaded."
+    )
+    show_remote_images = fields.Boolean(string="Remote Images Loaded", readonly=True, copy=False)
     preview = fields.Char(compute="_compute_preview")
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, readonly=True)
     attachment_ids = fields.One2many(
@@ -78,7 +109,11 @@ class ClientelingInboxMessage(models.Model):
     parse_warning = fields.Text(readonly=True)
     is_read = fields.Boolean(string="Read", default=False, index=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", index="btree_not_null", ondelete="set null"
+        "res.partner",
+        string="Customer",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
     )
     user_id = fields.Many2one("res.users", string="Assigned To", index="btree_not_null")
     completed_date = fields.Datetime(string="Completed", readonly=True, index="btree_not_null")
@@ -90,12 +125,15 @@ class ClientelingInboxMessage(models.Model):
     imap_flags_dirty = fields.Boolean(
         readonly=True, copy=False, help="The read state still has to be written to the server."
     )
-    posted_message_id = fields.Many2one(
-        "mail.message", string="In Customer History", readonly=True, ondelete="set null", copy=False
+    account_name = fields.Char(related="account_id.name", string="Mailbox")
+    account_error = fields.Text(
+        related="account_id.last_error", string="Mailbox Error", help="Why the last sync failed."
     )
     audit_ids = fields.One2many("clienteling.inbox.audit", "message_id", string="Audit Trail")
     audit_count = fields.Integer(compute="_compute_audit_count")
     sms_reply_available = fields.Boolean(compute="_compute_sms_reply_available")
+
+    _check_company_auto = True
 
     _sql_constraints = [
         (
@@ -134,21 +172,150 @@ class ClientelingInboxMessage(models.Model):
         for message in self:
             message.sms_reply_available = message._clienteling_sms_reply_available()
 
+    def init(self):
+        # the sync looks up the UIDs of a batch
+        create_index(
+            self.env.cr,
+            "clienteling_inbox_message_account_uid_idx",
+            self._table,
+            ["account_id", "imap_uidvalidity", "imap_uid"],
+            where="imap_uid IS NOT NULL",
+        )
+
+    @api.constrains("user_id")
+    def _check_user_id_store(self):
+        """Messages are assigned only to users of their store."""
+        for message in self.sudo().filtered("user_id"):
+            stores = message.store_id or message.account_id.store_ids
+            user = message.user_id
+            if not stores & user.clienteling_store_ids or message.company_id not in (
+                user.company_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s does not work in %(stores)s: a message is assigned to a user "
+                        "of its store.",
+                        user=user.name,
+                        stores=", ".join(stores.mapped("name")) or self.env._("no store"),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and not self.env.is_system():
+            raise AccessError(
+                self.env._(
+                    "Inbox messages come from the store mailboxes and numbers; they cannot be "
+                    "created by hand."
+                )
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
-        if not self.env.su and not self.env.user.has_group("clienteling.group_clienteling_manager"):
+        """People change only what triage needs (``USER_WRITABLE``, to a customer
+        they can read, to a user of the message's store); system administrators and
+        the sync (sudo) anything. Every change of ``AUDITED_FIELDS`` is audited."""
+        if not self.env.su:
+            self.check_access("write")
             forbidden = set(vals) - USER_WRITABLE
-            if forbidden:
+            if forbidden and not self.env.is_system():
                 raise AccessError(
                     self.env._(
                         "Inbox messages are changed through their actions (%s cannot be edited).",
                         ", ".join(sorted(forbidden)),
                     )
                 )
-        if "is_read" in vals and not self.env.context.get("clienteling_from_imap"):
+            if vals.get("partner_id"):
+                self.env["res.partner"].browse(vals["partner_id"]).check_access("read")
+        audited = [fname for fname in AUDITED_FIELDS if fname in vals]
+        before = {message.id: {f: message[f] for f in audited} for message in self}
+        from_server = self.env.su and self.env.context.get("clienteling_from_imap")
+        if "is_read" in vals and not from_server:
             changed = self.filtered(lambda m: m.is_read != bool(vals["is_read"]) and m.imap_uid)
             if changed:
                 super(ClientelingInboxMessage, changed).write({"imap_flags_dirty": True})
-        return super().write(vals)
+        result = super().write(vals)
+        if audited:
+            self._audit_changes(before, audited)
+        if vals.get("partner_id"):
+            for message in self:
+                message.partner_id.sudo()._clienteling_register_contact(
+                    message.channel, "inbound", message.date
+                )
+        return result
+
+    def _audit_changes(self, before, fnames):
+        """One audit row per audited field that changed, worded for a person."""
+        rows = []
+        for message in self:
+            for fname in fnames:
+                old, new = before[message.id][fname], message[fname]
+                if old != new:
+                    action, details = message._audit_change(fname, old, new)
+                    rows.append(message._clienteling_audit_values(action, details))
+        if rows:
+            self.env["clienteling.inbox.audit"].sudo().create(rows)
+
+    def _audit_change(self, fname, old, new):
+        """(audit action, details) of a change of ``fname`` from ``old`` to ``new``.
+        What the sync did (sudo, from the server or automatic) says so; a context
+        given by a person is not trusted."""
+        context = self.env.context if self.env.su else {}
+        if fname == "is_read":
+            if context.get("clienteling_from_imap"):
+                details = (
+                    self.env._("Read in another mail client.")
+                    if new
+                    else self.env._("Marked unread in another mail client.")
+                )
+            else:
+                details = self.env._("Marked as read.") if new else self.env._("Marked as unread.")
+            return ("read" if new else "unread"), details
+        if fname == "completed_date":
+            if not new:
+                return "reopen", self.env._("Completed date cleared.")
+            if old:
+                return "complete", self.env._("Completed date changed to %s.", new)
+            return "complete", self.env._("Marked completed.")
+        old_name, new_name = old.sudo().display_name, new.sudo().display_name
+        if fname == "user_id":
+            if not new:
+                return "assign", self.env._("Assignment to %s removed.", old_name)
+            return "assign", self.env._("Assigned to %s.", new_name)
+        if not new:
+            return "link", self.env._("Link to %s removed.", old_name)
+        if context.get("clienteling_auto_link"):
+            return "link", self.env._("Linked automatically to %s.", new_name)
+        if old:
+            return "link", self.env._(
+                "Linked to %(new)s (was %(old)s).", new=new_name, old=old_name
+            )
+        return "link", self.env._("Linked to %s.", new_name)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_audited(self):
+        """Messages are deleted through "Delete" (here and on the mail server) or
+        by system administrators; each deletion is audited."""
+        if not self.env.su and not self.env.is_system():
+            raise AccessError(
+                self.env._(
+                    "Delete inbox messages with their Delete action: it also deletes them "
+                    "from the mailbox and keeps the audit trail."
+                )
+            )
+        self.env["clienteling.inbox.audit"].sudo().create(
+            [
+                message._clienteling_audit_values(
+                    "delete",
+                    self.env._(
+                        "Deleted (from %(sender)s, %(subject)s).",
+                        sender=message.sender,
+                        subject=message.subject,
+                    ),
+                )
+                for message in self
+            ]
+        )
 
     # Import
 
@@ -159,42 +326,263 @@ class ClientelingInboxMessage(models.Model):
 
     @api.model
     def _import_imap_batch(self, account, items):
-        """Store fetched messages of ``account``: ``items`` is a list of
-        ``(uid, raw bytes, flags, skipped parts)``. Idempotent on each message's
-        fingerprint (Message-ID and content): a message already here only gets its
-        new UID. Returns the new messages. Set-based: a few queries per batch."""
+        """Store fetched messages of ``account``: ``items`` is a list of ``(uid, raw
+        bytes, flags, skipped parts[, INTERNALDATE])``. Returns the new messages.
+
+        Never raises because of a message: one that cannot be imported normally is
+        imported with what could be read (text, headers, the raw source attached
+        and a parse warning), so that no message can stop the mailbox. The batch is
+        stored set-based (a few queries) in a savepoint; when that fails, each
+        message is stored in its own savepoint, and a message that fails again is
+        stored as plain text with its raw source.
+
+        Idempotent: a UID already imported (same UIDVALIDITY) is skipped; after a
+        UIDVALIDITY change, messages are matched again by fingerprint (identical
+        copies one to one, in UID order)."""
         Message = self.sudo().with_context(clienteling_from_imap=True)
-        prints = {uid: imap_tools.fingerprint(raw) for uid, raw, _flags, _skipped in items}
-        existing = {
-            message.fingerprint: message
-            for message in Message.search(
-                [("account_id", "=", account.id), ("fingerprint", "in", list(prints.values()))]
+        entries = Message._imap_match(account, items)
+        prepared = [Message._imap_prepare(account, entry) for entry in entries]
+        try:
+            with self.env.cr.savepoint():
+                messages = Message._imap_store(account, prepared)
+        except Exception:  # one message of the batch: store them one by one
+            _logger.warning(
+                "Engage account %s: batch import failed, importing one by one",
+                account.id,
+                exc_info=True,
+            )
+            messages = Message.browse()
+            for entry, values in zip(entries, prepared, strict=True):
+                messages |= Message._imap_store_alone(account, entry, values)
+        messages._imap_auto_link()
+        return messages
+
+    @api.model
+    def _imap_match(self, account, items):
+        """The items of a batch to create, as dicts (uid, raw, flags, skipped,
+        received, fingerprint). Items already imported are left out; after a
+        UIDVALIDITY change, the messages imported before get their new UID."""
+        uids = [item[0] for item in items]
+        done = set(
+            self.search(
+                [
+                    ("account_id", "=", account.id),
+                    ("imap_uidvalidity", "=", account.uidvalidity),
+                    ("imap_uid", "in", uids),
+                ]
+            ).mapped("imap_uid")
+        )
+        entries = [
+            {
+                "uid": item[0],
+                "raw": item[1],
+                "flags": item[2],
+                "skipped": item[3] if len(item) > 3 else (),
+                "received": item[4] if len(item) > 4 else None,
+                "base": imap_tools.fingerprint(item[1]),
+                "legacy": imap_tools.legacy_fingerprint(item[1]),
+            }
+            for item in items
+            if item[0] not in done
+        ]
+        if not entries:
+            return []
+        copies, legacy = self._imap_known(account, entries)
+        taken = {
+            base: max(imap_tools.fingerprint_base(m.fingerprint)[1] for m in found)
+            for base, found in copies.items()
+        }
+        todo, rematched = [], set()
+
+        def stale(message):
+            return message.imap_uidvalidity != account.uidvalidity and message not in rematched
+
+        for entry in entries:
+            base = entry["base"]
+            old = next(filter(stale, copies.get(base, [])), None)
+            values = {}
+            if old is None:
+                old = next(filter(stale, legacy.get(entry["legacy"], [])), None)
+                if old is not None:  # imported before 18.0.1.1.0
+                    taken[base] = taken.get(base, 0) + 1
+                    values["fingerprint"] = imap_tools.fingerprint_copy(base, taken[base])
+            if old is not None:
+                rematched.add(old)
+                old.write(
+                    {**values, "imap_uid": entry["uid"], "imap_uidvalidity": account.uidvalidity}
+                )
+                continue
+            taken[base] = taken.get(base, 0) + 1
+            entry["fingerprint"] = imap_tools.fingerprint_copy(base, taken[base])
+            todo.append(entry)
+        return todo
+
+    @api.model
+    def _imap_known(self, account, entries):
+        """Messages of ``account`` already stored with the fingerprints of
+        ``entries``: ({base: [messages, copy order]}, {legacy fingerprint: [messages]})."""
+        bases = {entry["base"] for entry in entries}
+        legacies = {entry["legacy"] for entry in entries}
+        found = self.search(
+            [("account_id", "=", account.id), ("fingerprint", "in", list(bases | legacies))]
+        )
+        with_base = {m.fingerprint for m in found if m.fingerprint in bases}
+        if with_base:
+            copies_domain = expression.OR(
+                [("fingerprint", "=like", f"{base}{imap_tools.COPY_SEPARATOR}%")]
+                for base in with_base
+            )
+            found |= self.search(expression.AND([[("account_id", "=", account.id)], copies_domain]))
+        copies, legacy = defaultdict(list), defaultdict(list)
+        for message in found.sorted(lambda m: (imap_tools.fingerprint_base(m.fingerprint), m.id)):
+            base = imap_tools.fingerprint_base(message.fingerprint)[0]
+            if base in bases:
+                copies[base].append(message)
+            elif message.fingerprint in legacies:
+                legacy[message.fingerprint].append(message)
+        return copies, legacy
+
+    @api.model
+    def _imap_prepare(self, account, entry):
+        """(create values, attachments, audit details) of one entry; never raises."""
+        try:
+            parsed = account._parse_raw(entry["raw"])
+            return self._imap_values(account, entry, parsed)
+        except Exception as error:  # a bug or an unforeseen message: keep what can be read
+            _logger.warning(
+                "Engage account %s: UID %s read as text", account.id, entry["uid"], exc_info=True
+            )
+            return self._imap_degraded(account, entry, error)
+
+    @api.model
+    def _imap_values(self, account, entry, parsed):
+        """(create values, attachments, audit details) of a message read by
+        :meth:`clienteling.mail.account._parse_raw`."""
+        warnings = list(parsed["warnings"])
+        received = imap_tools.utc_naive(entry["received"])
+        now = fields.Datetime.now()
+        date = parsed.get("date")
+        if date and date > now + datetime.timedelta(days=1):
+            warnings.append(
+                self.env._(
+                    "The message is dated %s, in the future: the date it was received is shown.",
+                    date,
+                )
+            )
+            date = None
+        if b"\x00" in entry["raw"][:65536]:
+            warnings.append(self.env._("The message contains invalid characters."))
+        body, body_original = mail_display.display_html(parsed.get("body") or "")
+        files = list(parsed.get("attachments") or [])
+        if warnings:
+            files.append((ORIGINAL_NAME, entry["raw"]))
+        vals = self._imap_common_values(account, entry, parsed)
+        vals.update(
+            {
+                "body": body,
+                "body_original": body_original or False,
+                "remote_content_blocked": bool(body_original),
+                "date": date or received or now,
+                "parse_warning": "\n".join(warnings) or False,
+            }
+        )
+        return vals, files, self._imap_details(account, entry, warnings)
+
+    @api.model
+    def _imap_degraded(self, account, entry, error):
+        """Values of a message that could not be imported normally: headers read
+        from the raw source, its text parts as plain text, the raw source attached."""
+        raw = entry["raw"]
+        header = imap_tools.split_raw(imap_tools.repair_headers(raw)[0])[0]
+        try:
+            message = email.message_from_bytes(raw, policy=email.policy.compat32)
+        except Exception:  # the parser is meant never to raise
+            message = None
+        _html, text = imap_tools.text_parts(message, raw)
+        parsed = {
+            name: imap_tools.decode_words(imap_tools.header_value(header, header_name))
+            for name, header_name in (
+                ("message_id", "Message-ID"),
+                ("subject", "Subject"),
+                ("email_from", "From"),
             )
         }
-        vals_list, attachments, details = [], [], []
-        for uid, raw, flags, skipped in items:
-            fingerprint = prints[uid]
-            if fingerprint in existing:
-                # seen again (UIDVALIDITY reset, resumed batch, copy in the folder)
-                if existing[fingerprint].imap_uidvalidity != account.uidvalidity:
-                    existing[fingerprint].write(
-                        {"imap_uid": uid, "imap_uidvalidity": account.uidvalidity}
-                    )
-                continue
-            existing[fingerprint] = Message
-            vals, files, detail = self._imap_values(account, uid, raw, flags, skipped, fingerprint)
-            vals_list.append(vals)
-            attachments.append(files)
-            details.append(detail)
-        messages = Message.create(vals_list)
+        warning = self.env._(
+            "The message could not be read normally (%s): it is shown as plain text and "
+            "the original is attached.",
+            str(error) or type(error).__name__,
+        )
+        date = imap_tools.parse_date(imap_tools.header_value(header, "Date"))
+        if date and date > fields.Datetime.now() + datetime.timedelta(days=1):
+            date = None
+        vals = self._imap_common_values(account, entry, parsed)
+        vals.update(
+            {
+                "body": plaintext2html(text[:100000]),
+                "date": date or imap_tools.utc_naive(entry["received"]) or fields.Datetime.now(),
+                "parse_warning": warning,
+            }
+        )
+        return vals, [(ORIGINAL_NAME, raw)], self._imap_details(account, entry, [warning])
+
+    @api.model
+    def _imap_common_values(self, account, entry, parsed):
+        sender = imap_tools.clean_text(parsed.get("email_from") or "")
+        return {
+            "account_id": account.id,
+            "store_id": account.store_ids[:1].id,
+            "company_id": account.company_id.id,
+            "channel": "email",
+            "sender": sender,
+            "sender_email": email_normalize(parseaddr(sender)[1] or sender) or False,
+            "subject": imap_tools.clean_text(parsed.get("subject") or ""),
+            "is_read": imap_tools.is_seen(entry["flags"]),
+            "message_id": imap_tools.clean_text((parsed.get("message_id") or "").strip()) or False,
+            "fingerprint": entry["fingerprint"],
+            "imap_uid": entry["uid"],
+            "imap_uidvalidity": account.uidvalidity,
+            "skipped_attachments": "\n".join(self._imap_skipped_notes(account, entry)) or False,
+        }
+
+    @api.model
+    def _imap_skipped_notes(self, account, entry):
+        return [
+            self.env._(
+                "%(name)s (%(size)s) was not downloaded: larger than %(limit)s MB.",
+                name=name,
+                size=imap_tools.human_size(size),
+                limit=account.max_attachment_size,
+            )
+            for name, size in entry["skipped"]
+        ]
+
+    @api.model
+    def _imap_details(self, account, entry, warnings):
+        notes = self._imap_skipped_notes(account, entry)
+        return "\n".join(
+            [
+                self.env._(
+                    "Imported from %(account)s (UID %(uid)s).",
+                    account=account.name,
+                    uid=entry["uid"],
+                ),
+                *warnings,
+                *notes,
+            ]
+        )
+
+    @api.model
+    def _imap_store(self, account, prepared):
+        """Create the messages, their attachments and audit rows, set-based."""
+        messages = self.create([vals for vals, _files, _detail in prepared])
         attachment_vals = [
             {
-                "name": name or "attachment",
-                "raw": content.encode() if isinstance(content, str) else content,
+                "name": imap_tools.clean_text(name) or "attachment",
+                "raw": content,
                 "res_model": self._name,
                 "res_id": message.id,
             }
-            for message, files in zip(messages, attachments, strict=True)
+            for message, (_vals, files, _detail) in zip(messages, prepared, strict=True)
             for name, content in files
         ]
         if attachment_vals:
@@ -202,72 +590,62 @@ class ClientelingInboxMessage(models.Model):
         self.env["clienteling.inbox.audit"].sudo().create(
             [
                 {
-                    "message_id": message.id,
-                    "message_name": message.subject or message.sender,
-                    "store_id": message.store_id.id,
+                    **message._clienteling_audit_values("sync", detail),
                     "account_id": account.id,
-                    "user_id": self.env.uid,
-                    "action": "sync",
-                    "details": detail,
                 }
-                for message, detail in zip(messages, details, strict=True)
+                for message, (_vals, _files, detail) in zip(messages, prepared, strict=True)
             ]
         )
-        messages._auto_link()
         return messages
 
-    def _imap_values(self, account, uid, raw, flags, skipped, fingerprint):
-        """(create values, attachments, audit details) of one raw message, parsed
-        by Odoo's ``message_parse``; an unreadable message keeps what could be read."""
-        values, warning = account._parse_raw(raw)
-        if values is None:
-            error = warning
-            header = imap_tools.split_raw(raw)[0]
-            values = {
-                "message_id": imap_tools.header_value(header, "Message-ID"),
-                "subject": imap_tools.header_value(header, "Subject"),
-                "email_from": imap_tools.header_value(header, "From"),
-                "body": plaintext2html(raw.decode("utf-8", "replace")[:100000]),
-                "attachments": [],
-            }
-            warning = self.env._("The message could not be fully read: %s", error)
-        notes = [
-            self.env._(
-                "%(name)s (%(size)s) was not downloaded: larger than %(limit)s MB.",
-                name=name,
-                size=imap_tools.human_size(size),
-                limit=account.max_attachment_size,
+    @api.model
+    def _imap_store_alone(self, account, entry, values):
+        """Store one message in its own savepoint; when that fails, as plain text
+        with its raw source; when that fails too, leave it on the server with an
+        audit row saying so (the sync goes on)."""
+        try:
+            with self.env.cr.savepoint():
+                return self._imap_store(account, [values])
+        except Exception as error:  # stored again, as text
+            _logger.warning(
+                "Engage account %s: UID %s stored as text", account.id, entry["uid"], exc_info=True
             )
-            for name, size in skipped
-        ]
-        if b"\x00" in raw[:65536]:
-            warning = warning or self.env._("The message contains invalid characters.")
-        sender = values.get("email_from") or ""
-        vals = {
-            "account_id": account.id,
-            "store_id": account.store_ids[:1].id,
-            "company_id": account.company_id.id,
-            "channel": "email",
-            "sender": sender,
-            "sender_email": email_normalize(parseaddr(sender)[1] or sender) or False,
-            "subject": values.get("subject") or "",
-            "body": values.get("body") or "",
-            "date": values.get("date") or fields.Datetime.now(),
-            "is_read": imap_tools.is_seen(flags),
-            "message_id": (values.get("message_id") or "").strip() or False,
-            "fingerprint": fingerprint,
-            "imap_uid": uid,
-            "imap_uidvalidity": account.uidvalidity,
-            "parse_warning": warning,
-            "skipped_attachments": "\n".join(notes) or False,
-        }
-        files = [(attachment[0], attachment[1]) for attachment in values.get("attachments") or []]
-        detail = (
-            self.env._("Imported from %(account)s (UID %(uid)s).", account=account.name, uid=uid)
-            + (f"\n{warning}" if warning else "")
-            + ("\n" + "\n".join(notes) if notes else "")
-        )
-        return vals, files, detail
+            failure = error
+        try:
+            with self.env.cr.savepoint():
+                return self._imap_store(account, [self._imap_degraded(account, entry, failure)])
+        except Exception as error:  # left on the server, audited
+            _logger.exception("Engage account %s: UID %s not imported", account.id, entry["uid"])
+            self.env["clienteling.inbox.audit"].sudo().create(
+                {
+                    "action": "sync",
+                    "account_id": account.id,
+                    "store_id": account.store_ids[:1].id,
+                    "details": self.env._(
+                        "UID %(uid)s of %(account)s could not be imported (%(error)s); it "
+                        "stays on the mail server.",
+                        uid=entry["uid"],
+                        account=account.name,
+                        error=str(error) or type(error).__name__,
+                    ),
+                }
+            )
+            return self.browse()
+
+    def _imap_auto_link(self):
+        """Link the new messages to their customers; a failure only leaves a
+        message unlinked."""
+        try:
+            with self.env.cr.savepoint():
+                self._auto_link()
+        except Exception:  # link them one by one
+            _logger.warning("Engage: linking a batch failed", exc_info=True)
+            for message in self:
+                try:
+                    with self.env.cr.savepoint():
+                        message._auto_link()
+                except Exception:  # left unlinked
+                    _logger.warning("Engage: message %s left unlinked", message.id, exc_info=True)
 
     @api.model
     def _clienteling_create_from_sms(self, store, number, body, date=None, reference=None):
@@ -318,7 +696,7 @@ class ClientelingInboxMessage(models.Model):
                 "store_id": account.store_ids[:1].id,
                 "details": self.env._(
                     "UIDVALIDITY of %(account)s changed to %(value)s: messages matched again "
-                    "by Message-ID and content.",
+                    "by content.",
                     account=account.name,
                     value=uidvalidity,
                 ),
@@ -330,16 +708,20 @@ class ClientelingInboxMessage(models.Model):
     def _auto_link(self):
         """Link each unlinked message to the first customer (lowest id) with the
         sender's email, else with a phone number of the sender (SMS) or of the
-        subject/body (an SMS relayed to the mailbox). Two searches per call."""
-        todo = self.filtered(lambda m: not m.partner_id)
+        subject/body (an SMS relayed to the mailbox). Two searches per call.
+        Callers check the access to the messages first (sudo below: a message of a
+        shared mailbox may belong to another store of the mailbox)."""
+        todo = self.sudo().filtered(lambda m: not m.partner_id)
         if not todo:
             return
         Partner = self.env["res.partner"].sudo()
+        # customers shared by every company or of the messages' company
+        companies = [("company_id", "in", [False, *todo.company_id.ids])]
         emails = {m.sender_email for m in todo if m.sender_email}
         by_email = {}
         if emails:
             for partner in Partner.search(
-                [("email_normalized", "in", list(emails))], order="id desc"
+                [("email_normalized", "in", list(emails)), *companies], order="id desc"
             ):
                 by_email[partner.email_normalized] = partner
         numbers = {}
@@ -355,7 +737,7 @@ class ClientelingInboxMessage(models.Model):
         all_numbers = {number for found in numbers.values() for number in found}
         if all_numbers:
             for partner in Partner.search(
-                [("phone_sanitized", "in", list(all_numbers))], order="id desc"
+                [("phone_sanitized", "in", list(all_numbers)), *companies], order="id desc"
             ):
                 by_phone[partner.phone_sanitized] = partner
         for message in todo:
@@ -364,66 +746,43 @@ class ClientelingInboxMessage(models.Model):
                 partner = next(
                     (by_phone[n] for n in numbers.get(message, []) if n in by_phone), None
                 )
-            if partner:
+            if partner and partner.company_id in (partner.company_id.browse(), message.company_id):
                 message._link(partner, automatic=True)
 
     def _link(self, partner, automatic=False):
+        """Link this message to ``partner`` (audited and the customer's contact date
+        updated by :meth:`write`). A message of a mailbox shared by several stores
+        moves to the customer's store. The message stays in the store's inbox:
+        nothing is copied into the customer's chatter, which every internal user
+        can read; the customer's form lists the messages the user may read."""
         self.ensure_one()
+        if not automatic:
+            self.check_access("write")
+            partner.check_access("read")
         values = {"partner_id": partner.id}
-        if (
-            partner.clienteling_store_id
-            and self.account_id
-            and partner.clienteling_store_id in self.account_id.store_ids
-        ):
-            values["store_id"] = partner.clienteling_store_id.id
-        self.sudo().write(values)
-        self._clienteling_audit(
-            "link",
-            (
-                self.env._("Linked automatically to %s.", partner.display_name)
-                if automatic
-                else self.env._("Linked to %s.", partner.display_name)
-            ),
-        )
-        self._post_to_customer()
-
-    def _post_to_customer(self):
-        """Insert the message in the linked customer's history, once."""
-        for message in self.sudo().filtered(lambda m: m.partner_id and not m.posted_message_id):
-            partner = message.partner_id
-            if message.channel == "sms":
-                body = message.body
-            else:
-                body = message.body or ""
-            posted = partner.with_context(mail_create_nosubscribe=True).message_post(
-                body=body,
-                subject=message.subject or False,
-                message_type="email" if message.channel == "email" else "sms",
-                subtype_xmlid="mail.mt_note",
-                author_id=partner.id,
-                email_from=message.sender or False,
-                attachments=[(a.name, a.raw) for a in message.attachment_ids],
-            )
-            message.posted_message_id = posted
-            partner._clienteling_register_contact(message.channel, "inbound", message.date)
+        store = partner.sudo().clienteling_store_id
+        if store and store in self.sudo().account_id.store_ids:
+            values["store_id"] = store.id
+        self.sudo().with_context(clienteling_auto_link=automatic).write(values)
 
     # Audit
 
+    def _clienteling_audit_values(self, action, details=False):
+        self.ensure_one()
+        return {
+            "message_id": self.id,
+            "message_name": self.subject or self.sender,
+            "store_id": self.store_id.id,
+            "account_id": self.account_id.id,
+            "user_id": self.env.uid,
+            "action": action,
+            "details": details,
+        }
+
     def _clienteling_audit(self, action, details=False):
-        Audit = self.env["clienteling.inbox.audit"].sudo()
-        Audit.create(
-            [
-                {
-                    "message_id": message.id,
-                    "message_name": message.subject or message.sender,
-                    "store_id": message.store_id.id,
-                    "account_id": message.account_id.id,
-                    "user_id": self.env.uid,
-                    "action": action,
-                    "details": details,
-                }
-                for message in self
-            ]
+        """Append ``action`` to the audit trail of these messages (extension point)."""
+        self.env["clienteling.inbox.audit"].sudo().create(
+            [message._clienteling_audit_values(action, details) for message in self]
         )
 
     # Read state, here and on the server
@@ -436,17 +795,29 @@ class ClientelingInboxMessage(models.Model):
             self._auto_link()
         return super().web_read(specification)
 
+    # Opening a message in the inbox marks it read: not in a read-only transaction
+    # (Odoo's web_read is one; /web/dataset/call_kw reads this attribute).
+    web_read._readonly = False
+
+    @api.model
+    @api.readonly
+    def web_search_read(self, *args, **kwargs):
+        # listing messages (the list calls web_read) opens none of them
+        return super(
+            ClientelingInboxMessage, self.with_context(clienteling_inbox_open=False)
+        ).web_search_read(*args, **kwargs)
+
     def action_mark_read(self):
+        self.check_access("write")
         to_change = self.filtered(lambda m: not m.is_read)
         to_change.write({"is_read": True})
-        to_change._clienteling_audit("read", self.env._("Marked as read."))
         to_change._imap_try_push()
         return True
 
     def action_mark_unread(self):
+        self.check_access("write")
         to_change = self.filtered("is_read")
         to_change.write({"is_read": False})
-        to_change._clienteling_audit("unread", self.env._("Marked as unread."))
         to_change._imap_try_push()
         return True
 
@@ -502,7 +873,9 @@ class ClientelingInboxMessage(models.Model):
         return {"clienteling_inbox_message_id": self.id}
 
     def action_open_wizard(self, mode):
-        self.check_access("read")
+        self.check_access("write")
+        if mode not in ("link", "assign"):
+            raise UserError(self.env._("Unknown action %s.", mode))
         return {
             "type": "ir.actions.act_window",
             "res_model": "clienteling.inbox.assign",
@@ -522,6 +895,7 @@ class ClientelingInboxMessage(models.Model):
 
     def action_create_customer(self):
         self.ensure_one()
+        self.check_access("write")
         if self.partner_id:
             raise UserError(
                 self.env._("This message is already linked to %s.", self.partner_id.display_name)
@@ -554,6 +928,7 @@ class ClientelingInboxMessage(models.Model):
 
     def action_todo(self):
         self.ensure_one()
+        self.check_access("write")
         self._check_customer()
         return {
             "type": "ir.actions.act_window",
@@ -574,6 +949,7 @@ class ClientelingInboxMessage(models.Model):
 
     def action_appointment(self):
         self.ensure_one()
+        self.check_access("write")
         self._check_customer()
         return {
             "type": "ir.actions.act_window",
@@ -592,6 +968,7 @@ class ClientelingInboxMessage(models.Model):
 
     def action_email_reply(self):
         self.ensure_one()
+        self.check_access("write")
         self._check_customer()
         if not self.partner_id.email:
             raise UserError(
@@ -623,6 +1000,7 @@ class ClientelingInboxMessage(models.Model):
 
     def action_sms_reply(self):
         self.ensure_one()
+        self.check_access("write")
         self._check_customer()
         return self._clienteling_sms_reply()
 
@@ -631,39 +1009,41 @@ class ClientelingInboxMessage(models.Model):
         raise UserError(self.env._("SMS replies need the Clienteling SMS module."))
 
     def action_complete(self):
-        to_complete = self.filtered(lambda m: not m.completed_date)
-        to_complete.write({"completed_date": fields.Datetime.now()})
-        to_complete._clienteling_audit("complete", self.env._("Marked completed."))
+        self.check_access("write")
+        self.filtered(lambda m: not m.completed_date).write(
+            {"completed_date": fields.Datetime.now()}
+        )
         return True
 
     def action_reopen(self):
-        to_reopen = self.filtered("completed_date")
-        to_reopen.write({"completed_date": False})
-        to_reopen._clienteling_audit("reopen", self.env._("Completed date cleared."))
+        self.check_access("write")
+        self.filtered("completed_date").write({"completed_date": False})
+        return True
+
+    def action_load_remote_images(self):
+        """Show this message with its remote images (as mail clients do on request):
+        the images' servers learn that it was opened. Audited."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self.remote_content_blocked or self.show_remote_images:
+            return True
+        self.sudo().show_remote_images = True
+        self._clienteling_audit("other", self.env._("Remote images loaded."))
         return True
 
     def action_delete(self):
-        """Delete here and from the IMAP mailbox (never from a customer's history).
-        When the server cannot be reached nothing is deleted."""
+        """Delete here and from the IMAP mailbox (audited). When the server cannot
+        be reached nothing is deleted."""
         self.check_access("write")
-        for account in self.account_id:
-            messages = self.filtered(lambda m, a=account: m.account_id == a)
+        for account in self.sudo().account_id:
+            messages = self.sudo().filtered(lambda m, a=account: m.account_id == a)
             uids = [
                 m.imap_uid
                 for m in messages
                 if m.imap_uid and m.imap_uidvalidity == account.uidvalidity
             ]
             if uids:
-                account.sudo()._imap_delete(uids)
-        for message in self:
-            message._clienteling_audit(
-                "delete",
-                self.env._(
-                    "Deleted (from %(sender)s, %(subject)s).",
-                    sender=message.sender,
-                    subject=message.subject,
-                ),
-            )
+                account._imap_delete(uids)
         self.sudo().unlink()
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
@@ -680,25 +1060,56 @@ class ClientelingInboxMessage(models.Model):
         }
 
     @api.model
+    def _clienteling_my_accounts(self):
+        """The active mailboxes of the user's inbox: of their stores (sudo: associates
+        cannot read accounts), or for Clienteling administrators every mailbox of
+        their companies (record rules)."""
+        self.browse().check_access("read")
+        Account = self.env["clienteling.mail.account"]
+        if self.env.user.has_group("clienteling.group_clienteling_manager"):
+            return Account.search([])
+        return Account.sudo().search(
+            [
+                ("store_ids", "in", self.env.user.clienteling_store_ids.ids),
+                ("company_id", "in", self.env.companies.ids),
+            ]
+        )
+
+    @api.model
     def action_sync_my_inbox(self):
         """The inbox's Sync button: sync the mailboxes of the user's stores."""
-        stores = self.env.user.clienteling_store_ids
-        domain = [("store_ids", "in", stores.ids)]
-        if self.env.user.has_group("clienteling.group_clienteling_manager"):
-            domain = [("company_id", "in", self.env.companies.ids)]
-        accounts = self.env["clienteling.mail.account"].sudo().search(domain)
+        accounts = self._clienteling_my_accounts()
         if not accounts:
             raise UserError(self.env._("No mailbox is configured for your stores."))
         return accounts.action_sync()
+
+    @api.model
+    def clienteling_mailbox_warnings(self):
+        """The mailboxes of the user's inbox whose last sync failed, for the banner
+        of the inbox: [{id, name, error}]."""
+        return [
+            {"id": account.id, "name": account.name, "error": account.last_error}
+            for account in self._clienteling_my_accounts().sudo()
+            if account.last_error
+        ]
+
+    @api.model
+    def _clienteling_message_from_context(self):
+        """The inbox message named by ``clienteling_inbox_message_id`` in the
+        context (a To-Do, appointment or reply screen opened from it), checked: the
+        user must be allowed to change it (the context comes from the client)."""
+        message_id = self.env.context.get("clienteling_inbox_message_id")
+        if not isinstance(message_id, int) or isinstance(message_id, bool):
+            return self.browse()
+        message = self.browse(message_id).exists()
+        message.check_access("write")
+        return message
 
     @api.model
     def _clienteling_audit_from_context(self, action, details):
         """Audit an action finished in another model's screen (To-Do, appointment,
         email reply) opened from an inbox message: the screen's context carries
         ``clienteling_inbox_message_id``."""
-        message_id = self.env.context.get("clienteling_inbox_message_id")
-        if not message_id:
-            return self.browse()
-        message = self.browse(message_id).exists()
+        message = self._clienteling_message_from_context()
         message._clienteling_audit(action, details)
         return message

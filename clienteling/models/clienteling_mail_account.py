@@ -1,7 +1,5 @@
-import datetime
 import email
 import email.policy
-import email.utils
 import logging
 import socket
 import ssl
@@ -11,7 +9,7 @@ from imapclient import IMAPClient
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, plaintext2html
 from odoo.tools.mail import decode_message_header, email_split_and_format
 
 from ..tools import imap as imap_tools
@@ -26,6 +24,10 @@ create an "app password" (Google account > Security > App passwords; Yahoo > Acc
 Generate app password), then enter that password here. Microsoft 365 needs IMAP enabled for the \
 mailbox by its administrator."""
 
+# Where the password is sent: changing one of them without system rights forgets it,
+# so that nobody can point the account at their own server and receive it.
+CONNECTION_FIELDS = ("host", "port", "security", "login")
+
 
 class ClientelingMailAccount(models.Model):
     """A store mailbox read by the Engage inbox over IMAP.
@@ -37,6 +39,12 @@ class ClientelingMailAccount(models.Model):
     marking them read) and parsed with Odoo's own mail tools (header decoding and
     ``mail.thread._message_parse_extract_payload``), without the routing lookups of
     ``message_parse``.
+
+    No message stops a mailbox: what cannot be read is imported as far as it can
+    be (see :meth:`_parse_raw` and ``clienteling.inbox.message._import_imap_batch``).
+    Each batch is imported with its ``last_uid`` in a savepoint and each account is
+    synced in its own: a failure is recorded in ``last_error`` (shown in the inbox)
+    and never stops another account.
     """
 
     _name = "clienteling.mail.account"
@@ -66,6 +74,11 @@ class ClientelingMailAccount(models.Model):
     )
     login = fields.Char(required=True)
     password = fields.Char(groups="base.group_system", copy=False, help=PROVIDER_HELP)
+    password_set = fields.Boolean(
+        compute="_compute_password_set",
+        compute_sudo=True,
+        help="A password is stored (only system administrators can read or change it).",
+    )
     folder = fields.Char(required=True, default="INBOX")
     batch_size = fields.Integer(
         default=imap_tools.DEFAULT_BATCH, help="Messages fetched per IMAP command."
@@ -91,6 +104,24 @@ class ClientelingMailAccount(models.Model):
         inverse="_inverse_sync_interval",
         help="Interval of the scheduled sync, shared by every mailbox.",
     )
+
+    def _compute_password_set(self):
+        for account in self:
+            account.password_set = bool(account.password)
+
+    def write(self, vals):
+        """Changing where the password goes (server, port, security, login) forgets
+        the password unless a system administrator does it."""
+        moved_fields = [fname for fname in CONNECTION_FIELDS if fname in vals]
+        if not moved_fields or self.env.is_system():
+            return super().write(vals)
+        before = {account.id: [account[fname] for fname in moved_fields] for account in self}
+        result = super().write(vals)
+        moved = self.filtered(
+            lambda account: [account[fname] for fname in moved_fields] != before[account.id]
+        ).sudo()
+        moved.filtered("password").write({"password": False})
+        return result
 
     def _sync_cron(self):
         return self.env.ref("clienteling.ir_cron_engage_sync", raise_if_not_found=False)
@@ -174,6 +205,7 @@ class ClientelingMailAccount(models.Model):
 
     def action_test_connection(self):
         self.ensure_one()
+        self.check_access("write")
         try:
             client = self._connect()
             try:
@@ -200,18 +232,28 @@ class ClientelingMailAccount(models.Model):
         }
 
     def action_sync(self):
-        results = self._sync()
-        errors = [account.last_error for account in self if account.last_error]
-        if errors and len(self) == 1:
-            raise UserError(self.env._("Sync failed: %s", errors[0]))
+        """Sync now. A failure is kept on the account (``last_error``) and told in a
+        warning, never raised: raising would roll the error back with the request."""
+        self.check_access("write")
+        results = self.sudo()._sync()
+        failed = self.filtered("last_error")
+        if failed:
+            message = "\n".join(
+                self.env._("%(account)s: %(error)s", account=account.name, error=account.last_error)
+                for account in failed
+            )
+            title = self.env._("Sync failed")
+        else:
+            message = self.env._("%s new messages.", sum(results.values()))
+            title = self.env._("Mailbox synced")
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "warning" if errors else "success",
-                "title": self.env._("Mailbox synced"),
-                "message": self.env._("%s new messages.", sum(results.values())),
-                "sticky": False,
+                "type": "warning" if failed else "success",
+                "title": title,
+                "message": message,
+                "sticky": bool(failed),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
@@ -240,10 +282,21 @@ class ClientelingMailAccount(models.Model):
         imported before the failure is kept (the next sync resumes after it)."""
         results = {}
         for account in self.filtered("active")._lock_for_sync():
-            results[account.id] = account._sync_one()
+            try:
+                with self.env.cr.savepoint():
+                    results[account.id] = account._sync_one()
+            except Exception as error:  # one account's failure never stops the others
+                _logger.exception("Engage account %s: sync failed", account.id)
+                results[account.id] = 0
+                account._record_sync_error(
+                    self.env._("Unexpected error: %s", str(error) or type(error).__name__)
+                )
         return results
 
     def _sync_one(self):
+        """Sync this account; expected failures (login, network, a server error)
+        are recorded on it. Each batch is imported in a savepoint, so an unexpected
+        error keeps the batches imported before it."""
         self.ensure_one()
         started = time.monotonic()
         counter = {"new": 0}
@@ -259,6 +312,15 @@ class ClientelingMailAccount(models.Model):
                 self.env._(
                     "Connection lost (%(error)s); will resume after UID %(uid)s.",
                     error=error or type(error).__name__,
+                    uid=self.last_uid,
+                )
+            )
+        except Exception as error:  # recorded here: the batches already imported stay
+            _logger.exception("Engage account %s: sync failed", self.id)
+            self._record_sync_error(
+                self.env._(
+                    "Unexpected error (%(error)s); will resume after UID %(uid)s.",
+                    error=str(error) or type(error).__name__,
                     uid=self.last_uid,
                 )
             )
@@ -304,15 +366,19 @@ class ClientelingMailAccount(models.Model):
         elif not self.uidvalidity:
             self.sudo().write({"uidvalidity": server["uidvalidity"]})
         if dirty and not plan["reset"]:
-            dirty._imap_push_flags(client)
+            with self.env.cr.savepoint():
+                dirty._imap_push_flags(client)
         if plan["fetch_flags"]:
-            self._pull_flags(client, plan)
+            with self.env.cr.savepoint():
+                self._pull_flags(client, plan)
         if plan["fetch_new"] or plan["reset"]:
             uids = imap_tools.uids_above(
                 client.search(["UID", f"{plan['last_uid'] + 1}:*"]), plan["last_uid"]
             )
             for batch in imap_tools.batched(uids, self.batch_size):
-                counter["new"] += self._import_batch(client, batch)
+                # the batch and last_uid together, or neither
+                with self.env.cr.savepoint():
+                    counter["new"] += self._import_batch(client, batch)
         if server["modseq"] is not None:
             self.sudo().highest_modseq = str(server["modseq"])
 
@@ -342,7 +408,7 @@ class ClientelingMailAccount(models.Model):
     def _import_batch(self, client, uids):
         """Fetch and store one batch of UIDs; return how many messages were new."""
         limit = max(self.max_attachment_size, 0) * 1024 * 1024
-        sizes = client.fetch(uids, ["RFC822.SIZE", "FLAGS"])
+        sizes = client.fetch(uids, ["RFC822.SIZE", "FLAGS", "INTERNALDATE"])
         small = [uid for uid in uids if uid in sizes and sizes[uid][b"RFC822.SIZE"] <= limit]
         large = [uid for uid in uids if uid in sizes and uid not in small]
         fetched = {}
@@ -352,7 +418,13 @@ class ClientelingMailAccount(models.Model):
         for uid in large:
             fetched[uid] = self._fetch_without_large_parts(client, uid, limit)
         items = [
-            (uid, fetched[uid][0], sizes[uid].get(b"FLAGS"), fetched[uid][1])
+            (
+                uid,
+                fetched[uid][0],
+                sizes[uid].get(b"FLAGS"),
+                fetched[uid][1],
+                sizes[uid].get(b"INTERNALDATE"),
+            )
             for uid in uids
             if uid in fetched  # not expunged meanwhile
         ]
@@ -386,53 +458,128 @@ class ClientelingMailAccount(models.Model):
         return raw, [(part["filename"] or part["mimetype"], part["size"]) for part in skip]
 
     def _parse_raw(self, raw):
-        """Parse a raw message with Odoo's own mail parsing; returns (values,
-        warning). ``values`` has the keys of ``mail.thread.message_parse`` that
-        the inbox uses (message_id, subject, email_from, date, body, attachments);
-        the warning lists the MIME defects found (values are still returned).
-        ``values`` is None when the message could not be parsed at all.
+        """Read a raw message with Odoo's own mail parsing, tolerating what it
+        cannot read; never raises. Returns a dict with the keys of
+        ``mail.thread.message_parse`` that the inbox uses (message_id, subject,
+        email_from, date: UTC naive or None, body: HTML, attachments: list of
+        (name, bytes)) and ``warnings``: sentences for a person about what could
+        not be read (then the inbox keeps the raw source too).
 
         The headers are decoded by ``decode_message_header`` and the body and
-        attachments extracted by ``_message_parse_extract_payload``, exactly as
+        attachments extracted by ``_message_parse_extract_payload``, as
         ``message_parse`` does, without its routing work (recipient partner
         lookups, parent thread, bounce detection) that an inbox does not need and
-        that costs three queries per message.
+        that costs three queries per message. What Odoo's parser returns as
+        attachment content (bytes, text, or a whole message for forwarded
+        messages, digests and bounces) is turned into bytes, as ``mail.thread``
+        does before storing it. Unknown charsets (``X-UNKNOWN``) are replaced by
+        one that decodes the text; a part that still cannot be read is shown as
+        text, its headers never as body.
         """
+        warnings = []
+        raw, dropped = imap_tools.repair_headers(raw)
+        header = imap_tools.split_raw(raw)[0]
+        if dropped:
+            warnings.append(
+                self.env._(
+                    "Lines among the headers that are not headers were ignored (%s).", dropped
+                )
+            )
         try:
             message = email.message_from_bytes(raw, policy=email.policy.SMTP)
-            defects = [defect for part in message.walk() for defect in part.defects]
-            email_from = decode_message_header(message, "From", separator=",")
-            senders = email_split_and_format(email_from)
-            values = {
-                "message_id": (message.get("Message-Id") or "").strip(),
-                "subject": decode_message_header(message, "Subject"),
-                "email_from": senders[0] if senders else email_from,
-                "date": self._parse_date(decode_message_header(message, "Date")),
-            }
-            values.update(self.env["mail.thread"]._message_parse_extract_payload(message, values))
-        except Exception as error:
+        except Exception as error:  # the parser is meant never to raise
             _logger.info("Engage account %s: unparsable message: %s", self.id, error)
-            return None, str(error) or type(error).__name__
-        warning = None
-        if defects:
-            warning = self.env._(
-                "The message is malformed; it is shown as far as it could be read (%s).",
-                "; ".join(sorted({type(defect).__name__ for defect in defects})),
+            message = None
+        defects, replaced = self._repair_message(message)
+        values = {
+            "message_id": self._read_header(message, header, "Message-Id"),
+            "subject": self._read_header(message, header, "Subject"),
+            "email_from": self._read_header(message, header, "From", separator=","),
+        }
+        values["date"] = imap_tools.parse_date(self._read_header(message, header, "Date"))
+        senders = email_split_and_format(values["email_from"])
+        if senders:
+            values["email_from"] = senders[0]
+        if replaced:
+            warnings.append(
+                self.env._(
+                    "The message declares a character set that does not exist (%s): its "
+                    "text may show wrong characters.",
+                    ", ".join(sorted(set(replaced))),
+                )
             )
-        return values, warning
+        try:
+            if message is None:
+                raise ValueError("no MIME structure")
+            payload = self.env["mail.thread"]._message_parse_extract_payload(message, dict(values))
+            body, attachments = payload["body"], payload["attachments"]
+        except Exception as error:  # shown as text with the original attached
+            _logger.info("Engage account %s: message read as text: %s", self.id, error)
+            html, text = imap_tools.text_parts(message, raw)
+            body = html if html is not None else plaintext2html(text)
+            attachments = []
+            warnings.append(
+                self.env._(
+                    "Part of the message could not be read (%s): its text is shown and the "
+                    "original is attached.",
+                    str(error) or type(error).__name__,
+                )
+            )
+        values["body"] = imap_tools.clean_text(body or "")
+        values["attachments"] = self._attachment_files(attachments, warnings)
+        if defects:
+            warnings.append(
+                self.env._(
+                    "The message is malformed; it is shown as far as it could be read (%s).",
+                    "; ".join(sorted(defects)),
+                )
+            )
+        values["warnings"] = warnings
+        return values
 
     @api.model
-    def _parse_date(self, value):
-        """UTC naive datetime of a Date header, or False (then: now)."""
-        if not value:
-            return False
+    def _repair_message(self, message):
+        """(names of the MIME defects found, charsets replaced) of a parsed message."""
+        if message is None:
+            return set(), []
         try:
-            moment = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return False
-        if moment.tzinfo:
-            moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-        return moment
+            defects = {type(defect).__name__ for part in message.walk() for defect in part.defects}
+            replaced = imap_tools.repair_charsets(message)
+        except Exception as error:  # a tree the email package cannot walk
+            _logger.info("Engage account %s: cannot walk a message: %s", self.id, error)
+            return {type(error).__name__}, []
+        return defects, replaced
+
+    @api.model
+    def _read_header(self, message, header, name, separator=" "):
+        """Decoded value of header ``name``: Odoo's decoding, or when it raises on
+        a broken header, the raw header with its encoded words decoded."""
+        if message is not None:
+            try:
+                value = imap_tools.clean_text(
+                    decode_message_header(message, name, separator=separator)
+                ).strip()
+                if value:
+                    return value
+            except Exception as error:  # broken header: read it raw
+                _logger.info("Engage account %s: header %s read raw: %s", self.id, name, error)
+        return imap_tools.decode_words(imap_tools.header_value(header, name))
+
+    @api.model
+    def _attachment_files(self, attachments, warnings):
+        """[(name, bytes)] of the attachments extracted by Odoo's parser."""
+        files = []
+        for attachment in attachments:
+            name, content = attachment[0], attachment[1]
+            info = attachment[2] if len(attachment) > 2 and attachment[2] else {}
+            data = imap_tools.attachment_bytes(content, info.get("encoding"))
+            file_name = imap_tools.attachment_name(name, content)
+            if data is None:
+                if content is not None:
+                    warnings.append(self.env._("The attachment %s could not be read.", file_name))
+                continue
+            files.append((file_name, data))
+        return files
 
     def _imap_delete(self, uids):
         """Delete ``uids`` from the folder (\\Deleted then UID EXPUNGE); raise a

@@ -1,12 +1,19 @@
 """IMAP sync helpers of the Engage inbox: connection, UID bookkeeping, batching,
-flags, fingerprints, large-attachment handling, phone numbers in text.
+flags, fingerprints, large-attachment handling, tolerant reading of broken MIME,
+phone numbers in text.
 
 No ``odoo`` import: the models call these and keep only the database glue.
 """
 
+import codecs
+import datetime
+import email.header
+import email.policy
+import email.utils
 import hashlib
 import re
 import ssl
+from email.message import Message
 
 import phonenumbers
 from imapclient import IMAPClient
@@ -143,9 +150,69 @@ def header_value(header, name):
     return re.sub(rb"\r?\n[ \t]+", b" ", match.group(1)).strip().decode("ascii", "replace")
 
 
+# Headers written by the author's side: they tell two messages apart. Headers that
+# receiving servers add or rewrite (Received, Return-Path, Delivered-To, X-...) are
+# left out, so that the same message read again (UIDVALIDITY reset, another
+# server) keeps its fingerprint.
+IDENTITY_HEADERS = (
+    "message-id",
+    "date",
+    "from",
+    "sender",
+    "reply-to",
+    "to",
+    "cc",
+    "subject",
+    "in-reply-to",
+    "references",
+    "resent-from",
+    "resent-to",
+    "resent-cc",
+    "resent-date",
+    "resent-message-id",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+)
+FINGERPRINT_PREFIX = "v2:"
+COPY_SEPARATOR = "#"
+
+
+def _headers(header):
+    """[(lowercased name, unfolded value bytes)] of raw header bytes, in order; a
+    line that is no header (garbage, a broken message) has the name ''. The mbox
+    "From " line, written by the delivery agent, is left out."""
+    lines = re.split(rb"\r?\n(?![ \t])", header.rstrip(b"\r\n"))
+    found = []
+    for line in lines:
+        if line.startswith(b"From "):
+            continue
+        name, colon, value = line.partition(b":")
+        if not colon or not name.strip() or b" " in name.strip():
+            name, value = b"", line
+        value = re.sub(rb"\s+", b" ", value).strip()
+        found.append((name.strip().decode("ascii", "replace").lower(), value))
+    return found
+
+
 def fingerprint(raw):
-    """Identity of a message across UIDVALIDITY changes and re-fetches: its
-    Message-ID and a digest of its body (servers rewrite headers, not bodies)."""
+    """Identity of a message's content across UIDVALIDITY changes and re-fetches:
+    the headers its author wrote (see ``IDENTITY_HEADERS``) and its body, line
+    endings normalized. Two messages that differ in any of these never share it;
+    identical copies do (:func:`fingerprint_copy` numbers them)."""
+    header, body = split_raw(raw)
+    digest = hashlib.sha256()
+    for name, value in _headers(header):
+        if not name or name in IDENTITY_HEADERS:
+            digest.update(name.encode() + b":" + value + b"\0")
+    digest.update(b"\0")
+    digest.update(body.replace(b"\r\n", b"\n").rstrip(b"\n"))
+    return FINGERPRINT_PREFIX + digest.hexdigest()
+
+
+def legacy_fingerprint(raw):
+    """The fingerprint of messages imported before 18.0.1.1.0 (Message-ID, Date
+    and body only): a UIDVALIDITY reset still recognizes them."""
     header, body = split_raw(raw)
     digest = hashlib.sha256()
     digest.update(header_value(header, "Message-ID").encode())
@@ -154,6 +221,243 @@ def fingerprint(raw):
     digest.update(b"\0")
     digest.update(body.replace(b"\r\n", b"\n"))
     return digest.hexdigest()
+
+
+def fingerprint_copy(base, number):
+    """The stored fingerprint of the ``number``-th identical copy (1 = the first)
+    of a message whose fingerprint is ``base``."""
+    return base if number <= 1 else f"{base}{COPY_SEPARATOR}{number}"
+
+
+def fingerprint_base(stored):
+    """(base fingerprint, copy number) of a stored fingerprint."""
+    base, separator, number = (stored or "").partition(COPY_SEPARATOR)
+    return base, int(number) if separator and number.isdigit() else 1
+
+
+# Tolerant reading: what Python's email package or Odoo's parser cannot read is
+# still shown as far as possible, never raised.
+
+
+def clean_text(value):
+    """A string PostgreSQL accepts: no NUL, no other C0 control character but
+    tab and line breaks."""
+    if not value:
+        return value
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", str(value))
+
+
+def known_charset(charset):
+    try:
+        codecs.lookup(charset)
+    except (LookupError, TypeError, ValueError):
+        return False
+    return True
+
+
+def guess_charset(data):
+    """utf-8 when ``data`` decodes as such, else windows-1252 (decodes anything
+    but five bytes, replaced)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "windows-1252"
+    return "utf-8"
+
+
+def repair_charsets(message):
+    """Replace, in place, the charsets Python does not know (``X-UNKNOWN``,
+    ``NONE``, misspellings) of ``message``'s text parts by one that decodes their
+    content. Returns the charsets replaced."""
+    replaced = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        charset = part.get_param("charset")
+        if isinstance(charset, tuple):
+            charset = email.utils.collapse_rfc2231_value(charset)
+        if not charset or known_charset(str(charset)):
+            continue
+        try:
+            payload = part.get_payload(decode=True) or b""
+        except Exception:  # a payload the email package cannot decode
+            payload = b""
+        part.set_param("charset", guess_charset(payload))
+        replaced.append(str(charset))
+    return replaced
+
+
+HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+:")
+OBSOLETE_HEADER_LINE = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]+:")
+
+
+def _line_kind(index, line):
+    text = line.rstrip(b"\r\n")
+    if HEADER_LINE.match(text):
+        return "header"
+    if OBSOLETE_HEADER_LINE.match(text):
+        return "obsolete"
+    if index == 0 and text.startswith(b"From "):
+        return "mbox"
+    if text[:1] in (b" ", b"\t"):
+        return "continuation"
+    return "bad"
+
+
+def repair_headers(raw):
+    """(raw message to parse, number of lines dropped). Python's parser ends the
+    headers at the first line that is not one (``quite Delivered-To: ...``,
+    ``Subject   : ...``) and shows the headers after it as body. Here such lines
+    among the headers are dropped, obsolete ``Name  :`` headers are rewritten
+    ``Name:``, and text after the last header without a blank line becomes the
+    body. A message without any header line is returned as is."""
+    lines = raw.splitlines(keepends=True)
+    first_blank = next((i for i, line in enumerate(lines) if not line.strip(b"\r\n")), len(lines))
+    block = lines[:first_blank]
+    kinds = [_line_kind(i, line) for i, line in enumerate(block)]
+    headers = [i for i, kind in enumerate(kinds) if kind in ("header", "obsolete")]
+    if not headers or ("obsolete" not in kinds and "bad" not in kinds[: headers[-1]]):
+        return raw, 0
+    last = headers[-1]
+    while last + 1 < len(block) and kinds[last + 1] == "continuation":
+        last += 1
+    kept, dropped, keep_continuation = [], 0, False
+    for index in range(last + 1):
+        kind, line = kinds[index], block[index]
+        if kind == "obsolete":
+            line = OBSOLETE_HEADER_LINE.sub(rb"\1:", line)
+        if kind == "bad" or (kind == "continuation" and not keep_continuation):
+            dropped += kind == "bad"
+            keep_continuation = False
+            continue
+        keep_continuation = True
+        kept.append(line if line.endswith(b"\n") else line + b"\r\n")
+    tail = block[last + 1 :]
+    if tail:  # body text right after the headers, without a blank line
+        kept += [b"\r\n", *tail]
+    return b"".join(kept + lines[first_blank:]), dropped
+
+
+def decode_words(value):
+    """A header value with its RFC 2047 encoded words decoded; unknown charsets
+    and broken encodings are read as well as possible, never raised."""
+    if not value:
+        return ""
+    try:
+        chunks = email.header.decode_header(value)
+    except Exception:  # the header decoder raises on broken words
+        return clean_text(value)
+    text = []
+    for chunk, charset in chunks:
+        if isinstance(chunk, str):
+            text.append(chunk)
+            continue
+        if not charset or not known_charset(charset):
+            charset = guess_charset(chunk)
+        text.append(chunk.decode(charset, "replace"))
+    return clean_text("".join(text).strip())
+
+
+def parse_date(value):
+    """UTC naive datetime of a Date header, or None when it cannot be read."""
+    if not value:
+        return None
+    try:
+        moment = email.utils.parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment.tzinfo:
+        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def utc_naive(moment):
+    """UTC naive datetime of an IMAP INTERNALDATE as imapclient returns it: aware,
+    or naive in the local time of this machine (its ``normalise_times``)."""
+    if not isinstance(moment, datetime.datetime):
+        return None
+    try:  # astimezone() reads a naive datetime as local time
+        return moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def message_bytes(message):
+    """Bytes of an ``email.message.Message`` (a forwarded message, a bounce's
+    original), as far as the generator can write it."""
+    writers = (
+        lambda: message.as_bytes(),
+        lambda: message.as_bytes(policy=email.policy.compat32),
+        lambda: message.as_string(policy=email.policy.compat32).encode("utf-8", "replace"),
+    )
+    for write in writers:
+        try:
+            return write()
+        except Exception:  # the generator raises on broken parts
+            continue
+    return None
+
+
+def attachment_bytes(content, encoding=None):
+    """The bytes to store of an attachment extracted by Odoo's parser, whatever
+    it returned: bytes, text (in ``encoding``), a whole ``Message`` (forwarded
+    messages, digests, bounces), or None (nothing to store)."""
+    if content is None:
+        return None
+    if isinstance(content, bytes):
+        return content
+    if isinstance(content, Message):
+        return message_bytes(content)
+    if not isinstance(content, str):
+        content = str(content)
+    if encoding and known_charset(encoding):
+        try:
+            return content.encode(encoding)
+        except UnicodeError:
+            pass
+    return content.encode("utf-8", "replace")
+
+
+def attachment_name(name, content):
+    """A file name for an extracted attachment: forwarded messages get ``.eml``."""
+    name = clean_text(name or "").strip()
+    if isinstance(content, Message):
+        if not name or name == "attachment":
+            name = decode_words(str(content.get("Subject", "") or "")) or "message"
+        if not name.lower().endswith(".eml"):
+            name += ".eml"
+    return name or "attachment"
+
+
+def text_parts(message, raw=b""):
+    """(html or None, plain text) of a message that Odoo's parser could not read:
+    its text parts decoded as well as possible. Without any readable part, the
+    raw body (never the headers) as text."""
+    html, texts = None, []
+    try:
+        parts = [part for part in message.walk() if not part.is_multipart()] if message else []
+    except Exception:  # walk() of a broken tree
+        parts = []
+    for part in parts:
+        try:
+            mimetype = part.get_content_type()
+            if not mimetype.startswith("text/") or part.get_filename():
+                continue
+            data = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset() or ""
+        except Exception:  # one unreadable part
+            continue
+        if not known_charset(charset):
+            charset = guess_charset(data)
+        text = data.decode(charset, "replace")
+        if mimetype == "text/html" and html is None:
+            html = text
+        elif mimetype != "text/html":
+            texts.append(text)
+    if html is None and not texts:
+        body = split_raw(raw)[1]
+        texts.append(body.decode(guess_charset(body), "replace"))
+    return html, clean_text("\n\n".join(texts))
 
 
 def _decode(value):

@@ -16,30 +16,27 @@ class ClientelingInboxAssign(models.TransientModel):
     user_id = fields.Many2one("res.users", string="User", domain=[("share", "=", False)])
 
     def action_apply(self):
+        """Link or assign; every message must be one the user may change (reading
+        the field would silently leave out the others, so they are checked on the
+        ids). Assignment is to a user of the messages' store (checked by the
+        message); links and assignments are audited by the message's write."""
         self.ensure_one()
-        messages = self.message_ids
+        self.check_access("write")  # the user's own wizard
+        messages = self.sudo().message_ids.with_env(self.env)
+        if not messages:
+            raise UserError(self.env._("Choose the messages first."))
         messages.check_access("write")
         if self.mode == "link":
             if not self.partner_id:
                 raise UserError(self.env._("Choose the customer to link the messages to."))
+            self.partner_id.check_access("read")
             for message in messages:
                 if message.partner_id != self.partner_id:
                     message._link(self.partner_id)
         else:
             if not self.user_id:
                 raise UserError(self.env._("Choose the user to assign the messages to."))
-            stores = messages.store_id
-            user_stores = self.user_id.sudo().clienteling_store_ids
-            if stores - user_stores and not self.user_id.has_group(
-                "clienteling.group_clienteling_manager"
-            ):
-                raise UserError(
-                    self.env._(
-                        "%(user)s does not work in %(stores)s.",
-                        user=self.user_id.name,
-                        stores=", ".join((stores - user_stores).mapped("name")),
-                    )
-                )
-            messages.write({"user_id": self.user_id.id})
-            messages._clienteling_audit("assign", self.env._("Assigned to %s.", self.user_id.name))
+            messages.filtered(lambda m: m.user_id != self.user_id).write(
+                {"user_id": self.user_id.id}
+            )
         return {"type": "ir.actions.act_window_close"}

@@ -24,10 +24,15 @@ class TestInbound(ClientelingSmsCase):
             chatter.notification_ids.res_partner_id,
             (self.user_associate_a | self.user_store_manager_a).partner_id,
         )
+        # a text to the store's number stays in its store-scoped inbox, listed on the
+        # customer's form; nothing in the partner chatter every internal user reads
         self.assertIn(
             "is my coat ready",
-            self.customer_a.message_ids.filtered(lambda m: m.message_type == "sms").body,
+            self.customer_a.clienteling_inbox_message_ids.filtered(
+                lambda m: m.channel == "sms"
+            ).body,
         )
+        self.assertFalse(self.customer_a.message_ids.filtered(lambda m: m.message_type == "sms"))
         self.assertTrue(self.customer_a.clienteling_last_contact_date)
         received = conversation.sms_message_ids
         self.assertEqual(
