@@ -138,12 +138,14 @@ class ClientelingPhoneNumber(models.Model):
         return self.store_id or self.employee_id.clienteling_store_id
 
     def action_unassign(self):
+        self.check_access("write")
         for number in self.filtered(lambda n: n.state == "assigned"):
             number.write({"state": "available", "store_id": False, "employee_id": False})
 
     def action_release(self):
         """Give the numbers back to the provider. Permanent at the provider; the
         conversations and their history stay in Odoo."""
+        self.check_access("write")
         for number in self.filtered(lambda n: n.state != "released"):
             if number.provider_sid:
                 try:
@@ -169,6 +171,7 @@ class ClientelingPhoneNumber(models.Model):
 
     def action_view_conversations(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "clienteling_sms.clienteling_conversation_action"
         )
