@@ -100,7 +100,15 @@ class TestWebhooks(ClientelingSmsCase, HttpCase):
         self.assertEqual(self._post(INBOUND, self._params(NumMedia="lots")).status_code, 400)
         self.assertEqual(self._post(INBOUND, {"Body": "hi"}).status_code, 400)
         self.assertEqual(
-            self._post(STATUS, {"MessageSid": "SM1", "From": "+12125550170"}).status_code, 400
+            self._post(
+                STATUS,
+                {
+                    "MessageSid": "SM1",
+                    "From": "+12125550170",
+                    "AccountSid": self.account._provider_account_ref(),
+                },
+            ).status_code,
+            400,
         )
         self.assertFalse(self._events())
         self.assertEqual(self.url_open(INBOUND).status_code, 405)  # GET
@@ -177,7 +185,7 @@ class TestWebhooks(ClientelingSmsCase, HttpCase):
 
     def _logged(self, function):
         """What ``function`` logs at INFO and above, anywhere (SDK included)."""
-        with self.assertLogs(level="INFO") as logs:
+        with self.assertLogs(level=logging.INFO) as logs:  # "INFO" is 25 in Odoo
             logging.getLogger(__name__).info("start")
             function()
         return "\n".join(logs.output)

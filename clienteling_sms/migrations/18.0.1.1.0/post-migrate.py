@@ -30,15 +30,19 @@ def _translated_prefixes():
         for match in entry.finditer(po_file.read_text(encoding="utf-8")):
             if match["id"] in PREFIXES and match["str"]:
                 prefixes.add(match["str"])
-    # French typography may use a (narrow) no-break space before the colon
-    for prefix in list(prefixes):
-        for space in ("\u00a0", "\u202f"):
-            prefixes.add(prefix.replace(" :", f"{space}:"))
     return sorted(prefixes)
 
 
+def _prefix_pattern(prefix):
+    """A PostgreSQL regular expression matching a body that starts with ``prefix``
+    (optionally in a paragraph), whatever space precedes its colon (French
+    typography: none, a space, a no-break space, or their HTML entities)."""
+    words = prefix.rstrip(":").rstrip(" \u00a0\u202f")
+    return f"^(<p>)?\\s*{re.escape(words)}(\\s|&nbsp;|&#160;|&#8239;|\u00a0|\u202f)*:"
+
+
 def _delete_partner_copies(cr):
-    patterns = [f"^(<p>)?\\s*{re.escape(prefix)}" for prefix in _translated_prefixes()]
+    patterns = [_prefix_pattern(prefix) for prefix in _translated_prefixes()]
     cr.execute(
         """
         DELETE FROM mail_message
