@@ -403,10 +403,11 @@ class ClientelingConversation(models.Model):
     def _post_outbound(self, body, media, employee, scheduled, is_opt_in_request):
         media = media or self.env["ir.attachment"]
         self._check_media(media)
-        # a copy goes with the text: the original stays where it was
-        media = media.sudo().copy(
-            {"res_model": self._name, "res_id": self.id, "res_field": False, "public": False}
-        )
+        if media:
+            # a copy goes with the text: the original stays where it was
+            media = media.sudo().copy(
+                {"res_model": self._name, "res_id": self.id, "res_field": False, "public": False}
+            )
         links = self._media_links(media) if media else []
         mms = bool(media) and self.phone_number_id.mms_capable
         text = body if mms or not links else "\n".join(filter(None, [body, *links]))
