@@ -104,7 +104,7 @@ class TestOdooSmsConsent(ClientelingSmsCase):
         self.assertEqual(self._sent_to(), [OPTED_IN])
 
     def test_composer_single_number(self):
-        for number in (OPTED_OUT, "212-555-0142", OPTED_IN):
+        for number in (OPTED_OUT, "+1 (212) 555-0142", OPTED_IN):
             composer = (
                 self.env["sms.composer"]
                 .with_user(self.user_sender)
@@ -245,8 +245,14 @@ class TestOdooSmsConsent(ClientelingSmsCase):
         mailing.action_send_sms()
         self.env["sms.sms"].sudo()._process_queue()
         self.assertEqual(self._sent_to(), [OPTED_IN])
+        # the mailing's statistics show why (John shares Jane's number: a duplicate)
         traces = mailing.mailing_trace_ids.filtered(lambda t: t.sms_number == OPTED_OUT)
-        self.assertEqual(set(traces.mapped("failure_type")), {"sms_optout"})
+        self.assertEqual(sorted(traces.mapped("failure_type")), ["sms_duplicate", "sms_optout"])
+        self.assertEqual(
+            traces.filtered(lambda t: t.failure_type == "sms_optout").trace_status, "error"
+        )
+        sent = mailing.mailing_trace_ids.filtered(lambda t: t.sms_number == OPTED_IN)
+        self.assertEqual(sent.mapped("trace_status"), ["pending"])
 
     def test_consent_is_the_sending_store_s(self):
         """Opted out of store B only: store A's number may still send (Odoo's own
