@@ -90,6 +90,9 @@ class ClientelingPhoneNumber(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if {"state", "account_id"} & set(vals):
+            # a released sender no longer sends Odoo's SMS (cached routing)
+            self.env.registry.clear_cache()
         if vals.get("employee_id"):
             # A personal number given to another associate: its threads follow it.
             conversations = (

@@ -22,6 +22,14 @@ ROUTING_FIELDS = (
     "twilio_messaging_service_sid",
 )
 SECRET_FIELDS = ("twilio_auth_token", "twilio_api_key_secret")
+# What decides whether an account sends Odoo's own SMS (see _odoo_sms_account_id).
+ODOO_SMS_ROUTING_FIELDS = (
+    "active",
+    "company_id",
+    "provider",
+    "default_number_id",
+    "twilio_messaging_service_sid",
+)
 
 
 class ClientelingSmsAccount(models.Model):
@@ -169,7 +177,7 @@ class ClientelingSmsAccount(models.Model):
                         self.env.user.name,
                     )
                 )
-        if {"active", "company_id"} & set(vals):
+        if set(ODOO_SMS_ROUTING_FIELDS) & set(vals):
             self.env.registry.clear_cache()  # _odoo_sms_account_id
         return res
 
@@ -194,13 +202,14 @@ class ClientelingSmsAccount(models.Model):
         """The account sending Odoo's own SMS for ``company_id`` (sudo), or an
         empty recordset: Odoo's gateway sends them (no account, or an account
         without a sender for them). The account is cached: no query per SMS."""
-        account = self.sudo().browse(self._odoo_sms_account_id(company_id))
-        return account if account and account._odoo_sms_sender_ok() else self.sudo().browse()
+        return self.sudo().browse(self._odoo_sms_account_id(company_id))
 
     @api.model
     @tools.ormcache("company_id")
     def _odoo_sms_account_id(self, company_id):
-        return self._for_company(self.env["res.company"].browse(company_id)).id or None
+        # cleared when an account or a number changes what it depends on
+        account = self._for_company(self.env["res.company"].browse(company_id))
+        return account.id if account and account._odoo_sms_sender_ok() else None
 
     def _odoo_sms_sender_ok(self):
         """Whether the account can send Odoo's SMS: a sender number, or a Twilio
