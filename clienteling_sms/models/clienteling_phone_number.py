@@ -106,6 +106,11 @@ class ClientelingPhoneNumber(models.Model):
                 conversation.employee_id = conversation.phone_number_id.employee_id
         return res
 
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()  # an account's sender for Odoo's SMS may be gone
+        return res
+
     @api.constrains("state", "store_id", "employee_id")
     def _check_assignment(self):
         for number in self:
