@@ -2,7 +2,7 @@
     "name": "Clienteling SMS",
     "summary": "Two-way texting with customers through Twilio, with opt-in, STOP and "
     "quiet hours that always hold",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Clienteling",
     "website": "https://github.com/clienteling-odoo/clienteling",
     "author": "Clienteling for Odoo",
@@ -22,6 +22,7 @@
         "views/clienteling_sms_event_views.xml",
         "views/clienteling_store_views.xml",
         "views/res_partner_views.xml",
+        "views/sms_sms_views.xml",
         "wizards/clienteling_sms_composer_views.xml",
         "wizards/clienteling_store_onboard_views.xml",
         "wizards/clienteling_phone_number_provision_views.xml",

@@ -1,10 +1,11 @@
 import datetime
+import logging
 
 import phonenumbers
 import pytest
-from clienteling_sms_tools import keywords, provider, quiet_hours, segments
+from clienteling_sms_tools import keywords, privacy, provider, quiet_hours, retry, segments
 from clienteling_sms_tools.sandbox import SandboxProvider, number_pool
-from clienteling_sms_tools.twilio_provider import TwilioProvider, voice_twiml
+from clienteling_sms_tools.twilio_provider import SDK_LOGGER, TwilioProvider, voice_twiml
 from twilio_recorder import TwilioRecorder
 
 UTC = datetime.UTC
@@ -293,3 +294,45 @@ def test_twilio_errors_become_provider_errors_with_reasons():
 def test_twilio_needs_credentials():
     with pytest.raises(provider.ProviderError, match="required"):
         TwilioProvider("", "token")
+
+
+# Retries of failed webhook events
+
+
+def test_retry_delays_double_then_give_up():
+    delays = [retry.retry_delay(attempts) for attempts in range(1, retry.MAX_ATTEMPTS + 1)]
+    assert delays[:-1] == [1, 2, 4, 8, 16, 32, 64][: retry.MAX_ATTEMPTS - 1]
+    assert delays[-1] is None
+    assert retry.retry_delay(retry.MAX_ATTEMPTS + 5) is None
+    assert retry.retry_delay(0) == 0
+    assert retry.retry_delay(3, max_attempts=3) is None
+
+
+# What logs may show
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("+14155550100", "+1415*****00"),
+        ("+33612345699", "+3361*****99"),
+        ("72345", "7****"),
+        ("ACME", "A***"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_mask_number(value, masked):
+    assert privacy.mask_number(value) == masked
+
+
+def test_twilio_sdk_logs_stay_below_info(caplog):
+    assert not SDK_LOGGER.isEnabledFor(logging.INFO)
+    assert not logging.getLogger("twilio.http_client").isEnabledFor(logging.INFO)
+    with TwilioRecorder() as recorder, caplog.at_level(logging.INFO):
+        TwilioProvider(
+            "AC00000000000000000000000000000099", "token", api_base_url=recorder.url
+        ).send("+14155550100", "+12125550170", "Hello")
+    assert recorder.requests
+    assert "AC00000000000000000000000000000099" not in caplog.text
+    assert "4155550100" not in caplog.text

@@ -10,6 +10,7 @@ from odoo.tools.misc import hmac as odoo_hmac
 
 from odoo.addons.clienteling.tools.phone import PhoneNumberError, to_e164
 
+from ..tools.privacy import mask_number
 from ..tools.provider import PayloadError
 from ..tools.twilio_provider import empty_messaging_twiml, voice_twiml
 
@@ -23,18 +24,23 @@ class ClientelingSmsController(http.Controller):
     anything is read from or written to the database beyond finding the account."""
 
     def _verified_account(self, our_number_field):
+        """The account a webhook is for, once its signature is verified: the
+        account of our number in ``our_number_field`` (``To`` of an inbound text
+        or call, ``From`` of a status callback), else the one its ``AccountSid``
+        names. Then, and only then, the request must be consistent: the number
+        is one of ours, in service, on that very account, and ``AccountSid`` is
+        that account's. Anything else is refused (4xx) and nothing is stored."""
         form = request.httprequest.form
         env = request.env(su=True)
         account = env["clienteling.sms.account"]
+        number = env["clienteling.phone.number"]
         raw_number = form.get(our_number_field)
         if raw_number:
             try:
-                number = env["clienteling.phone.number"].search(
-                    [("number", "=", to_e164(raw_number))], limit=1
-                )
-                account = number.account_id
+                number = number.search([("number", "=", to_e164(raw_number))], limit=1)
             except PhoneNumberError:
-                pass
+                number = number.browse()
+            account = number.account_id
         account_ref = form.get("AccountSid")
         if not account and account_ref:
             account = env["clienteling.sms.account"].search(
@@ -59,6 +65,18 @@ class ClientelingSmsController(http.Controller):
                 "Clienteling SMS webhook with a missing or wrong signature refused (%s)", path
             )
             raise Forbidden()
+        if account_ref != account._provider_account_ref():
+            _logger.warning(
+                "Clienteling SMS webhook refused: its AccountSid is not the account of the number"
+            )
+            raise Forbidden()
+        if not number or number.state == "released" or number.account_id != account:
+            _logger.warning(
+                "Clienteling SMS webhook refused: %s %s is not a number of ours in service",
+                our_number_field,
+                mask_number(raw_number),
+            )
+            raise NotFound()
         return account
 
     def _receive(self, kind, account):

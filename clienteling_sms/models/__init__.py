@@ -6,6 +6,7 @@ from . import (
     clienteling_sms_event,
     clienteling_sms_message,
     clienteling_store,
+    mail_notification,
     res_partner,
     sms_sms,
 )

@@ -1,24 +1,39 @@
 from datetime import timedelta
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.misc import hmac as odoo_hmac
+
+from odoo.addons.clienteling.tools.phone import PhoneNumberError, to_e164
 
 from ..tools import quiet_hours
 
 REPLY_WINDOW = timedelta(hours=1)  # a reply to a customer who just wrote ignores quiet hours
 MEDIA_LINK_DAYS = 7
+# Set by the code that receives, sends and assigns numbers (under sudo), never by a person.
+SYSTEM_FIELDS = {
+    "customer_number",
+    "phone_number_id",
+    "store_id",
+    "employee_id",
+    "company_id",
+    "last_message_date",
+    "last_inbound_date",
+    "unread_count",
+}
 
 
 class ClientelingConversation(models.Model):
     """One text thread between a customer number and one of our numbers.
 
-    Messages are chatter messages of type ``sms`` (mirrored on the customer);
-    delivery details are ``clienteling.sms.message`` rows. ``_send_message`` is
-    the one way to send.
+    Messages are chatter messages of type ``sms`` of the conversation only (its
+    record rules keep them in the store; they are not copied to the customer's
+    chatter, which every internal user reads); delivery details are
+    ``clienteling.sms.message`` rows. ``_send_message`` is the one way to send.
+    Only people who may read a conversation follow it.
     """
 
     _name = "clienteling.conversation"
@@ -62,6 +77,10 @@ class ClientelingConversation(models.Model):
         help="Several customers have this number: choose who is texting with Add to Contacts.",
     )
     is_sandbox = fields.Boolean(compute="_compute_is_sandbox", compute_sudo=True)
+    can_reply = fields.Boolean(
+        compute="_compute_can_reply",
+        help="False for short codes and sender names (carrier notices): they cannot be texted back.",
+    )
 
     _sql_constraints = [
         (
@@ -91,9 +110,68 @@ class ClientelingConversation(models.Model):
                 > 1
             )
 
+    def _compute_can_reply(self):
+        for conversation in self:
+            conversation.can_reply = conversation._is_textable()
+
     def _compute_is_sandbox(self):
         for conversation in self:
             conversation.is_sandbox = conversation.phone_number_id.account_id.provider == "sandbox"
+
+    def write(self, vals):
+        if not self.env.su and SYSTEM_FIELDS & set(vals):
+            raise AccessError(
+                self.env._(
+                    "The number, store and associate of a conversation follow its number: "
+                    "they cannot be changed by hand."
+                )
+            )
+        return super().write(vals)
+
+    # Followers: only people who may read the conversation (its store's people,
+    # the associate of a personal number, administrators), never the customer
+    # (who gets texts, not Odoo notifications).
+
+    def _clienteling_allowed_followers(self, partner_ids):
+        """The partners of ``partner_ids`` who may follow every conversation of
+        ``self``: partners of active internal users who can read them."""
+        partners = self.env["res.partner"].sudo().browse(partner_ids).exists()
+        allowed = []
+        for partner in partners:
+            users = partner.user_ids.filtered(lambda u: u.active and u._is_internal())
+            if any(
+                len(
+                    self.with_user(user)
+                    .with_context(allowed_company_ids=user.company_ids.ids)
+                    ._filtered_access("read")
+                )
+                == len(self)
+                for user in users
+            ):
+                allowed.append(partner.id)
+        return allowed
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        if partner_ids and not self.env.context.get("mail_post_autofollow"):
+            refused = set(partner_ids) - set(self._clienteling_allowed_followers(partner_ids))
+            if refused:
+                raise UserError(
+                    self.env._(
+                        "Only people who may read this conversation can follow it "
+                        "(its store's associates and managers): %s.",
+                        ", ".join(self.env["res.partner"].sudo().browse(refused).mapped("name")),
+                    )
+                )
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
+    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
+        if partner_ids:
+            partner_ids = self._clienteling_allowed_followers(partner_ids)
+            if not partner_ids:
+                return True
+        return super()._message_subscribe(
+            partner_ids=partner_ids, subtype_ids=subtype_ids, customer_ids=customer_ids
+        )
 
     # Odoo's notifications never text anyone: texts to the customer go through
     # _send_message, and colleagues are notified in their Odoo inbox.
@@ -110,9 +188,18 @@ class ClientelingConversation(models.Model):
 
     # Consent, per customer number and store (STOP holds for the number).
 
+    def _is_textable(self):
+        """Whether the customer number can be texted back (a valid E.164 number,
+        not a short code or an alphanumeric sender)."""
+        self.ensure_one()
+        try:
+            return to_e164(self.customer_number) == self.customer_number
+        except PhoneNumberError:
+            return False
+
     def _consent_state(self):
         self.ensure_one()
-        if not self.store_id:
+        if not self.store_id or not self._is_textable():
             return False
         return (
             self.env["clienteling.consent"]
@@ -177,7 +264,10 @@ class ClientelingConversation(models.Model):
 
     @api.model
     def _open_for_partner(self, partner, phone_number):
-        """The conversation of ``partner`` with ``phone_number`` (created if needed)."""
+        """The conversation of ``partner`` with ``phone_number`` (created if needed),
+        for a user who may read both."""
+        phone_number.check_access("read")
+        partner.check_access("read")
         number = (
             partner.phone_sanitized
             or partner._phone_format(fname="mobile")
@@ -188,7 +278,9 @@ class ClientelingConversation(models.Model):
         conversation = self._get_or_create(phone_number, number, partner)
         if not conversation.partner_id:
             conversation.partner_id = partner
-        return conversation.sudo(False)
+        conversation = conversation.sudo(False)
+        conversation.check_access("read")
+        return conversation
 
     # Sending.
 
@@ -203,6 +295,7 @@ class ClientelingConversation(models.Model):
         Returns the ``clienteling.sms.message``.
         """
         self.ensure_one()
+        self.check_access("write")
         body = (body or "").strip()
         if not body and not media:
             raise UserError(self.env._("Write a message first."))
@@ -210,6 +303,13 @@ class ClientelingConversation(models.Model):
             raise UserError(
                 self.env._(
                     "This conversation's number is no longer in service: start a new conversation."
+                )
+            )
+        if not self._is_textable():
+            raise UserError(
+                self.env._(
+                    "%s is a short code or a sender name: it cannot be texted back.",
+                    self.customer_number,
                 )
             )
         employee = employee or self.env.user.employee_id
@@ -268,6 +368,7 @@ class ClientelingConversation(models.Model):
 
     def action_send_opt_in(self):
         self.ensure_one()
+        self.check_access("write")
         employee = self.env.user.employee_id
         return self._send_message(self._render_opt_in(employee), employee=employee)
 
@@ -283,17 +384,33 @@ class ClientelingConversation(models.Model):
             links.append(f"{base}/clienteling/sms/media/{attachment.id}/{expires}/{token}")
         return links
 
-    def _post_outbound(self, body, media, employee, scheduled, is_opt_in_request):
-        media = media or self.env["ir.attachment"]
+    def _check_media(self, media):
+        """Refuse what cannot be sent: attachments the user may not read, and
+        anything but images."""
         for attachment in media:
+            try:
+                attachment.check_access("read")
+                attachment.check("read")
+            except AccessError as error:
+                raise AccessError(
+                    self.env._("You may not read attachment #%s: it cannot be sent.", attachment.id)
+                ) from error
             if not (attachment.mimetype or "").startswith("image/"):
                 raise UserError(
                     self.env._("%s is not an image: only images can be sent.", attachment.name)
                 )
+
+    def _post_outbound(self, body, media, employee, scheduled, is_opt_in_request):
+        media = media or self.env["ir.attachment"]
+        self._check_media(media)
+        if media:
+            # a copy goes with the text: the original stays where it was
+            media = media.sudo().copy(
+                {"res_model": self._name, "res_id": self.id, "res_field": False, "public": False}
+            )
         links = self._media_links(media) if media else []
         mms = bool(media) and self.phone_number_id.mms_capable
         text = body if mms or not links else "\n".join(filter(None, [body, *links]))
-        media.sudo().write({"res_model": self._name, "res_id": self.id})
         author = (employee.user_id.partner_id if employee else False) or self.env.user.partner_id
         chatter = self.sudo()._message_log(
             body=escape(text), message_type="sms", author_id=author.id, attachment_ids=media.ids
@@ -316,13 +433,6 @@ class ClientelingConversation(models.Model):
             )
         )
         self.sudo().write({"last_message_date": fields.Datetime.now(), "unread_count": 0})
-        if self.partner_id:
-            # the customer's SMS history; logged, so nobody is notified (or texted)
-            self.partner_id.sudo()._message_log(
-                body=Markup("%s<br/>%s") % (self.env._("Text to the customer:"), text),
-                message_type="sms",
-                author_id=author.id,
-            )
         return message
 
     def _send_system_reply(self, text):
@@ -341,14 +451,20 @@ class ClientelingConversation(models.Model):
         conversation: keywords, chatter, contact dates, notifications."""
         self.ensure_one()
         account = self.phone_number_id.account_id.sudo()
+        textable = self._is_textable()
         kind = account._keyword_kind(inbound.body)
         if inbound.opt_out_type in ("STOP", "START", "HELP") and not kind:
             kind = {"STOP": "opt_out", "START": "opt_in", "HELP": "help"}[inbound.opt_out_type]
+        if not textable:
+            # a short code or an alphanumeric sender (carrier notices...): kept and
+            # shown, but nobody can text it back, so its keywords mean nothing
+            kind = None
         previous = self._consent_state()
         author = self.partner_id
         text = inbound.body or ""
         media_lines = [url for url, _type in inbound.media]
-        chatter = self.message_post(
+        # posted by the system for the customer: nobody is subscribed by it
+        chatter = self.with_context(mail_create_nosubscribe=True).message_post(
             body=escape("\n".join(filter(None, [text, *media_lines]))),
             message_type="sms",
             subtype_xmlid="mail.mt_comment",
@@ -378,20 +494,15 @@ class ClientelingConversation(models.Model):
             )
         )
         self.invalidate_recordset(["unread_count", "last_message_date", "last_inbound_date"])
-        in_store_inbox = bool(self.store_id and not self.employee_id)
-        if in_store_inbox:
-            # texts to a store number also land in the store's Engage inbox, which
-            # puts them in the customer's SMS history once linked
+        if self.store_id and not self.employee_id and textable:
+            # texts to a store number also land in the store's Engage inbox
             self.env["clienteling.inbox.message"].sudo()._clienteling_create_from_sms(
                 self.store_id, self.customer_number, text, reference=inbound.sid
             )
-        if self.partner_id and not in_store_inbox:
-            self.partner_id._message_log(
-                body=Markup("%s<br/>%s") % (self.env._("Text from the customer:"), text),
-                message_type="sms",
-                author_id=self.partner_id.id,
-            )
-            self.partner_id._clienteling_register_contact(
+        if self.partner_id:
+            # the text itself stays in this conversation (store-scoped), never in
+            # the customer's chatter that every internal user reads
+            self.partner_id.sudo()._clienteling_register_contact(
                 "sms", "inbound", now, self.employee_id or None
             )
         store = self.store_id
@@ -425,10 +536,12 @@ class ClientelingConversation(models.Model):
     # Screens.
 
     def action_mark_read(self):
+        self.check_access("read")
         self.sudo().write({"unread_count": 0})
 
     def action_open_composer(self):
         self.ensure_one()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "res_model": "clienteling.sms.composer",
@@ -439,6 +552,7 @@ class ClientelingConversation(models.Model):
 
     def action_link_customer(self):
         self.ensure_one()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "res_model": "clienteling.conversation.link",
@@ -449,6 +563,7 @@ class ClientelingConversation(models.Model):
 
     def action_simulate_reply(self):
         self.ensure_one()
+        self.check_access("write")
         if not self.is_sandbox:
             raise UserError(
                 self.env._("Customer replies can only be simulated on a sandbox account.")

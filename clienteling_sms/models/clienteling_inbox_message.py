@@ -15,6 +15,7 @@ class ClientelingInboxMessage(models.Model):
         """The text composer for the linked customer, on the store's number, under
         the usual consent rules. The audit row is written when the text is sent."""
         self.ensure_one()
+        self.check_access("read")
         number = self.store_id.clienteling_number_id
         if not number:
             raise UserError(

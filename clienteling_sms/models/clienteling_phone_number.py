@@ -90,6 +90,9 @@ class ClientelingPhoneNumber(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if {"state", "account_id"} & set(vals):
+            # a released sender no longer sends Odoo's SMS (cached routing)
+            self.env.registry.clear_cache()
         if vals.get("employee_id"):
             # A personal number given to another associate: its threads follow it.
             conversations = (
@@ -101,6 +104,11 @@ class ClientelingPhoneNumber(models.Model):
             )
             for conversation in conversations:
                 conversation.employee_id = conversation.phone_number_id.employee_id
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()  # an account's sender for Odoo's SMS may be gone
         return res
 
     @api.constrains("state", "store_id", "employee_id")
@@ -138,12 +146,14 @@ class ClientelingPhoneNumber(models.Model):
         return self.store_id or self.employee_id.clienteling_store_id
 
     def action_unassign(self):
+        self.check_access("write")
         for number in self.filtered(lambda n: n.state == "assigned"):
             number.write({"state": "available", "store_id": False, "employee_id": False})
 
     def action_release(self):
         """Give the numbers back to the provider. Permanent at the provider; the
         conversations and their history stay in Odoo."""
+        self.check_access("write")
         for number in self.filtered(lambda n: n.state != "released"):
             if number.provider_sid:
                 try:
@@ -169,6 +179,7 @@ class ClientelingPhoneNumber(models.Model):
 
     def action_view_conversations(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "clienteling_sms.clienteling_conversation_action"
         )

@@ -1,6 +1,6 @@
 import secrets
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..tools import keywords
@@ -9,6 +9,27 @@ from ..tools.sandbox import SandboxProvider
 from ..tools.twilio_provider import TwilioProvider
 
 WEBHOOK_PATH = "/clienteling/sms/twilio/%s"
+
+# Where the account sends and who it is at the provider: a person without system
+# rights who changes one of these on an account with credentials clears them, so
+# they can never redirect the account (and its auth token) to a server of theirs.
+ROUTING_FIELDS = (
+    "provider",
+    "webhook_base_url",
+    "twilio_account_sid",
+    "twilio_api_key_sid",
+    "twilio_api_base_url",
+    "twilio_messaging_service_sid",
+)
+SECRET_FIELDS = ("twilio_auth_token", "twilio_api_key_secret")
+# What decides whether an account sends Odoo's own SMS (see _odoo_sms_account_id).
+ODOO_SMS_ROUTING_FIELDS = (
+    "active",
+    "company_id",
+    "provider",
+    "default_number_id",
+    "twilio_messaging_service_sid",
+)
 
 
 class ClientelingSmsAccount(models.Model):
@@ -125,9 +146,83 @@ class ClientelingSmsAccount(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.is_system():
+            # field groups guard reads and writes, not creation: no credentials or
+            # provider endpoints set by someone who may not see them
+            for vals in vals_list:
+                self.check_field_access_rights("write", list(vals))
+        accounts = super().create(vals_list)
+        self.env.registry.clear_cache()  # _odoo_sms_account_id
+        return accounts
+
+    def write(self, vals):
+        if self.env.is_system():
+            redirected = self.browse()
+        else:
+            redirected = self.sudo().filtered(
+                lambda account: (
+                    any(account[f] for f in SECRET_FIELDS) and account._routing_changed(vals)
+                )
+            )
+        res = super().write(vals)
+        if redirected:
+            redirected.write({fname: False for fname in SECRET_FIELDS})
+            for account in redirected:
+                account.message_post(
+                    body=self.env._(
+                        "The provider credentials were cleared because %s changed the "
+                        "provider or its addresses: a system administrator must enter them again.",
+                        self.env.user.name,
+                    )
+                )
+        if set(ODOO_SMS_ROUTING_FIELDS) & set(vals):
+            self.env.registry.clear_cache()  # _odoo_sms_account_id
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()  # _odoo_sms_account_id
+        return res
+
+    def _routing_changed(self, vals):
+        self.ensure_one()
+        for fname in ROUTING_FIELDS:
+            if fname in vals and (vals[fname] or False) != (self[fname] or False):
+                return True
+        return False
+
     @api.model
     def _for_company(self, company=None):
         return self.sudo().search([("company_id", "=", (company or self.env.company).id)], limit=1)
+
+    @api.model
+    def _odoo_sms_account(self, company_id):
+        """The account sending Odoo's own SMS for ``company_id`` (sudo), or an
+        empty recordset: Odoo's gateway sends them (no account, or an account
+        without a sender for them). The account is cached: no query per SMS."""
+        return self.sudo().browse(self._odoo_sms_account_id(company_id))
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _odoo_sms_account_id(self, company_id):
+        # cleared when an account or a number changes what it depends on
+        account = self._for_company(self.env["res.company"].browse(company_id))
+        return account.id if account and account._odoo_sms_sender_ok() else None
+
+    def _odoo_sms_sender_ok(self):
+        """Whether the account can send Odoo's SMS: a sender number, or a Twilio
+        Messaging Service that chooses one."""
+        self.ensure_one()
+        return bool(self._odoo_sms_sender()) or bool(
+            self.provider == "twilio" and self.sudo().twilio_messaging_service_sid
+        )
+
+    def _odoo_sms_sender(self):
+        """The "Sender for Odoo SMS" number, unless released."""
+        self.ensure_one()
+        return self.default_number_id.filtered(lambda number: number.state != "released")
 
     def _get_provider(self):
         self.ensure_one()
@@ -185,6 +280,7 @@ class ClientelingSmsAccount(models.Model):
 
     def action_test_connection(self):
         self.ensure_one()
+        self.check_access("write")
         try:
             description = self._get_provider().check_credentials()
         except ProviderError as error:

@@ -1,5 +1,6 @@
 import json
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -8,6 +9,7 @@ from odoo.tools import SQL
 from odoo.addons.clienteling.tools.phone import PhoneNumberError, to_e164
 
 from ..tools.provider import SmsProvider
+from ..tools.retry import retry_delay
 
 _logger = logging.getLogger(__name__)
 
@@ -17,7 +19,9 @@ class ClientelingSmsEvent(models.Model):
 
     ``dedup_key`` is unique: a replayed webhook, even concurrent, is stored
     once and processed once. A failed processing leaves the event in state
-    ``failed`` for the retry cron.
+    ``failed``: the cron tries it again after 1, 2, 4, 8... minutes, then, after
+    ``tools.retry.MAX_ATTEMPTS``, leaves it to a person (state ``abandoned``,
+    reason shown).
     """
 
     _name = "clienteling.sms.event"
@@ -39,13 +43,22 @@ class ClientelingSmsEvent(models.Model):
     )
     payload = fields.Text(readonly=True)
     state = fields.Selection(
-        [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
+        [
+            ("pending", "Pending"),
+            ("done", "Done"),
+            ("failed", "Failed (will retry)"),
+            ("abandoned", "Given Up"),
+        ],
         default="pending",
         required=True,
         index=True,
+        help="Given Up: processing failed every time; a person must look at the error, then Retry.",
     )
     error = fields.Text(readonly=True)
     attempts = fields.Integer(readonly=True)
+    next_retry_date = fields.Datetime(
+        readonly=True, index="btree_not_null", help="When the cron tries a failed event again."
+    )
     processed_date = fields.Datetime(readonly=True)
 
     _sql_constraints = [
@@ -130,6 +143,7 @@ class ClientelingSmsEvent(models.Model):
         pending._process()
 
     def _process(self):
+        retries = []
         for event in self:
             try:
                 with self.env.cr.savepoint():
@@ -138,19 +152,39 @@ class ClientelingSmsEvent(models.Model):
                         f"_process_{event.kind}",
                     )()
             except Exception as error:
-                _logger.warning("Clienteling SMS event %s failed: %s", event.id, error)
-                event.write(
-                    {"state": "failed", "error": str(error), "attempts": event.attempts + 1}
+                attempts = event.attempts + 1
+                retry = retry_delay(attempts)
+                _logger.warning(
+                    "Clienteling SMS event %s failed (attempt %s, %s): %s",
+                    event.id,
+                    attempts,
+                    f"retry in {retry} minutes" if retry else "given up",
+                    type(error).__name__,
                 )
+                event.write(
+                    {
+                        "state": "failed" if retry else "abandoned",
+                        "error": str(error),
+                        "attempts": attempts,
+                        "next_retry_date": (
+                            fields.Datetime.now() + timedelta(minutes=retry) if retry else False
+                        ),
+                    }
+                )
+                if retry:
+                    retries.append(event.next_retry_date)
             else:
                 event.write(
                     {
                         "state": "done",
                         "error": False,
                         "attempts": event.attempts + 1,
+                        "next_retry_date": False,
                         "processed_date": fields.Datetime.now(),
                     }
                 )
+        if retries:
+            self.env.ref("clienteling_sms.ir_cron_process_events")._trigger(min(retries))
 
     def _params(self):
         return json.loads(self.payload or "{}")
@@ -183,22 +217,25 @@ class ClientelingSmsEvent(models.Model):
         message._apply_status(update.status, update.error_code)  # unknown SID: nothing changes
 
     def action_retry(self):
-        self.filtered(lambda e: e.state != "done")._process()
+        """A person retries failed or given-up events now (processed as the cron does)."""
+        self.check_access("read")
+        self.sudo().filtered(lambda e: e.state != "done")._process()
 
     @api.model
     def _cron_process_events(self, limit=500):
-        """Process stored webhooks, oldest first: new ones, then failed ones again
-        (at most 5 attempts). Several workers may run it: rows are locked."""
+        """Process stored webhooks, oldest first: new ones, then failed ones whose
+        retry is due. Several workers may run it: rows are locked."""
         self.flush_model()
         self.env.cr.execute(
             """
             SELECT id FROM clienteling_sms_event
-             WHERE state = 'pending' OR (state = 'failed' AND attempts < 5)
+             WHERE state = 'pending'
+                OR (state = 'failed' AND next_retry_date <= %s)
              ORDER BY state DESC, id
              LIMIT %s
                FOR UPDATE SKIP LOCKED
             """,
-            [limit],
+            [fields.Datetime.now(), limit],
         )
         events = self.browse([row[0] for row in self.env.cr.fetchall()])
         events._process()

@@ -123,6 +123,8 @@ class ClientelingSmsMessage(models.Model):
                 message.write(vals)
 
     def action_cancel(self):
+        # acting for the conversations: whoever may write in them
+        self.conversation_id.check_access("write")
         scheduled = self.filtered(lambda m: m.state == "scheduled")
         if scheduled != self:
             raise UserError(self.env._("Only scheduled messages can be canceled."))
@@ -130,6 +132,7 @@ class ClientelingSmsMessage(models.Model):
 
     def action_send_now(self):
         """Send a scheduled message now, on the associate's responsibility."""
+        self.conversation_id.check_access("write")
         scheduled = self.filtered(lambda m: m.state == "scheduled")
         scheduled.sudo().write({"state": "queued", "scheduled_date": False})
         scheduled._deliver()

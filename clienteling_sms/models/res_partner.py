@@ -1,29 +1,35 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    clienteling_conversation_ids = fields.One2many(
+    # The customer's texts, as the current user may see them: computed per user
+    # with the conversations' record rules (never from a cache another user filled).
+    clienteling_conversation_ids = fields.Many2many(
         "clienteling.conversation",
-        "partner_id",
+        compute="_compute_clienteling_conversation_ids",
+        compute_sudo=False,
         string="Text Conversations",
         groups="clienteling.group_clienteling_associate",
     )
     clienteling_conversation_count = fields.Integer(
-        compute="_compute_clienteling_conversation_count",
+        compute="_compute_clienteling_conversation_ids",
+        compute_sudo=False,
         groups="clienteling.group_clienteling_associate",
     )
 
-    def _compute_clienteling_conversation_count(self):
-        counts = dict(
-            self.env["clienteling.conversation"]._read_group(
-                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
-            )
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_clienteling_conversation_ids(self):
+        conversations = self.env["clienteling.conversation"].search(
+            [("partner_id", "in", self.ids)]
         )
+        by_partner = conversations.grouped("partner_id")
         for partner in self:
-            partner.clienteling_conversation_count = counts.get(partner, 0)
+            mine = by_partner.get(partner, conversations.browse())
+            partner.clienteling_conversation_ids = mine
+            partner.clienteling_conversation_count = len(mine)
 
     def action_clienteling_text(self):
         """Open (or start) the conversation with this customer on the current

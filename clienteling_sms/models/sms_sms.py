@@ -1,6 +1,11 @@
 import logging
+from collections import defaultdict
 
-from odoo import models
+from odoo import fields, models
+from odoo.exceptions import MissingError
+from odoo.tools import SQL
+
+from odoo.addons.clienteling.tools.phone import PhoneNumberError, to_e164
 
 from ..tools.provider import ProviderError
 
@@ -18,16 +23,27 @@ FAILURE_TYPES = {
 
 
 class SmsSms(models.Model):
-    """Odoo's own SMS (Send SMS, templates, SMS marketing) go out through the
-    company's clienteling account when it has one, instead of Odoo's IAP."""
+    """Odoo's own SMS (Send SMS, the SMS button of phone fields, templates,
+    automated actions, SMS marketing, ``sms.sms`` created by code) go out through
+    the company's clienteling account when it has a sender for them, instead of
+    Odoo's IAP, and never to a number opted out of the sending number's store."""
 
     _inherit = "sms.sms"
 
+    clienteling_failure_reason = fields.Char(
+        string="Failure Reason", readonly=True, copy=False, help="Why Clienteling did not send it."
+    )
+
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
-        Account = self.env["clienteling.sms.account"]
         through_odoo = self.browse()
-        for company, records in self.grouped(lambda sms: sms._clienteling_company()).items():
-            account = Account._for_company(company)
+        Account = self.env["clienteling.sms.account"]
+        companies = self._clienteling_companies()
+        by_company = defaultdict(list)
+        for sms in self:
+            by_company[companies[sms.id]].append(sms.id)
+        for company_id, sms_ids in by_company.items():
+            records = self.browse(sms_ids)
+            account = Account._odoo_sms_account(company_id)
             if account:
                 records._clienteling_send(account, unlink_failed, unlink_sent, raise_exception)
             else:
@@ -40,43 +56,137 @@ class SmsSms(models.Model):
             raise_exception=raise_exception,
         )
 
-    def _clienteling_company(self):
-        """The company an SMS is sent for: its document's, else the sender's."""
-        self.ensure_one()
-        message = self.sudo().mail_message_id
-        if message.model and message.res_id and message.model in self.env:
-            document = self.env[message.model].sudo().browse(message.res_id).exists()
-            if document and "company_id" in document._fields and document.company_id:
-                return document.company_id
-        return self.env.company
+    def _clienteling_companies(self):
+        """{sms id: company id} the SMS are sent for: their document's company,
+        else the current company. Reads each document model once (usually from
+        the cache: the document was just posted on)."""
+        default = self.env.company.id
+        documents = defaultdict(set)
+        for sms in self.sudo():
+            message = sms.mail_message_id
+            if message.model and message.res_id and message.model in self.env:
+                documents[message.model].add(message.res_id)
+        companies = {}
+        for model, res_ids in documents.items():
+            field = self.env[model]._fields.get("company_id")
+            if not field or field.type != "many2one" or field.comodel_name != "res.company":
+                continue
+            records = self.env[model].sudo().with_context(active_test=False).browse(res_ids)
+            records.fetch(["company_id"])
+            for record in records:
+                try:
+                    companies[model, record.id] = record.company_id.id
+                except MissingError:  # deleted since: the current company sends
+                    continue
+        result = {}
+        for sms in self.sudo():
+            message = sms.mail_message_id
+            result[sms.id] = companies.get((message.model, message.res_id)) or default
+        return result
 
     def _clienteling_send(self, account, unlink_failed, unlink_sent, raise_exception):
-        provider = account._get_provider()
-        sender = account.default_number_id.number or None
+        """Send through ``account``: nothing to numbers opted out of the sender's
+        store (``sms_optout`` failure with its reason), the rest to the provider."""
+        sender = account._odoo_sms_sender()
         all_sms = self.sudo().with_context(sms_skip_msg_notification=True)
-        for sms in all_sms:
+        opted_out = all_sms._clienteling_opted_out(account, sender)
+        if opted_out:
+            store = sender._sender_store() if sender else None
+            reason = self.env._(
+                "The customer opted out of texts from %s (STOP): nothing was sent.",
+                store.name if store else account.company_id.name,
+            )
+            _logger.info("%s SMS not sent: the numbers opted out", len(opted_out))
+            opted_out.sms_tracker_id._action_update_from_sms_state(
+                "error", failure_type="sms_optout", failure_reason=reason
+            )
+            opted_out.write(
+                {
+                    "state": "error",
+                    "failure_type": "sms_optout",
+                    "clienteling_failure_reason": reason,
+                    **({"to_delete": True} if unlink_failed else {}),
+                }
+            )
+        provider = account._get_provider() if all_sms - opted_out else None
+        sent = all_sms.browse()
+        for sms in all_sms - opted_out:
             try:
-                provider.send(sms.number, sender, sms.body or "")
+                provider.send(sms.number, sender.number or None, sms.body or "")
             except ProviderError as error:
                 _logger.info("SMS %s refused by the provider: %s", sms.id, error.code)
                 if raise_exception:
                     raise
                 failure_type = FAILURE_TYPES.get(error.code or "", "sms_server")
-                sms.sms_tracker_id._action_update_from_sms_state("error", failure_type=failure_type)
+                sms.sms_tracker_id._action_update_from_sms_state(
+                    "error", failure_type=failure_type, failure_reason=error.reason
+                )
                 sms.write(
                     {
                         "state": "error",
                         "failure_type": failure_type,
+                        "clienteling_failure_reason": error.reason,
                         **({"to_delete": True} if unlink_failed else {}),
                     }
                 )
             else:
-                sms.sms_tracker_id._action_update_from_sms_state("pending")
-                sms.write(
-                    {
-                        "state": "pending",
-                        "failure_type": False,
-                        **({"to_delete": True} if unlink_sent else {}),
-                    }
-                )
+                sent |= sms
+        if sent:
+            sent.sms_tracker_id._action_update_from_sms_state("pending")
+            sent.write(
+                {
+                    "state": "pending",
+                    "failure_type": False,
+                    "clienteling_failure_reason": False,
+                    **({"to_delete": True} if unlink_sent else {}),
+                }
+            )
         all_sms.mail_message_id._notify_message_notification_update()
+
+    def _clienteling_numbers(self, region):
+        """{sms id: E.164 numbers it may be} (read with ``region`` and with the
+        recipient's country: the same number either way for full numbers)."""
+        result = {}
+        for sms in self:
+            numbers = set()
+            for default_region in {region, sms.partner_id.country_id.code or None}:
+                try:
+                    numbers.add(to_e164(sms.number, default_region))
+                except PhoneNumberError:
+                    continue
+            result[sms.id] = numbers
+        return result
+
+    def _clienteling_opted_out(self, account, sender):
+        """The SMS of these whose number's newest consent for the sending number's
+        store is an opt-out (for any store of the company when the sender speaks
+        for no store), whoever the number belongs to. One query for the batch."""
+        store = sender._sender_store() if sender else self.env["clienteling.store"]
+        numbers = self._clienteling_numbers(store.country_id.code or None)
+        every_number = set().union(*numbers.values()) if numbers else set()
+        if not every_number:
+            return self.browse()
+        if not self.env.context.get("clienteling_sms_processing"):
+            # a STOP received but still waiting for the processing cron holds already
+            self.env["clienteling.sms.event"].sudo()._process_pending_from(every_number)
+        Consent = self.env["clienteling.consent"].sudo()
+        Consent.flush_model(["channel", "address", "store_id", "company_id", "state", "date"])
+        scope = (
+            SQL("store_id = %s", store.id)
+            if store
+            else SQL("company_id = %s", account.company_id.id)
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (address, store_id) address, state
+                  FROM clienteling_consent
+                 WHERE channel = 'sms' AND address IN %(numbers)s AND %(scope)s
+              ORDER BY address, store_id, date DESC, id DESC
+                """,
+                numbers=tuple(every_number),
+                scope=scope,
+            )
+        )
+        out = {address for address, state in self.env.cr.fetchall() if state == "opted_out"}
+        return self.filtered(lambda sms: numbers[sms.id] & out)

@@ -1,7 +1,9 @@
 from . import (
+    test_boundaries,
     test_inbound,
     test_numbers,
     test_odoo_sms,
+    test_odoo_sms_consent,
     test_security,
     test_sending,
     test_ui,

@@ -1,7 +1,12 @@
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..tools.retry import MAX_ATTEMPTS
 from .common import ClientelingSmsCase
 
 
@@ -31,6 +36,11 @@ class TestInbound(ClientelingSmsCase):
             self.customer_a.clienteling_inbox_message_ids.filtered(
                 lambda m: m.channel == "sms"
             ).body,
+        )
+        # not copied by the conversation into the customer's chatter (all internal users read it)
+        self.assertNotIn(
+            "Text from the customer",
+            str(self.customer_a.message_ids.mapped("body")),
         )
         self.assertFalse(self.customer_a.message_ids.filtered(lambda m: m.message_type == "sms"))
         self.assertTrue(self.customer_a.clienteling_last_contact_date)
@@ -189,17 +199,22 @@ class TestInbound(ClientelingSmsCase):
 
     @mute_logger("odoo.addons.clienteling_sms.models.clienteling_sms_event")
     def test_failed_processing_is_kept_for_retry(self):
-        event = self._inbound("Hello", to="+12125550177")  # not one of our numbers
-        self.assertEqual(event.state, "failed")
-        self.assertIn("No clienteling number", event.error)
-        self.assertIn('"Body": "Hello"', event.payload)
+        with freeze_time("2026-07-01 12:00:00"):
+            event = self._inbound("Hello", to="+12125550177")  # not one of our numbers (yet)
+            self.assertEqual(event.state, "failed")
+            self.assertIn("No clienteling number", event.error)
+            self.assertIn('"Body": "Hello"', event.payload)
+            self.assertEqual(event.next_retry_date, datetime(2026, 7, 1, 12, 1))
+            self.assertEqual(self.Event._cron_process_events(), 0)  # not due yet
         number = self.env["clienteling.phone.number"].create(
             {"number": "+12125550177", "account_id": self.account.id}
         )
         number._assign(employee=self.employee_b)
-        self.assertEqual(self.Event._cron_process_events(), 1)
+        with freeze_time("2026-07-01 12:01:00"):
+            self.assertEqual(self.Event._cron_process_events(), 1)
         self.assertEqual(event.state, "done")
         self.assertEqual(event.attempts, 2)
+        self.assertFalse(event.next_retry_date)
 
     def test_status_callbacks_move_forward_only(self):
         conversation = self._conversation()
@@ -279,3 +294,79 @@ class TestInbound(ClientelingSmsCase):
         )
         self.assertEqual(audit.user_id, self.user_associate_a)
         self.assertIn("ready since this morning", audit.details)
+
+
+@tagged("post_install", "-at_install", "clienteling")
+class TestShortCodesAndRetries(ClientelingSmsCase):
+    def _conversation_of(self, sender):
+        return self.Conversation.search([("customer_number", "=", sender)])
+
+    def test_short_codes_and_sender_names_are_kept_never_fail(self):
+        for sender, body in (
+            ("72345", "Your verification code is 1234"),
+            ("ACME", "Carrier notice: your plan renews"),
+            ("72345", "STOP"),
+            ("ACME", "HELP"),
+        ):
+            with self.subTest(sender=sender, body=body):
+                event = self._inbound(body, from_=sender)
+                self.assertEqual((event.state, event.error), ("done", False))
+        for sender in ("72345", "ACME"):
+            conversation = self._conversation_of(sender)
+            self.assertEqual(len(conversation), 1)
+            self.assertFalse(conversation.can_reply)
+            self.assertEqual(conversation.consent_state, "none")
+            self.assertEqual(len(conversation.sms_message_ids), 2)
+            self.assertFalse(conversation.sms_message_ids.filtered("keyword"))
+            self.assertFalse(self._outbound(conversation))  # no STOP/HELP answer
+            self.assertEqual(conversation.unread_count, 2)
+            with self.assertRaisesRegex(UserError, "cannot be texted back"):
+                conversation._send_message("Hello?")
+        self.assertIn(
+            "Carrier notice", self._conversation_of("ACME").message_ids.mapped("body")[-1]
+        )
+        self.assertFalse(
+            self.env["clienteling.consent"].search([("address", "in", ("72345", "ACME"))])
+        )
+
+    def test_keywords_act_for_numbers_that_can_be_texted_back(self):
+        self._inbound("STOP", from_="+12125550142")
+        self.assertEqual(self._conversation().consent_state, "opted_out")
+
+    @mute_logger("odoo.addons.clienteling_sms.models.clienteling_sms_event")
+    def test_failed_events_back_off_then_wait_for_a_person(self):
+        start = datetime(2026, 7, 1, 12, 0)
+        with freeze_time(start):
+            event = self._inbound("Hello", to="+12125550177")  # not (yet) one of our numbers
+        self.assertEqual((event.state, event.attempts), ("failed", 1))
+        cron = self.env.ref("clienteling_sms.ir_cron_process_events")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search(
+                [("cron_id", "=", cron.id), ("call_at", "=", datetime(2026, 7, 1, 12, 1))]
+            )
+        )
+        waited = 0
+        delays = []
+        for attempt in range(2, MAX_ATTEMPTS + 1):
+            delay = (event.next_retry_date - start).total_seconds() / 60 - waited
+            delays.append(delay)
+            with freeze_time(event.next_retry_date - timedelta(seconds=1)):
+                self.assertEqual(self.Event._cron_process_events(), 0)  # not due yet
+            with freeze_time(event.next_retry_date):
+                waited += delay
+                self.assertEqual(self.Event._cron_process_events(), 1)
+            self.assertEqual(event.attempts, attempt)
+        self.assertEqual(delays, [2**n for n in range(MAX_ATTEMPTS - 1)])  # 1, 2, 4 ... minutes
+        # given up: left to a person, with the reason
+        self.assertEqual(event.state, "abandoned")
+        self.assertFalse(event.next_retry_date)
+        self.assertIn("No clienteling number +12125550177", event.error)
+        with freeze_time(start + timedelta(days=30)):
+            self.assertEqual(self.Event._cron_process_events(), 0)
+        # the person fixes the cause and retries
+        number = self.env["clienteling.phone.number"].create(
+            {"number": "+12125550177", "account_id": self.account.id}
+        )
+        number._assign(employee=self.employee_b)
+        event.with_user(self.user_manager).action_retry()
+        self.assertEqual((event.state, event.error), ("done", False))

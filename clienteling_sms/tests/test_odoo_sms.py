@@ -66,6 +66,7 @@ class TestOdooSms(ClientelingSmsCase):
         customer = self.env["res.partner"].create(
             {"name": "Client Lyon", "mobile": "+33612345611", "company_id": other.id}
         )
+        self.account.default_number_id = self.number_a
         with TwilioRecorder() as recorder:
             self.env["clienteling.sms.account"].create(
                 {
@@ -74,6 +75,7 @@ class TestOdooSms(ClientelingSmsCase):
                     "provider": "twilio",
                     "twilio_account_sid": "AC0003",
                     "twilio_auth_token": "t",
+                    "twilio_messaging_service_sid": "MG0003",  # Twilio picks the sender
                     "twilio_api_base_url": recorder.url,
                     "webhook_base_url": "https://other.example.com",
                 }

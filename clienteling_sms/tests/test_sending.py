@@ -55,8 +55,8 @@ class TestSending(ClientelingSmsCase):
         chatter = conversation.message_ids.filtered(lambda m: m.message_type == "sms")
         self.assertIn("Your coat is ready", chatter[0].body)
         self.assertEqual(chatter[0].author_id, self.user_associate_a.partner_id)
-        mirrored = self.customer_a.message_ids.filtered(lambda m: m.message_type == "sms")
-        self.assertIn("Your coat is ready", mirrored[0].body)
+        # the text stays in the conversation: not in the customer's chatter
+        self.assertNotIn("Your coat is ready", str(self.customer_a.message_ids.mapped("body")))
         self.assertEqual(self.customer_a.clienteling_last_contact_date, datetime(2026, 7, 1, 16, 0))
         row = self.customer_a.clienteling_contact_ids
         self.assertEqual(
@@ -154,12 +154,14 @@ class TestSending(ClientelingSmsCase):
         self._opt_in(conversation)
         message = conversation._send_message("The coat", media=image)
         self.assertEqual(message.body, "The coat")
-        self.assertIn(
-            f"https://shop.example.com/clienteling/sms/media/{image.id}/", message.media_urls
-        )
-        self.assertEqual(
-            (image.res_model, image.res_id), ("clienteling.conversation", conversation.id)
-        )
+        self.assertIn("https://shop.example.com/clienteling/sms/media/", message.media_urls)
+        # a copy goes with the text, the original stays where it was
+        self.assertFalse(image.res_model)
+        sent = conversation.message_ids.filtered(lambda m: m.message_type == "sms")[0]
+        self.assertEqual(len(sent.attachment_ids), 1)
+        self.assertNotEqual(sent.attachment_ids, image)
+        self.assertEqual(sent.attachment_ids.res_model, "clienteling.conversation")
+        self.assertIn(f"/clienteling/sms/media/{sent.attachment_ids.id}/", message.media_urls)
         # the Paris number cannot send MMS: the image becomes a signed link in the text
         other = self._conversation(self.number_b, self.customer_b)
         self._opt_in(other)

@@ -1,4 +1,5 @@
 import json
+import logging
 import threading
 import time
 from types import SimpleNamespace
@@ -15,6 +16,7 @@ from odoo.addons.clienteling.tests.common import ClientelingCase
 
 from ..tools.sandbox import new_sid
 from .common import ClientelingSmsCase
+from .twilio_recorder import TwilioRecorder
 
 INBOUND = "/clienteling/sms/twilio/inbound"
 STATUS = "/clienteling/sms/twilio/status"
@@ -98,10 +100,129 @@ class TestWebhooks(ClientelingSmsCase, HttpCase):
         self.assertEqual(self._post(INBOUND, self._params(NumMedia="lots")).status_code, 400)
         self.assertEqual(self._post(INBOUND, {"Body": "hi"}).status_code, 400)
         self.assertEqual(
-            self._post(STATUS, {"MessageSid": "SM1", "From": "+12125550170"}).status_code, 400
+            self._post(
+                STATUS,
+                {
+                    "MessageSid": "SM1",
+                    "From": "+12125550170",
+                    "AccountSid": self.account._provider_account_ref(),
+                },
+            ).status_code,
+            400,
         )
         self.assertFalse(self._events())
         self.assertEqual(self.url_open(INBOUND).status_code, 405)  # GET
+
+    @mute_logger("odoo.addons.clienteling_sms.controllers.main", "odoo.http")
+    def test_signed_events_must_match_our_numbers_and_account(self):
+        """A valid signature is not enough: the number must be ours, in service, on
+        the account whose AccountSid the event names."""
+        ours = self.env["clienteling.phone.number"]
+        released = ours.create({"number": "+12125550178", "account_id": self.account.id})
+        released.action_release()
+        other_account = self.env["clienteling.sms.account"].create(
+            {
+                "name": "Archived sandbox",
+                "active": False,
+                "provider": "sandbox",
+                "webhook_base_url": self.base_url(),
+            }
+        )
+        cases = [
+            ("not our number", INBOUND, self._params(To="+12125550000"), 404),
+            ("released number", INBOUND, self._params(To="+12125550178"), 404),
+            ("another AccountSid", INBOUND, self._params(AccountSid="ACsomeoneelse"), 403),
+            (
+                "another account's ref",
+                INBOUND,
+                self._params(AccountSid=other_account._provider_account_ref()),
+                403,
+            ),
+            (
+                "no AccountSid",
+                INBOUND,
+                {k: v for k, v in self._params().items() if k != "AccountSid"},
+                403,
+            ),
+            (
+                "status for a number not ours",
+                STATUS,
+                {
+                    "MessageSid": "SMx",
+                    "MessageStatus": "delivered",
+                    "AccountSid": self.account._provider_account_ref(),
+                    "From": "+12125550000",
+                },
+                404,
+            ),
+            (
+                "voice for a number not ours",
+                VOICE,
+                {
+                    "CallSid": "CA2",
+                    "AccountSid": self.account._provider_account_ref(),
+                    "From": "+12125550142",
+                    "To": "+12125550000",
+                },
+                404,
+            ),
+        ]
+        for name, path, params, status in cases:
+            with self.subTest(name):
+                self.assertEqual(self._post(path, params).status_code, status)
+        self.assertFalse(
+            self.env["clienteling.sms.event"].search(
+                [("account_id", "in", (self.account | other_account).ids)]
+            )
+        )
+        # signed with another account's secret for our number: the signature fails first
+        params = self._params()
+        signature = other_account._get_provider().signature(
+            self.account.webhook_base_url + INBOUND, params
+        )
+        self.assertEqual(self._post(INBOUND, params, signature=signature).status_code, 403)
+        self.assertFalse(self._events())
+
+    def _logged(self, function):
+        """What ``function`` logs at INFO and above, anywhere (SDK included)."""
+        with self.assertLogs(level=logging.INFO) as logs:  # "INFO" is 25 in Odoo
+            logging.getLogger(__name__).info("start")
+            function()
+        return "\n".join(logs.output)
+
+    def test_logs_show_no_customer_number_and_no_account_sid(self):
+        conversation = self._conversation()
+        conversation._record_consent("opted_in", "keyword", "YES")
+        with TwilioRecorder() as recorder:
+            self.account.sudo().write(
+                {
+                    "provider": "twilio",
+                    "twilio_account_sid": "AC00000000000000000000000000000077",
+                    "twilio_auth_token": "token",
+                    "twilio_api_base_url": recorder.url,
+                    "default_number_id": self.number_a.id,
+                }
+            )
+            logged = self._logged(lambda: conversation._send_message("Your coat is ready"))
+            logged += self._logged(
+                lambda: (
+                    self.env["sms.sms"]
+                    .sudo()
+                    .create({"number": "+12125550142", "body": "Order shipped"})
+                    ._send(unlink_sent=False)
+                )
+            )
+        self.account.sudo().write({"provider": "sandbox"})
+        self.provider = self.account._get_provider()
+        logged += self._logged(lambda: self._post(INBOUND, self._params("Thanks!")))
+        logged += self._logged(self._process)
+        with mute_logger("odoo.http"):
+            logged += self._logged(
+                lambda: self._post(INBOUND, self._params("Hi", To="+12125550000"))
+            )
+        for secret in ("2125550142", "AC00000000000000000000000000000077", "2125550000"):
+            self.assertNotIn(secret, logged)
+        self.assertIn("+1212*****00", logged)  # the refused number, masked
 
     def test_replay_yields_one_message(self):
         params = self._params("Hello", sid="SMreplay1")
@@ -201,9 +322,13 @@ class TestWebhooks(ClientelingSmsCase, HttpCase):
         )
         with self.subTest("expired"):
             expired = int(time.time()) - 10
-            token = odoo_hmac(self.env(su=True), "clienteling-sms-media", f"{image.id}:{expired}")
+            token = odoo_hmac(
+                self.env(su=True), "clienteling-sms-media", f"{attachment_id}:{expired}"
+            )
             self.assertEqual(
-                self.url_open(f"/clienteling/sms/media/{image.id}/{expired}/{token}").status_code,
+                self.url_open(
+                    f"/clienteling/sms/media/{attachment_id}/{expired}/{token}"
+                ).status_code,
                 404,
             )
 

@@ -1,3 +1,3 @@
 """Pure helpers of clienteling_sms: no ``odoo`` import here."""
 
-from . import keywords, provider, quiet_hours, sandbox, segments, twilio_provider
+from . import keywords, privacy, provider, quiet_hours, retry, sandbox, segments, twilio_provider

@@ -1,5 +1,6 @@
 """Twilio through the official ``twilio`` SDK."""
 
+import logging
 from urllib.parse import urlsplit, urlunsplit
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -17,6 +18,14 @@ from .provider import (
 )
 
 TIMEOUT = 10  # seconds, for every request to Twilio
+
+# The SDK logs each request at INFO (URLs with the account SID, numbers in query
+# strings): its clients log here, quiet below WARNING unless a log handler of
+# Odoo's configuration (--log-handler) asks for more.
+SDK_LOGGER = logging.getLogger("odoo.addons.clienteling_sms.twilio_sdk")
+for _sdk_logger in (SDK_LOGGER, logging.getLogger("twilio.http_client")):
+    if _sdk_logger.level == logging.NOTSET:
+        _sdk_logger.setLevel(logging.WARNING)
 
 
 class _RedirectingHttpClient(TwilioHttpClient):
@@ -59,9 +68,9 @@ class TwilioProvider(SmsProvider):
         """The SDK client, built on first use (verifying a webhook needs none)."""
         if self._client is None:
             http_client = (
-                _RedirectingHttpClient(self._api_base_url, timeout=TIMEOUT)
+                _RedirectingHttpClient(self._api_base_url, timeout=TIMEOUT, logger=SDK_LOGGER)
                 if self._api_base_url
-                else TwilioHttpClient(timeout=TIMEOUT)
+                else TwilioHttpClient(timeout=TIMEOUT, logger=SDK_LOGGER)
             )
             if self._api_key:
                 self._client = Client(*self._api_key, self.account_sid, http_client=http_client)

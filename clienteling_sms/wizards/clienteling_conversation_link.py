@@ -46,6 +46,7 @@ class ClientelingConversationLink(models.TransientModel):
     def action_link(self):
         self.ensure_one()
         conversation = self.conversation_id
+        conversation.check_access("write")
         number = conversation.customer_number
         if self.mode == "create":
             if not (self.name or "").strip():
@@ -62,6 +63,7 @@ class ClientelingConversationLink(models.TransientModel):
             partner = self.partner_id
             if not partner:
                 raise UserError(self.env._("Choose the contact to link."))
+            partner.check_access("read")
             if self.mode == "add_number" and partner.phone_sanitized != number:
                 if not partner.mobile:
                     partner.mobile = number
@@ -74,5 +76,5 @@ class ClientelingConversationLink(models.TransientModel):
                             partner.name,
                         )
                     )
-        conversation.sudo().partner_id = partner
+        conversation.partner_id = partner
         return {"type": "ir.actions.act_window_close"}

@@ -54,8 +54,10 @@ class ClientelingPhoneNumberProvision(models.TransientModel):
             country, account.company_id
         )
         provider = account._get_provider()
+        # every number ever registered, whatever company (numbers are unique)
         known = set(
             self.env["clienteling.phone.number"]
+            .sudo()
             .with_context(active_test=False)
             .search([])
             .mapped("number")
@@ -92,6 +94,10 @@ class ClientelingPhoneNumberProvision(models.TransientModel):
 
     def action_provision(self):
         self.ensure_one()
+        # numbers are bought on the account for these stores and associates
+        self.account_id.check_access("write")
+        self.store_ids.check_access("read")
+        self.employee_ids.check_access("read")
         Number = self.env["clienteling.phone.number"]
         done, failures = Number, []
         if self.target == "store":

@@ -24,6 +24,7 @@ class ClientelingSmsComposer(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         conversation = self.env["clienteling.conversation"].browse(values.get("conversation_id"))
+        conversation.check_access("read")
         if (
             conversation
             and conversation.consent_state in ("none", "pending")
@@ -51,8 +52,12 @@ class ClientelingSmsComposer(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
+        self.conversation_id.check_access("write")
+        # answered from the Engage inbox: audited there, on a message the user may read
+        inbox_message_id = self.env.context.get("clienteling_inbox_message_id")
+        if inbox_message_id:
+            self.env["clienteling.inbox.message"].browse(inbox_message_id).check_access("read")
         message = self.conversation_id._send_message(self.body, media=self.attachment_ids)
-        # answered from the Engage inbox: audit it there
         self.env["clienteling.inbox.message"]._clienteling_audit_from_context(
             "sms_reply",
             self.env._(

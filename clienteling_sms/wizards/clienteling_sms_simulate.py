@@ -16,6 +16,8 @@ class ClientelingSmsSimulate(models.TransientModel):
 
     def action_simulate(self):
         self.ensure_one()
+        # the customer's side, played by someone who may write in the conversation
+        self.conversation_id.check_access("write")
         conversation = self.conversation_id.sudo()
         account = conversation.phone_number_id.account_id
         if account.provider != "sandbox":

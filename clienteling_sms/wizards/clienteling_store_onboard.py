@@ -43,6 +43,8 @@ class ClientelingStoreOnboard(models.TransientModel):
     def action_onboard(self):
         self.ensure_one()
         store = self.store_id
+        store.check_access("write")
+        self.phone_number_id.check_access("write")
         if not store.landline:
             raise UserError(
                 self.env._(
