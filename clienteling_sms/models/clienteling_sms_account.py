@@ -211,6 +211,13 @@ class ClientelingSmsAccount(models.Model):
         account = self._for_company(self.env["res.company"].browse(company_id))
         return account.id if account and account._odoo_sms_sender_ok() else None
 
+    @api.model
+    @tools.ormcache("company_id")
+    def _company_has_account(self, company_id):
+        """Whether ``company_id`` texts through Clienteling at all (cached like
+        ``_odoo_sms_account_id``): its consent then holds for Odoo's gateway too."""
+        return bool(self._for_company(self.env["res.company"].browse(company_id)))
+
     def _odoo_sms_sender_ok(self):
         """Whether the account can send Odoo's SMS: a sender number, or a Twilio
         Messaging Service that chooses one."""

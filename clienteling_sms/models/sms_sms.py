@@ -46,8 +46,18 @@ class SmsSms(models.Model):
             account = Account._odoo_sms_account(company_id)
             if account:
                 records._clienteling_send(account, unlink_failed, unlink_sent, raise_exception)
-            else:
-                through_odoo |= records
+                continue
+            # Odoo's gateway sends them: in a company that texts through Clienteling,
+            # still never to a number opted out of any of its stores (no store
+            # speaks for Odoo's sender)
+            opted_out = records.browse()
+            if Account._company_has_account(company_id):
+                opted_out = records._clienteling_opted_out(company_id, None)
+            if opted_out:
+                company = self.env["res.company"].browse(company_id)
+                opted_out.sudo()._clienteling_refuse(company.name, unlink_failed)
+                opted_out.mail_message_id._notify_message_notification_update()
+            through_odoo |= records - opted_out
         if not through_odoo:
             return None
         return super(SmsSms, through_odoo)._send(
@@ -89,24 +99,11 @@ class SmsSms(models.Model):
         store (``sms_optout`` failure with its reason), the rest to the provider."""
         sender = account._odoo_sms_sender()
         all_sms = self.sudo().with_context(sms_skip_msg_notification=True)
-        opted_out = all_sms._clienteling_opted_out(account, sender)
+        opted_out = all_sms._clienteling_opted_out(account.company_id.id, sender)
         if opted_out:
             store = sender._sender_store() if sender else None
-            reason = self.env._(
-                "The customer opted out of texts from %s (STOP): nothing was sent.",
-                store.name if store else account.company_id.name,
-            )
-            _logger.info("%s SMS not sent: the numbers opted out", len(opted_out))
-            opted_out.sms_tracker_id._action_update_from_sms_state(
-                "error", failure_type="sms_optout", failure_reason=reason
-            )
-            opted_out.write(
-                {
-                    "state": "error",
-                    "failure_type": "sms_optout",
-                    "clienteling_failure_reason": reason,
-                    **({"to_delete": True} if unlink_failed else {}),
-                }
+            opted_out._clienteling_refuse(
+                store.name if store else account.company_id.name, unlink_failed
             )
         provider = account._get_provider() if all_sms - opted_out else None
         sent = all_sms.browse()
@@ -143,6 +140,24 @@ class SmsSms(models.Model):
             )
         all_sms.mail_message_id._notify_message_notification_update()
 
+    def _clienteling_refuse(self, sender_name, unlink_failed):
+        """Fail these SMS as opted out (``sms_optout``) with the reason, unsent."""
+        reason = self.env._(
+            "The customer opted out of texts from %s (STOP): nothing was sent.", sender_name
+        )
+        _logger.info("%s SMS not sent: the numbers opted out", len(self))
+        self.sms_tracker_id._action_update_from_sms_state(
+            "error", failure_type="sms_optout", failure_reason=reason
+        )
+        self.write(
+            {
+                "state": "error",
+                "failure_type": "sms_optout",
+                "clienteling_failure_reason": reason,
+                **({"to_delete": True} if unlink_failed else {}),
+            }
+        )
+
     def _clienteling_numbers(self, region):
         """{sms id: E.164 numbers it may be} (read with ``region`` and with the
         recipient's country: the same number either way for full numbers)."""
@@ -157,7 +172,7 @@ class SmsSms(models.Model):
             result[sms.id] = numbers
         return result
 
-    def _clienteling_opted_out(self, account, sender):
+    def _clienteling_opted_out(self, company_id, sender):
         """The SMS of these whose number's newest consent for the sending number's
         store is an opt-out (for any store of the company when the sender speaks
         for no store), whoever the number belongs to. One query for the batch."""
@@ -171,11 +186,7 @@ class SmsSms(models.Model):
             self.env["clienteling.sms.event"].sudo()._process_pending_from(every_number)
         Consent = self.env["clienteling.consent"].sudo()
         Consent.flush_model(["channel", "address", "store_id", "company_id", "state", "date"])
-        scope = (
-            SQL("store_id = %s", store.id)
-            if store
-            else SQL("company_id = %s", account.company_id.id)
-        )
+        scope = SQL("store_id = %s", store.id) if store else SQL("company_id = %s", company_id)
         self.env.cr.execute(
             SQL(
                 """

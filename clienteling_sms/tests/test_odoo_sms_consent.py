@@ -1,9 +1,11 @@
 from unittest import SkipTest
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
 from odoo.addons.clienteling.tests.common import ASSOCIATE_GROUPS
 from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.addons.sms.tools.sms_api import SmsApi
 
 from .common import ClientelingSmsCase
 from .twilio_recorder import TwilioRecorder
@@ -303,3 +305,35 @@ class TestOdooSmsConsent(ClientelingSmsCase):
         self.assertEqual(sms.failure_type, "sms_optout")
         self.assertIn(self.company.name, sms.clienteling_failure_reason)
         self.assertFalse(self._sent_to())
+
+    def test_odoo_gateway_respects_the_company_s_opt_outs(self):
+        """Without a sender Odoo's gateway (IAP) sends Odoo's SMS; a company that
+        texts through Clienteling still never texts a number opted out of any of
+        its stores, and the rest reach the gateway."""
+        self.account.default_number_id = False
+        self.assertFalse(self.env["clienteling.sms.account"]._odoo_sms_account(self.company.id))
+        batches = []
+
+        def send_sms_batch(api, messages, delivery_reports_url=False):
+            batches.append(messages)
+            return [
+                {"uuid": number["uuid"], "state": "success"}
+                for message in messages
+                for number in message["numbers"]
+            ]
+
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .create([{"number": OPTED_OUT, "body": "Sale!"}, {"number": OPTED_IN, "body": "Sale!"}])
+        )
+        with patch.object(SmsApi, "_send_sms_batch", send_sms_batch):
+            sms.send(unlink_sent=False)
+        self.assertEqual(sms[0].failure_type, "sms_optout")
+        self.assertIn(self.company.name, sms[0].clienteling_failure_reason)
+        self.assertEqual(sms[1].state, "pending")
+        self.assertEqual(
+            [number["number"] for batch in batches for m in batch for number in m["numbers"]],
+            [OPTED_IN],
+        )
+        self.assertFalse(self._sent_to())  # nothing through the Clienteling account
