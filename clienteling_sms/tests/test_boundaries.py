@@ -127,6 +127,24 @@ class TestConversationBoundaries(BoundaryCase):
         # nobody became a follower: not the one who played the customer, not the customer
         self.assertFalse(self.conversation_a.message_partner_ids)
 
+    def test_no_simulated_reply_where_customers_are_texted_for_real(self):
+        """A simulated START would be a keyword opt-in for the store: refused as soon
+        as the company has a real provider account, nothing received."""
+        self.env["clienteling.sms.account"].create(
+            {
+                "name": "Production",
+                "provider": "twilio",
+                "company_id": self.company.id,
+                "active": False,  # archived while trying the sandbox: still real customers
+            }
+        )
+        wizard = self.env["clienteling.sms.simulate"].with_user(self.user_store_manager_a)
+        with self.assertRaisesRegex(UserError, "real provider"):
+            wizard.create(
+                {"conversation_id": self.conversation_a.id, "body": "START"}
+            ).action_simulate()
+        self.assertFalse(self.conversation_a.sms_message_ids)
+
     def test_system_fields_cannot_be_rewritten(self):
         for user in (self.user_associate_a, self.user_store_manager_a, self.user_manager):
             for vals in (

@@ -24,6 +24,23 @@ class ClientelingSmsSimulate(models.TransientModel):
             raise UserError(
                 self.env._("Customer replies can only be simulated on a sandbox account.")
             )
+        real = (
+            self.env["clienteling.sms.account"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [("company_id", "=", account.company_id.id), ("provider", "!=", "sandbox")], limit=1
+            )
+        )
+        if real:
+            # a simulated START is a keyword opt-in for the store: never where the
+            # store's customers are (or were) texted for real
+            raise UserError(
+                self.env._(
+                    "Customer replies cannot be simulated in a company that texts its "
+                    "customers through a real provider."
+                )
+            )
         params = {
             "MessageSid": new_sid(),
             "AccountSid": account._provider_account_ref(),
