@@ -53,10 +53,8 @@ class ClientelingSmsComposer(models.TransientModel):
     def action_send(self):
         self.ensure_one()
         self.conversation_id.check_access("write")
-        # answered from the Engage inbox: audited there, on a message the user may read
-        inbox_message_id = self.env.context.get("clienteling_inbox_message_id")
-        if inbox_message_id:
-            self.env["clienteling.inbox.message"].browse(inbox_message_id).check_access("read")
+        # answered from the Engage inbox: checked before anything is sent, audited there
+        self.env["clienteling.inbox.message"]._clienteling_message_from_context()
         message = self.conversation_id._send_message(self.body, media=self.attachment_ids)
         self.env["clienteling.inbox.message"]._clienteling_audit_from_context(
             "sms_reply",
