@@ -19,10 +19,10 @@ import time
 
 os.environ["TZ"] = "UTC"
 
-import odoo  # noqa: E402
-from odoo.modules.registry import Registry  # noqa: E402
-from odoo.service import server  # noqa: E402
-from odoo.tools import config  # noqa: E402
+import odoo
+from odoo.modules.registry import Registry
+from odoo.service import server
+from odoo.tools import config
 
 _logger = logging.getLogger("odoo_suites")
 
