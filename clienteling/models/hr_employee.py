@@ -94,14 +94,18 @@ class HrEmployee(models.Model):
         store_manager_group = self.env.ref(ROLE_GROUPS["store_manager"])
         for employee in self.sudo().filtered(lambda e: e.user_id and e.clienteling_role):
             user = employee.user_id
-            commands = [(4, self.env.ref(ROLE_GROUPS[employee.clienteling_role]).id)]
+            role_group = self.env.ref(ROLE_GROUPS[employee.clienteling_role])
+            # A user already in the group is not written: each change of groups
+            # empties every registry cache, in every worker.
+            commands = [] if role_group in user.groups_id else [(4, role_group.id)]
             if (
                 employee.clienteling_role == "associate"
                 and store_manager_group in user.groups_id
                 and manager_group not in user.groups_id
             ):
                 commands.append((3, store_manager_group.id))
-            user.write({"groups_id": commands})
+            if commands:
+                user.write({"groups_id": commands})
 
     def action_view_client_book(self):
         self.ensure_one()

@@ -1,1 +1,7 @@
-from . import test_advisor_lists, test_advisor_refresh, test_advisor_security, test_ui
+from . import (
+    test_advisor_lists,
+    test_advisor_refresh,
+    test_advisor_security,
+    test_company_defaults,
+    test_ui,
+)
