@@ -3,8 +3,9 @@
 ``odoo_suites.py plan [--without] ODOO_HOME REPO_DIR SUITE...`` prints two lines: the
 ``--test-tags`` value and the modules to install (our addons, or without them the Odoo
 modules they depend on, then the suites' modules). A suite is a module name (``hr``) or
-an Odoo test tag (``/test_mail_sms:TestSMSPerformance``, ``-/mail:TestX``). Suites that
-are not installable Odoo modules are named on stderr and left out.
+an Odoo test tag (``/test_mail_sms:TestSMSPerformance``, ``-/mail:TestX``); our own
+addons' suites work too. Suites that are not installable modules are named on stderr
+and left out.
 
 ``odoo_suites.py run ODOO-OPTIONS...`` takes the options of odoo-bin (``-c CONF -d DB
 --test-enable --test-tags TAGS --stop-after-init --http-port=PORT``). Odoo runs a
@@ -80,13 +81,13 @@ def odoo_dependencies(addons, repo_dir):
 
 def plan(suites, odoo_home, repo_dir, ours, with_ours=True, warn=print):
     """(test tags, modules to install, suites' modules) for ``suites``."""
-    addons_dirs = [Path(odoo_home) / "odoo" / "addons", Path(odoo_home) / "addons"]
+    addons_dirs = [Path(odoo_home) / "odoo" / "addons", Path(odoo_home) / "addons", repo_dir]
     tags, modules = [], []
     for suite in suites:
         tag = suite_tag(suite)
         module = tag_module(tag)
         if module and find_module(module, addons_dirs) is None:
-            warn(f"{module} is not an installable module of Odoo 18: left out")
+            warn(f"{module} is not an installable module: left out")
             continue
         tags.append(tag)
         if module and module not in modules:
@@ -179,7 +180,7 @@ def main(argv):
             warn=lambda message: print(message, file=sys.stderr),
         )
         if not modules:
-            print("No installable Odoo module among the suites.", file=sys.stderr)
+            print("No installable module among the suites.", file=sys.stderr)
             return 1
         print(tags)
         print(install)

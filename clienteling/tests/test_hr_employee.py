@@ -104,9 +104,20 @@ class TestEmployeeRules(ClientelingCase):
 class TestEmployeeRulesHttp(ClientelingCase, HttpCase):
     def test_user_already_linked_through_the_web_client(self):
         """Saving the employee form with a user who already has an employee in the
-        company shows Odoo's duplicate message (a ValidationError)."""
-        new_test_user(self.env, login="t_hr_officer", groups="base.group_user,hr.group_hr_user")
-        employee = self.env["hr.employee"].create({"name": "Second Ann"})
+        company shows Odoo's duplicate message (a ValidationError), as Odoo's hr
+        test_set_user_on_new_employee expects, here through a real request."""
+        company = self.env["res.company"].create({"name": "Second Company"})
+        officer = new_test_user(
+            self.env,
+            login="t_hr_officer",
+            groups="base.group_user,hr.group_hr_user",
+            company_id=company.id,
+            company_ids=[(6, 0, company.ids)],
+        )
+        self.env["hr.employee"].create(
+            {"name": "Officer", "user_id": officer.id, "company_id": company.id}
+        )
+        employee = self.env["hr.employee"].create({"name": "Second", "company_id": company.id})
         self.authenticate("t_hr_officer", "t_hr_officer")
         payload = {
             "jsonrpc": "2.0",
@@ -115,8 +126,11 @@ class TestEmployeeRulesHttp(ClientelingCase, HttpCase):
             "params": {
                 "model": "hr.employee",
                 "method": "web_save",
-                "args": [[employee.id], {"user_id": self.user_associate_a.id}],
-                "kwargs": {"specification": {"name": {}, "user_id": {"fields": {}}}},
+                "args": [[employee.id], {"user_id": officer.id}],
+                "kwargs": {
+                    "specification": {"name": {}, "user_id": {"fields": {}}},
+                    "context": {"allowed_company_ids": company.ids},
+                },
             },
         }
         with mute_logger("odoo.sql_db", "odoo.http"):
