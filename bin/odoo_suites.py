@@ -34,7 +34,9 @@ TAG_MODULE = re.compile(r"^[+-]?(?:\*|\w*)/(\w+)")
 
 def suite_tag(suite):
     """The Odoo test tag of a suite: a bare module name is ``/module``."""
-    return suite if suite[:1] in "+-/" or ":" in suite or "." in suite else f"/{suite}"
+    if suite[:1] in "+-" or any(char in suite for char in "/:.["):
+        return suite
+    return f"/{suite}"
 
 
 def tag_module(tag):
