@@ -214,17 +214,25 @@ class ClientelingStore(models.Model):
                         for lang in languages
                     },
                 )
+        if any(vals.get("manager_ids") for vals in vals_list):
+            # The managers' record rules now include these stores.
+            self.env["hr.employee"]._clienteling_clear_rule_cache()
         return stores
 
     def write(self, vals):
         self._check_admin_fields(vals)
         if not vals.get("landline"):
-            return super().write(vals)
-        for store in self:
-            store_vals = dict(vals)
-            self._normalize_landline(store_vals, store.country_id)
-            super(ClientelingStore, store).write(store_vals)
-        return True
+            res = super().write(vals)
+        else:
+            for store in self:
+                store_vals = dict(vals)
+                self._normalize_landline(store_vals, store.country_id)
+                super(ClientelingStore, store).write(store_vals)
+            res = True
+        if "manager_ids" in vals:
+            # The record rules of the managers added or removed change.
+            self.env["hr.employee"]._clienteling_clear_rule_cache()
+        return res
 
     def _check_admin_fields(self, vals):
         fnames = ADMIN_FIELDS & vals.keys()

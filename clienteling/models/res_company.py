@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class ResCompany(models.Model):
@@ -11,8 +12,42 @@ class ResCompany(models.Model):
         "associate's client book and store book.",
     )
 
+    def init(self):
+        super().init()
+        self._clienteling_set_column_defaults(["clienteling_auto_assign_books"])
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
         self.env["clienteling.quick.reply"].sudo()._ensure_opt_in_message(companies)
         return companies
+
+    def _clienteling_set_column_defaults(self, fnames):
+        """Give the columns of ``fnames`` their field's default in the database too.
+
+        Odoo applies defaults in Python: a company inserted by code that does not
+        know these fields gets NULL (refused when the field is required). Odoo's own
+        ``at_install`` tests do exactly that when they run on a database where our
+        addons are installed: their registry holds only the modules loaded before
+        them. Rows left NULL by such inserts get the default too.
+        """
+        for fname in fnames:
+            field = self._fields[fname]
+            value = field.convert_to_column_insert(
+                field.convert_to_write(field.default(self), self), self
+            )
+            self.env.cr.execute(
+                SQL(
+                    "ALTER TABLE res_company ALTER COLUMN %s SET DEFAULT %s",
+                    SQL.identifier(fname),
+                    value,
+                )
+            )
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_company SET %s = %s WHERE %s IS NULL",
+                    SQL.identifier(fname),
+                    value,
+                    SQL.identifier(fname),
+                )
+            )

@@ -7,6 +7,16 @@ CUSTOMER_LISTS = [
     ("client", "Client Book"),
 ]
 
+ADVISOR_SETTINGS = [
+    "clienteling_advisor_lapsed_purchase_days",
+    "clienteling_advisor_lapsed_contact_days",
+    "clienteling_advisor_keep_in_touch_list",
+    "clienteling_advisor_add_to_book_list",
+    "clienteling_advisor_new_customer_days",
+    "clienteling_advisor_important_date_days",
+    "clienteling_advisor_important_date_list",
+]
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -46,6 +56,10 @@ class ResCompany(models.Model):
     clienteling_advisor_important_date_list = fields.Selection(
         CUSTOMER_LISTS, string="Important Dates List", default="client", required=True
     )
+
+    def init(self):
+        super().init()
+        self._clienteling_set_column_defaults(ADVISOR_SETTINGS)
 
     @api.constrains(
         "clienteling_advisor_lapsed_purchase_days",

@@ -3,5 +3,6 @@ from . import (
     test_advisor_refresh,
     test_advisor_security,
     test_advisor_security_boundaries,
+    test_company_defaults,
     test_ui,
 )
