@@ -18,6 +18,8 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
         # The secret of the store's customer entry link: its own associates open and
         # hand out the form (other stores and companies cannot read the store).
         "clienteling.store": {"entry_token": "the store's associates use the link"},
+        # Whether a password is stored (a warning on the account form), not the password.
+        "clienteling.mail.account": {"password_set": "a flag, not the password"},
     }
 
     @classmethod
@@ -152,4 +154,14 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
         return cls.user_associate_a, {
             "entry_id": cls.entry_a.id,
             "partner_id": cls.customer_a.id,
+        }
+
+    @classmethod
+    def _security_wizard_clienteling_consent_correction(cls):
+        # system administrators only: the attackers lack the model's access right
+        consent, _owner = cls._security_record_clienteling_consent()
+        return cls.env.ref("base.user_admin"), {
+            "consent_id": consent.id,
+            "state": "opted_out",
+            "reason": "The customer asked in the store to stop texts.",
         }
