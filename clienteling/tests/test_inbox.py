@@ -1434,6 +1434,106 @@ class TestInboxCustomerHistory(EngageCase):
         self.assertIn("tracker.example", message.body_original)
 
 
+    def test_migration_moves_old_actions_to_the_message(self):
+        """18.0.1.1.0 post-engage-actions: the To-Do, appointment and reply that the
+        old actions wrote on the customer move to the inbox message they were
+        audited on; the rest stays."""
+        path = (
+            Path(__file__).resolve().parents[1]
+            / "migrations"
+            / "18.0.1.1.0"
+            / "post-engage-actions.py"
+        )
+        spec = importlib.util.spec_from_file_location("clienteling_post_engage_actions", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+
+        account = self.new_account()
+        self.deliver(account, make_email("Old actions", sender="jane.doe@example.com"))
+        account._sync()
+        message = self.messages(account).with_user(self.user_associate_a)
+        self.assertEqual(message.partner_id, self.customer_a)
+        # what 18.0.1.0.0 wrote, as the associate, audited on the message
+        associate = self.user_associate_a
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        todo_type = self.env.ref("mail.mail_activity_data_todo").id
+        todo = (
+            self.env["mail.activity"]
+            .with_user(associate)
+            .create(
+                {
+                    "res_model_id": partner_model,
+                    "res_id": self.customer_a.id,
+                    "activity_type_id": todo_type,
+                    "summary": "Old actions",
+                    "note": "<p>the e-mail: secret 77-A</p>",
+                    "user_id": associate.id,
+                }
+            )
+        )
+        event = (
+            self.env["calendar.event"]
+            .with_user(associate)
+            .create(
+                {
+                    "name": "Appointment with Jane Doe",
+                    "start": "2026-12-01 15:00:00",
+                    "stop": "2026-12-01 16:00:00",
+                    "description": "<p>the e-mail: secret 77-A</p>",
+                    "partner_ids": [(6, 0, (self.customer_a | associate.partner_id).ids)],
+                }
+            )
+        )
+        reply = self.customer_a.with_user(associate).message_post(
+            body="Your reply 77-B",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachments=[("reply-77.png", b"png")],
+        )
+        for action in ("todo", "appointment", "email_reply"):
+            message._clienteling_audit(action, "as 18.0.1.0.0 did")
+        # not audited on a message (another user): stays on the customer
+        other = (
+            self.env["mail.activity"]
+            .with_user(self.user_store_manager_a)
+            .create(
+                {
+                    "res_model_id": partner_model,
+                    "res_id": self.customer_a.id,
+                    "activity_type_id": todo_type,
+                    "summary": "Birthday call",
+                    "user_id": self.user_store_manager_a.id,
+                }
+            )
+        )
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual((todo.res_model, todo.res_id), (message._name, message.id))
+        self.assertEqual(todo.res_name, "Old actions")
+        self.assertEqual((other.res_model, other.res_id), ("res.partner", self.customer_a.id))
+        self.assertEqual(event.privacy, "private")
+        self.assertEqual((event.res_model, event.res_id), (message._name, message.id))
+        self.assertNotIn("77-A", event.description)
+        self.assertIn("Old actions", event.description)
+        self.assertEqual((reply.model, reply.res_id), (message._name, message.id))
+        self.assertEqual(
+            (reply.attachment_ids.res_model, reply.attachment_ids.res_id),
+            (message._name, message.id),
+        )
+        self.assertIn(reply, message.message_ids)
+        self.assertEqual(message.activity_ids, todo)
+        # store B's associate finds none of it any more
+        user = self.user_associate_b
+        self.env.invalidate_all()
+        Mail = self.env["mail.message"].with_user(user)
+        self.assertFalse(Mail.search([("body", "ilike", "77-B")]))
+        self.assertFalse(self.customer_a.with_user(user).activity_ids - other)
+        self.assertEqual(event.with_user(user).read(["name"])[0]["name"], "Busy")
+        with self.assertRaises(AccessError):
+            reply.attachment_ids.with_user(user).read(["datas"])
+
+
 @tagged("post_install", "-at_install", "clienteling")
 class TestInboxAccountSecrets(EngageCase):
     """Moving an account elsewhere without system rights forgets its password."""
