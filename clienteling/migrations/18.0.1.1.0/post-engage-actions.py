@@ -117,8 +117,7 @@ def _move_replies(env):
         )
         env.cr.execute(
             SQL(
-                "UPDATE mail_message SET model = %s, res_id = %s, record_name = %s "
-                "WHERE id IN %s",
+                "UPDATE mail_message SET model = %s, res_id = %s, record_name = %s WHERE id IN %s",
                 INBOX,
                 message.id,
                 message.subject or message.sender,
