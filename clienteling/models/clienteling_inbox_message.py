@@ -788,10 +788,11 @@ class ClientelingInboxMessage(models.Model):
 
     def _clienteling_outsiders(self, partners):
         """The partners among ``partners`` who are internal users none of whom may
-        read all of these messages (another store or company). A customer's own
-        address (no user, or a portal user) is not an outsider: replies go to it."""
+        read all of these messages (another store or company). The messages'
+        customer (even an employee) and customers (no user, or a portal user) are
+        not outsiders: replies go to them."""
         outsiders = partners.browse()
-        for partner in partners.sudo():
+        for partner in partners.sudo() - self.sudo().partner_id:
             users = partner.user_ids.filtered(lambda u: not u.share)
             if users and not any(self._clienteling_readable_by(user) for user in users):
                 outsiders |= partner

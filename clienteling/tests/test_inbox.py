@@ -2037,6 +2037,13 @@ class TestInboxAttackers(EngageCase):
         # the store's users may follow it
         known.message_subscribe(partner_ids=self.user_store_manager_a.partner_id.ids)
         self.assertIn(self.user_store_manager_a.partner_id, known.sudo().message_partner_ids)
+        # an employee of another store who wrote as a customer gets the reply
+        bea = self.user_associate_b.partner_id
+        known.sudo().partner_id = bea
+        reply = known.message_post(
+            body="Your order is in", message_type="comment", partner_ids=bea.ids
+        )
+        self.assertIn(bea, reply.sudo().notification_ids.res_partner_id)
 
     def test_nothing_leaks_through_warnings_and_history(self):
         Inbox = self.env["clienteling.inbox.message"]
