@@ -8,7 +8,13 @@ from email.utils import parseaddr
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import create_index, email_normalize, html2plaintext, plaintext2html
+from odoo.tools import (
+    create_index,
+    email_normalize,
+    format_datetime,
+    html2plaintext,
+    plaintext2html,
+)
 
 from ..tools import imap as imap_tools
 from ..tools import mail_display
@@ -44,9 +50,17 @@ class ClientelingInboxMessage(models.Model):
       consent rules).
     * ``_clienteling_audit(action, details)``: every addon writes its actions
       in the same audit trail.
+
+    What is done about a message stays with it, in its store: the e-mail reply is
+    posted in its chatter (sent to the customer), its To-Dos are its activities,
+    its appointments are private events linked to it. Nothing is written on the
+    customer (``res.partner``), whose chatter, activities and attachments every
+    internal user can read; the thread's followers and recipients who are internal
+    users must be able to read the message.
     """
 
     _name = "clienteling.inbox.message"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Engage Inbox Message"
     _order = "date desc, id desc"
     _rec_name = "subject"
@@ -209,7 +223,12 @@ class ClientelingInboxMessage(models.Model):
                     "created by hand."
                 )
             )
-        return super().create(vals_list)
+        # no "created" note and no follower: the sync is not a person
+        messages = super(
+            ClientelingInboxMessage,
+            self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True),
+        ).create(vals_list)
+        return messages.with_env(self.env)
 
     def write(self, vals):
         """People change only what triage needs (``USER_WRITABLE``, to a customer
@@ -765,6 +784,87 @@ class ClientelingInboxMessage(models.Model):
             values["store_id"] = store.id
         self.sudo().with_context(clienteling_auto_link=automatic).write(values)
 
+    # The message's thread: replies, notes, To-Dos; it stays in the store
+
+    def _clienteling_outsiders(self, partners):
+        """The partners among ``partners`` who are internal users none of whom may
+        read all of these messages (another store or company). The messages'
+        customer (even an employee) and customers (no user, or a portal user) are
+        not outsiders: replies go to them."""
+        outsiders = partners.browse()
+        for partner in partners.sudo() - self.sudo().partner_id:
+            users = partner.user_ids.filtered(lambda u: not u.share)
+            if users and not any(self._clienteling_readable_by(user) for user in users):
+                outsiders |= partner
+        return outsiders.with_env(partners.env)
+
+    def _clienteling_readable_by(self, user):
+        """Whether ``user`` may read all of these messages (record rules)."""
+        return self.with_env(self.env(user=user.id, su=False, context={})).has_access("read")
+
+    def message_post(self, **kwargs):
+        """Post in the message's chatter: internal users named as recipients must
+        be able to read the message; what goes out to the customer (a comment that
+        is not an internal note) is audited and counts as a contact."""
+        partner_ids = kwargs.get("partner_ids") or []
+        outsiders = self._clienteling_outsiders(self.env["res.partner"].browse(partner_ids))
+        if outsiders:
+            raise UserError(
+                self.env._(
+                    "%(names)s cannot read this message (another store): only users of its "
+                    "store follow or receive it.",
+                    names=", ".join(outsiders.mapped("display_name")),
+                )
+            )
+        message = super().message_post(**kwargs)
+        self._clienteling_audit_sent(message)
+        return message
+
+    def _clienteling_audit_sent(self, message):
+        """Audit a message of this thread that was e-mailed to someone (a reply),
+        and register the contact with the customer when they received it."""
+        message = message.sudo()
+        if message.message_type != "comment" or message.subtype_id.internal:
+            return
+        recipients = message.notification_ids.filtered(
+            lambda n: n.notification_type == "email"
+        ).res_partner_id
+        if not recipients:
+            return
+        self._clienteling_audit(
+            "email_reply",
+            self.env._(
+                "Email “%(subject)s” sent to %(recipients)s.",
+                subject=message.subject or message.record_name,
+                recipients=", ".join(recipients.mapped("display_name")),
+            ),
+        )
+        if self.partner_id in recipients:
+            # this user posted here (write access checked by mail): its customer's dates
+            self.partner_id.sudo()._clienteling_register_contact(
+                "email", "outbound", employee=self.env.user.employee_id
+            )
+
+    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
+        """Users of another store or company never follow the message."""
+        if partner_ids:
+            outsiders = self._clienteling_outsiders(self.env["res.partner"].browse(partner_ids))
+            partner_ids = [pid for pid in partner_ids if pid not in outsiders.ids]
+        return super()._message_subscribe(
+            partner_ids=partner_ids, subtype_ids=subtype_ids, customer_ids=customer_ids
+        )
+
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        """Followers who moved to another store are no longer notified."""
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        users = [r for r in recipients if r.get("uid") and not r.get("share")]
+        if not users:
+            return recipients
+        outsiders = self._clienteling_outsiders(
+            self.env["res.partner"].browse([r["id"] for r in users])
+        )
+        return [r for r in recipients if r["id"] not in outsiders.ids]
+
     # Audit
 
     def _clienteling_audit_values(self, action, details=False):
@@ -868,10 +968,6 @@ class ClientelingInboxMessage(models.Model):
                 )
             )
 
-    def _clienteling_action_context(self):
-        self.ensure_one()
-        return {"clienteling_inbox_message_id": self.id}
-
     def action_open_wizard(self, mode):
         self.check_access("write")
         if mode not in ("link", "assign"):
@@ -926,7 +1022,18 @@ class ClientelingInboxMessage(models.Model):
             "target": "current",
         }
 
+    def _clienteling_reference(self):
+        """A short reference to this message for what is shared beyond its store
+        (an appointment seen by the customer): never its content."""
+        self.ensure_one()
+        date = format_datetime(self.env, self.date)
+        if self.channel == "email" and self.subject:
+            return self.env._("E-mail “%(subject)s” of %(date)s", subject=self.subject, date=date)
+        return self.env._("Message of %s", date)
+
     def action_todo(self):
+        """A To-Do on this message (not on the customer, whose activities every
+        internal user can read), for the user: in their activities, audited."""
         self.ensure_one()
         self.check_access("write")
         self._check_customer()
@@ -937,17 +1044,18 @@ class ClientelingInboxMessage(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {
-                **self._clienteling_action_context(),
-                "default_res_model_id": self.env["ir.model"]._get_id("res.partner"),
-                "default_res_id": self.partner_id.id,
+                "default_res_model_id": self.env["ir.model"]._get_id(self._name),
+                "default_res_model": self._name,
+                "default_res_id": self.id,
                 "default_activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
                 "default_summary": self.subject or self.env._("Follow up"),
-                "default_note": self.body,
                 "default_user_id": self.env.uid,
             },
         }
 
     def action_appointment(self):
+        """A private event linked to this message, with the customer and the user:
+        other users see "Busy"; the description is a reference, not the message."""
         self.ensure_one()
         self.check_access("write")
         self._check_customer()
@@ -958,15 +1066,20 @@ class ClientelingInboxMessage(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {
-                **self._clienteling_action_context(),
                 "default_name": self.env._("Appointment with %s", self.partner_id.name),
                 "default_partner_ids": [self.partner_id.id, self.env.user.partner_id.id],
                 "default_user_id": self.env.uid,
-                "default_description": self.body,
+                "default_res_model_id": self.env["ir.model"]._get_id(self._name),
+                "default_res_model": self._name,
+                "default_res_id": self.id,
+                "default_privacy": "private",
+                "default_description": plaintext2html(self._clienteling_reference()),
             },
         }
 
     def action_email_reply(self):
+        """The mail composer on this message, to the customer: the reply is sent to
+        them and kept in this message's chatter (audited when sent)."""
         self.ensure_one()
         self.check_access("write")
         self._check_customer()
@@ -984,9 +1097,8 @@ class ClientelingInboxMessage(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {
-                **self._clienteling_action_context(),
-                "default_model": "res.partner",
-                "default_res_ids": self.partner_id.ids,
+                "default_model": self._name,
+                "default_res_ids": self.ids,
                 "default_composition_mode": "comment",
                 "default_subject": subject,
                 "default_partner_ids": self.partner_id.ids,
@@ -1107,9 +1219,10 @@ class ClientelingInboxMessage(models.Model):
 
     @api.model
     def _clienteling_audit_from_context(self, action, details):
-        """Audit an action finished in another model's screen (To-Do, appointment,
-        email reply) opened from an inbox message: the screen's context carries
-        ``clienteling_inbox_message_id``."""
+        """Audit an action finished in another model's screen opened from an inbox
+        message (the SMS composer): the screen's context carries
+        ``clienteling_inbox_message_id``. To-Dos, appointments and e-mail replies
+        are linked to the message itself and audited from that link."""
         message = self._clienteling_message_from_context()
         message._clienteling_audit(action, details)
         return message

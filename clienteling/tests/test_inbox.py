@@ -17,7 +17,7 @@ from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.addons.mail.tests.common import MockEmail, mail_new_test_user
 
 from ..tools import imap as imap_tools
 from .common import ASSOCIATE_GROUPS, MANAGER_GROUPS, STORE_MANAGER_GROUPS, ClientelingCase
@@ -390,7 +390,7 @@ class TestInboxSync(EngageCase):
 
 
 @tagged("post_install", "-at_install", "clienteling")
-class TestInboxActions(EngageCase):
+class TestInboxActions(EngageCase, MockEmail):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -493,22 +493,95 @@ class TestInboxActions(EngageCase):
         with self.assertRaisesRegex(UserError, "does not work in"):
             wizard.action_apply()
 
+    def assert_hidden_from_store_b(self, unique):
+        """Nothing of ``unique`` reaches store B's associate, who reads the customer:
+        not the customer's chatter, activities or attachments, not a mail.message
+        search, not the inbox message."""
+        user = self.user_associate_b
+        self.env.invalidate_all()
+        customer = self.customer_a.with_user(user)
+        self.assertEqual(customer.read(["name"])[0]["name"], "Jane Doe")  # readable
+        self.assertFalse(
+            customer.message_ids.filtered(lambda m: unique in (m.body or "") + (m.subject or ""))
+        )
+        self.assertFalse(customer.activity_ids)
+        Mail = self.env["mail.message"].with_user(user)
+        self.assertFalse(Mail.search([("body", "ilike", unique)]))
+        self.assertFalse(Mail.search([("subject", "ilike", unique)]))
+        self.assertFalse(Mail.search([("record_name", "ilike", unique)]))
+        self.assertFalse(
+            self.env["mail.activity"]
+            .with_user(user)
+            .search([])
+            .filtered(lambda a: unique in (a.summary or "") + (a.note or "") + (a.res_name or ""))
+        )
+        self.assertFalse(
+            self.env["ir.attachment"]
+            .with_user(user)
+            .search([("res_model", "=", "res.partner"), ("res_id", "=", self.customer_a.id)])
+        )
+        with self.assertRaises(AccessError):
+            self.known.with_user(user).read(["subject"])
+        # and nothing of it was written on the shared customer at all
+        self.assertFalse(
+            self.env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.customer_a.id)]
+            )
+        )
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "=", self.customer_a.id),
+                    "|",
+                    ("body", "ilike", unique),
+                    ("subject", "ilike", unique),
+                ]
+            )
+        )
+
     def test_todo(self):
         action = self.known.action_todo()
+        self.assertNotIn("default_note", action["context"])
         activity = (
             self.env["mail.activity"]
             .with_user(self.user_associate_a)
             .with_context(action["context"])
             .create({"summary": "Call back about sizes"})
         )
-        self.assertEqual(activity.res_model, "res.partner")
-        self.assertEqual(activity.res_id, self.customer_a.id)
+        self.assertEqual(activity.res_model, "clienteling.inbox.message")
+        self.assertEqual(activity.res_id, self.known.id)
+        self.assertEqual(activity.user_id, self.user_associate_a)
+        self.assertEqual(activity.date_deadline, fields.Date.context_today(activity))
         audit = self.last_audit(self.known)
-        self.assertEqual(audit.action, "todo")
+        self.assertEqual((audit.action, audit.user_id), ("todo", self.user_associate_a))
         self.assertIn("Call back about sizes", audit.details)
+        # in the associate's activities (the systray), on the inbox message
+        self.env.invalidate_all()
+        groups = self.env["res.users"].with_user(self.user_associate_a)._get_activity_groups()
+        inbox = next(g for g in groups if g["model"] == "clienteling.inbox.message")
+        self.assertEqual(inbox["today_count"], 1)
+        self.assertEqual(self.known.activity_ids, activity)
+        self.assertEqual(self.known.activity_ids.summary, "Call back about sizes")
+        # marking it done leaves its trace on the message, in the store
+        activity.action_feedback(feedback="Called back about sizes")
+        self.assertIn("Called back about sizes", str(self.known.message_ids.mapped("body")))
+        self.assert_hidden_from_store_b("sizes")
+
+    def test_todo_only_for_users_of_the_store(self):
+        Activity = self.env["mail.activity"].with_user(self.user_associate_a)
+        context = self.known.action_todo()["context"]
+        with self.assertRaisesRegex(ValidationError, "cannot read the message"):
+            Activity.with_context(context).create({"user_id": self.user_associate_b.id})
+        activity = Activity.with_context(context).create({"user_id": self.user_associate_a2.id})
+        self.assertEqual(activity.res_id, self.known.id)
+        with self.assertRaisesRegex(ValidationError, "cannot read the message"):
+            activity.write({"user_id": self.user_associate_b.id})
+        self.assertEqual(activity.user_id, self.user_associate_a2)
 
     def test_appointment(self):
         fitting = self.env["calendar.event.type"].create({"name": "Fitting"})
+        self.known.sudo().body = "<p>Secret body: my measurements are 90-60-90</p>"
         action = self.known.action_appointment()
         event = (
             self.env["calendar.event"]
@@ -523,25 +596,142 @@ class TestInboxActions(EngageCase):
             )
         )
         self.assertIn(self.customer_a, event.partner_ids)
+        self.assertEqual(event.privacy, "private")
+        self.assertEqual((event.res_model, event.res_id), (self.known._name, self.known.id))
+        self.assertIn("Known", event.description)
+        self.assertNotIn("measurements", event.description)
         audit = self.last_audit(self.known)
         self.assertEqual(audit.action, "appointment")
         self.assertIn("2026-12-01", audit.details)
+        # the associate's calendar shows it in full
+        self.assertEqual(event.with_user(self.user_associate_a).name, "Appointment with Jane Doe")
+        # store B's associate (no attendee) reads "Busy", no description, no attendee
+        self.env.invalidate_all()
+        hidden = event.with_user(self.user_associate_b)
+        data = hidden.read(["name", "description", "partner_ids", "res_id", "categ_ids"])[0]
+        self.assertEqual(data["name"], "Busy")
+        self.assertFalse(data["description"])
+        self.assertFalse(data["partner_ids"])
+        self.assertFalse(data["res_id"])
+        self.assertFalse(data["categ_ids"])
+        self.assertEqual(hidden.display_name, "Busy")
+        Event = self.env["calendar.event"].with_user(self.user_associate_b)
+        # a search finds the slot, never its content
+        for fname in ("name", "description"):
+            for text in ("Jane Doe", "Known"):
+                shown = str(Event.search([(fname, "ilike", text)]).read(["name", "description"]))
+                self.assertNotIn("Jane Doe", shown, f"{fname} ilike {text}")
+                self.assertNotIn("Known", shown, f"{fname} ilike {text}")
+        self.assert_hidden_from_store_b("Known")
+        # it stays private
+        with self.assertRaisesRegex(ValidationError, "stays private"):
+            event.with_user(self.user_associate_a).privacy = "public"
+        self.assertEqual(event.privacy, "private")
+
+    def test_appointment_private_whatever_the_screen_says(self):
+        context = self.known.action_appointment()["context"]
+        event = (
+            self.env["calendar.event"]
+            .with_user(self.user_associate_a)
+            .with_context(context)
+            .create(
+                {
+                    "start": "2026-12-02 15:00:00",
+                    "stop": "2026-12-02 16:00:00",
+                    "privacy": "public",
+                }
+            )
+        )
+        self.assertEqual(event.privacy, "private")
+        # an event of the associate linked to the message later: private as well
+        other = (
+            self.env["calendar.event"]
+            .with_user(self.user_associate_a)
+            .create(
+                {
+                    "name": "Coffee",
+                    "start": "2026-12-03 15:00:00",
+                    "stop": "2026-12-03 16:00:00",
+                    "privacy": "public",
+                }
+            )
+        )
+        other.write(
+            {
+                "res_model_id": self.env["ir.model"]._get_id(self.known._name),
+                "res_id": self.known.id,
+            }
+        )
+        self.assertEqual(other.privacy, "private")
 
     def test_email_reply(self):
         action = self.known.action_email_reply()
+        self.assertEqual(action["context"]["default_model"], "clienteling.inbox.message")
         composer = Form(
             self.env["mail.compose.message"]
             .with_user(self.user_associate_a)
             .with_context(action["context"])
         )
         self.assertEqual(composer.subject, "Re: Known")
-        composer.body = "<p>Your size is in stock.</p>"
-        composer.save().action_send_mail()
-        reply = self.customer_a.message_ids.filtered(lambda m: "in stock" in (m.body or ""))
+        composer.body = "<p>Your size is in stock, ref XK-4471.</p>"
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.user_associate_a)
+            .create({"name": "xk-4471.png", "raw": b"png", "res_model": "mail.compose.message"})
+        )
+        composer.attachment_ids.add(attachment)
+        with self.mock_mail_gateway():
+            composer.save().action_send_mail()
+        # sent to the customer's address
+        mail = self._new_mails.filtered(lambda m: "XK-4471" in (m.body_html or ""))
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.recipient_ids, self.customer_a)
+        self.assertEqual(mail.state, "sent")
+        sent = [m for m in self._mails if "XK-4471" in m["body"]]
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent[0]["email_to"], ['"Jane Doe" <jane.doe@example.com>'])
+        self.assertEqual(sent[0]["subject"], "Re: Known")
+        # kept on the message, in its store, with its attachment
+        reply = self.known.message_ids.filtered(lambda m: "XK-4471" in (m.body or ""))
         self.assertEqual(len(reply), 1)
         self.assertEqual(reply.message_type, "comment")
+        self.assertEqual(reply.attachment_ids, attachment)
+        self.assertEqual(
+            (attachment.res_model, attachment.res_id), (self.known._name, self.known.id)
+        )
         audit = self.last_audit(self.known)
         self.assertEqual((audit.action, audit.user_id), ("email_reply", self.user_associate_a))
+        self.assertIn("Jane Doe", audit.details)
+        contact = self.env["clienteling.associate.contact"].search(
+            [("partner_id", "=", self.customer_a.id), ("employee_id", "=", self.employee_a.id)]
+        )
+        self.assertEqual((contact.last_channel, contact.last_direction), ("email", "outbound"))
+        self.assert_hidden_from_store_b("XK-4471")
+        with self.assertRaises(AccessError):
+            attachment.with_user(self.user_associate_b).read(["datas"])
+        with self.assertRaises(AccessError):
+            reply.with_user(self.user_associate_b).read(["body"])
+
+    def test_reply_from_the_chatter_is_audited(self):
+        known = self.known.with_user(self.user_associate_a)
+        with self.mock_mail_gateway():
+            known.message_post(
+                body="Your parcel ships today, ref ZQ-9012.",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.customer_a.ids,
+            )
+            # an internal note goes to nobody and is not a reply
+            known.message_post(body="Note ZQ-9013", message_type="comment")
+        self.assertEqual(
+            [m["email_to"] for m in self._mails if "ZQ-9012" in m["body"]],
+            [['"Jane Doe" <jane.doe@example.com>']],
+        )
+        self.assertFalse([m for m in self._mails if "ZQ-9013" in m["body"]])
+        replies = self.known.sudo().audit_ids.filtered(lambda a: a.action == "email_reply")
+        self.assertEqual(len(replies), 1)
+        self.assertIn("Jane Doe", replies.details)
+        self.assert_hidden_from_store_b("ZQ-901")
 
     def test_sms_reply_without_sms_module(self):
         # The core alone cannot text: call its implementation, whatever addons
@@ -1246,6 +1436,105 @@ class TestInboxCustomerHistory(EngageCase):
         self.assertTrue(message.remote_content_blocked)
         self.assertIn("tracker.example", message.body_original)
 
+    def test_migration_moves_old_actions_to_the_message(self):
+        """18.0.1.1.0 post-engage-actions: the To-Do, appointment and reply that the
+        old actions wrote on the customer move to the inbox message they were
+        audited on; the rest stays."""
+        path = (
+            Path(__file__).resolve().parents[1]
+            / "migrations"
+            / "18.0.1.1.0"
+            / "post-engage-actions.py"
+        )
+        spec = importlib.util.spec_from_file_location("clienteling_post_engage_actions", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+
+        account = self.new_account()
+        self.deliver(account, make_email("Old actions", sender="jane.doe@example.com"))
+        account._sync()
+        message = self.messages(account).with_user(self.user_associate_a)
+        self.assertEqual(message.partner_id, self.customer_a)
+        # what 18.0.1.0.0 wrote, as the associate, audited on the message
+        associate = self.user_associate_a
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        todo_type = self.env.ref("mail.mail_activity_data_todo").id
+        todo = (
+            self.env["mail.activity"]
+            .with_user(associate)
+            .create(
+                {
+                    "res_model_id": partner_model,
+                    "res_id": self.customer_a.id,
+                    "activity_type_id": todo_type,
+                    "summary": "Old actions",
+                    "note": "<p>the e-mail: secret 77-A</p>",
+                    "user_id": associate.id,
+                }
+            )
+        )
+        event = (
+            self.env["calendar.event"]
+            .with_user(associate)
+            .create(
+                {
+                    "name": "Appointment with Jane Doe",
+                    "start": "2026-12-01 15:00:00",
+                    "stop": "2026-12-01 16:00:00",
+                    "description": "<p>the e-mail: secret 77-A</p>",
+                    "partner_ids": [(6, 0, (self.customer_a | associate.partner_id).ids)],
+                }
+            )
+        )
+        reply = self.customer_a.with_user(associate).message_post(
+            body="Your reply 77-B",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachments=[("reply-77.png", b"png")],
+        )
+        for action in ("todo", "appointment", "email_reply"):
+            message._clienteling_audit(action, "as 18.0.1.0.0 did")
+        # not audited on a message (another user): stays on the customer
+        other = (
+            self.env["mail.activity"]
+            .with_user(self.user_store_manager_a)
+            .create(
+                {
+                    "res_model_id": partner_model,
+                    "res_id": self.customer_a.id,
+                    "activity_type_id": todo_type,
+                    "summary": "Birthday call",
+                    "user_id": self.user_store_manager_a.id,
+                }
+            )
+        )
+        self.env.flush_all()
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual((todo.res_model, todo.res_id), (message._name, message.id))
+        self.assertEqual(todo.res_name, "Old actions")
+        self.assertEqual((other.res_model, other.res_id), ("res.partner", self.customer_a.id))
+        self.assertEqual(event.privacy, "private")
+        self.assertEqual((event.res_model, event.res_id), (message._name, message.id))
+        self.assertNotIn("77-A", event.description)
+        self.assertIn("Old actions", event.description)
+        self.assertEqual((reply.model, reply.res_id), (message._name, message.id))
+        self.assertEqual(
+            (reply.attachment_ids.res_model, reply.attachment_ids.res_id),
+            (message._name, message.id),
+        )
+        self.assertIn(reply, message.message_ids)
+        self.assertEqual(message.activity_ids, todo)
+        # store B's associate finds none of it any more
+        user = self.user_associate_b
+        self.env.invalidate_all()
+        Mail = self.env["mail.message"].with_user(user)
+        self.assertFalse(Mail.search([("body", "ilike", "77-B")]))
+        self.assertFalse(self.customer_a.with_user(user).activity_ids - other)
+        self.assertEqual(event.with_user(user).read(["name"])[0]["name"], "Busy")
+        with self.assertRaises(AccessError):
+            reply.attachment_ids.with_user(user).read(["datas"])
+
 
 @tagged("post_install", "-at_install", "clienteling")
 class TestInboxAccountSecrets(EngageCase):
@@ -1619,29 +1908,29 @@ class TestInboxAttackers(EngageCase):
         self.assert_refused("link wizard", wizard("link", partner_id=self.free_customer.id))
         self.assert_refused("assign wizard", wizard("assign", user_id=self.user_associate_b.id))
 
-    def test_audit_through_another_screen_refused(self):
+    def test_todo_appointment_reply_on_another_stores_message_refused(self):
+        inbox_model = self.env["ir.model"]._get_id("clienteling.inbox.message")
+
         def todo(user):
-            self.env["mail.activity"].with_user(user).with_context(
-                clienteling_inbox_message_id=self.known.id
-            ).create(
+            self.env["mail.activity"].with_user(user).create(
                 {
-                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-                    "res_id": self.free_customer.id,
+                    "res_model_id": inbox_model,
+                    "res_id": self.known.id,
                     "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
-                    "summary": "Forged audit",
+                    "summary": "Forged To-Do",
                     "user_id": user.id,
                 }
             )
 
         def appointment(user):
-            self.env["calendar.event"].with_user(user).with_context(
-                clienteling_inbox_message_id=self.known.id
-            ).create(
+            self.env["calendar.event"].with_user(user).create(
                 {
                     "name": "Forged appointment",
                     "start": "2026-12-01 15:00:00",
                     "stop": "2026-12-01 16:00:00",
-                    "partner_ids": [(4, self.free_customer.id)],
+                    "partner_ids": [(4, self.customer_a.id)],
+                    "res_model_id": inbox_model,
+                    "res_id": self.known.id,
                 }
             )
 
@@ -1649,26 +1938,48 @@ class TestInboxAttackers(EngageCase):
             composer = (
                 self.env["mail.compose.message"]
                 .with_user(user)
-                .with_context(clienteling_inbox_message_id=self.known.id)
                 .create(
                     {
-                        "model": "res.partner",
-                        "res_ids": str(self.free_customer.ids),
+                        "model": "clienteling.inbox.message",
+                        "res_ids": str(self.known.ids),
                         "composition_mode": "comment",
                         "subject": "Forged reply",
                         "body": "<p>sent in the name of another store</p>",
-                        "partner_ids": [(4, self.free_customer.id)],
+                        "partner_ids": [(4, self.customer_a.id)],
                     }
                 )
             )
             composer.action_send_mail()
 
-        self.free_customer.email = "free@example.com"
-        self.assert_refused("to-do audited on another store's message", todo)
-        self.assert_refused("appointment audited on another store's message", appointment)
-        self.assert_refused("reply audited on another store's message", email_reply)
+        def link_event(user):
+            event = (
+                self.env["calendar.event"]
+                .with_user(user)
+                .create(
+                    {"name": "Mine", "start": "2026-12-01 15:00:00", "stop": "2026-12-01 16:00:00"}
+                )
+            )
+            event.write({"res_model_id": inbox_model, "res_id": self.known.id})
+
+        self.assert_refused("To-Do on another store's message", todo)
+        self.assert_refused("appointment on another store's message", appointment)
+        self.assert_refused("reply on another store's message", email_reply)
+        self.assert_refused("event linked to another store's message", link_event)
         self.assertFalse(self.env["mail.mail"].search([("subject", "=", "Forged reply")]))
-        # the same screens work for the store's associate, and are audited
+        # a context naming the message no longer means anything
+        self.env["mail.activity"].with_user(self.user_associate_b).with_context(
+            clienteling_inbox_message_id=self.known.id
+        ).create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.free_customer.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                "summary": "Not about the message",
+                "user_id": self.user_associate_b.id,
+            }
+        )
+        self.assertFalse(self.known.audit_ids.filtered(lambda a: a.action == "todo"))
+        # the same calls work for the store's associate, and are audited
         for call in (todo, appointment, email_reply):
             call(self.user_associate_a)
         self.assertEqual(
@@ -1677,6 +1988,62 @@ class TestInboxAttackers(EngageCase):
             ),
             ["email_reply", "appointment", "todo"],
         )
+
+    def test_mass_mailing_inbox_messages_refused(self):
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.user_associate_a)
+            .create(
+                {
+                    "model": "clienteling.inbox.message",
+                    "res_ids": str((self.known | self.done).ids),
+                    "composition_mode": "mass_mail",
+                    "subject": "Mass reply",
+                    "body": "<p>to everyone</p>",
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "one at a time"):
+            composer.action_send_mail()
+        self.assertFalse(self.env["mail.mail"].search([("subject", "=", "Mass reply")]))
+
+    def test_followers_and_recipients_of_the_store_only(self):
+        known = self.known.with_user(self.user_associate_a)
+        # another store's user is not made a follower, nor a recipient
+        known.message_subscribe(partner_ids=self.user_associate_b.partner_id.ids)
+        self.assertNotIn(self.user_associate_b.partner_id, known.sudo().message_partner_ids)
+        with self.assertRaisesRegex(UserError, "cannot read this message"):
+            known.message_post(
+                body="Look at this, Bea", partner_ids=self.user_associate_b.partner_id.ids
+            )
+        self.assertFalse(self.env["mail.message"].search([("body", "ilike", "Look at this, Bea")]))
+        # a follower from before (e.g. who moved to another store) is not notified
+        self.env["mail.followers"].sudo().create(
+            {
+                "res_model": known._name,
+                "res_id": known.id,
+                "partner_id": self.user_associate_b.partner_id.id,
+                "subtype_ids": [(6, 0, self.env.ref("mail.mt_comment").ids)],
+            }
+        )
+        message = known.message_post(
+            body="Customer called again", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertNotIn(
+            self.user_associate_b.partner_id, message.sudo().notification_ids.res_partner_id
+        )
+        Mail = self.env["mail.message"].with_user(self.user_associate_b)
+        self.assertFalse(Mail.search([("body", "ilike", "Customer called again")]))
+        # the store's users may follow it
+        known.message_subscribe(partner_ids=self.user_store_manager_a.partner_id.ids)
+        self.assertIn(self.user_store_manager_a.partner_id, known.sudo().message_partner_ids)
+        # an employee of another store who wrote as a customer gets the reply
+        bea = self.user_associate_b.partner_id
+        known.sudo().partner_id = bea
+        reply = known.message_post(
+            body="Your order is in", message_type="comment", partner_ids=bea.ids
+        )
+        self.assertIn(bea, reply.sudo().notification_ids.res_partner_id)
 
     def test_nothing_leaks_through_warnings_and_history(self):
         Inbox = self.env["clienteling.inbox.message"]

@@ -1,27 +1,20 @@
 from odoo import models
+from odoo.exceptions import UserError
+
+INBOX = "clienteling.inbox.message"
 
 
 class MailComposeMessage(models.TransientModel):
+    """E-mails about inbox messages: a reply (comment mode, the "Email Reply"
+    button) is posted in the message's chatter, which stays in its store, and
+    audited there (``clienteling.inbox.message.message_post``). Mass mailing
+    inbox messages, which would go out unaudited, is refused."""
+
     _inherit = "mail.compose.message"
 
-    def _action_send_mail(self, auto_commit=False):
-        # checked before anything is sent: the context comes from the client
-        message = self.env["clienteling.inbox.message"]._clienteling_message_from_context()
-        result = super(
-            MailComposeMessage, self.with_context(clienteling_inbox_message_id=False)
-        )._action_send_mail(auto_commit=auto_commit)
-        for wizard in self if message else ():
-            message._clienteling_audit(
-                "email_reply",
-                self.env._(
-                    "Email “%(subject)s” sent to %(recipients)s.",
-                    subject=wizard.subject,
-                    recipients=", ".join(wizard.partner_ids.mapped("display_name"))
-                    or message.partner_id.display_name,
-                ),
+    def _action_send_mail_mass_mail(self, res_ids, auto_commit=False):
+        if self.model == INBOX:
+            raise UserError(
+                self.env._("Inbox messages are answered one at a time, with Email Reply.")
             )
-            # the message was checked (write access) above: its customer's dates
-            message.partner_id.sudo()._clienteling_register_contact(
-                "email", "outbound", employee=self.env.user.employee_id
-            )
-        return result
+        return super()._action_send_mail_mass_mail(res_ids, auto_commit=auto_commit)
