@@ -1,4 +1,5 @@
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.clienteling.tests.security_common import SecurityBoundaryMixin
@@ -115,3 +116,16 @@ class TestSmsSecurityBoundaries(SecurityBoundaryMixin, ClientelingSmsCase):
         )
         cls.store_a.sms_onboarded = False
         return cls.user_manager, {"store_id": cls.store_a.id, "phone_number_id": spare.id}
+
+    def test_event_without_account_is_nobodys(self):
+        """An event whose account is gone (the account deleted: ``set null``) keeps
+        the customer's number and text: no company's administrator reads it."""
+        event = self.security_records["clienteling.sms.event"][0]
+        event.sudo().write({"account_id": False})
+        event.flush_recordset()
+        for user in (self.user_manager, self.user_admin_company_b):
+            self.env.invalidate_all()
+            Event = self.env["clienteling.sms.event"].with_user(user)
+            self.assertFalse(Event.search([("id", "=", event.id)]), user.name)
+            with self.assertRaises(AccessError):
+                event.with_user(user).read(["payload"])
