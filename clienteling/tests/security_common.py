@@ -565,7 +565,9 @@ class SecurityBoundaryMixin:
                         if other.type == "many2one" and other.comodel_name == "res.partner"
                     )
                 )
-                partners = partners.filtered(lambda partner, fname=fname: record in partner[fname])
+                partners = partners.filtered(
+                    lambda partner, fname=fname, record=record: record in partner[fname]
+                )
             for partner in partners:
                 for attacker, user in self.security_attackers.items():
                     if self._security_shared(field.comodel_name, "read", attacker):

@@ -64,8 +64,10 @@ class TestSmsSecurityBoundaries(SecurityBoundaryMixin, ClientelingSmsCase):
             "Body": "Is my order ready?",
             "NumMedia": "0",
         }
-        event = cls.env["clienteling.sms.event"].sudo()._receive(
-            "inbound", cls.account, params, process=False
+        event = (
+            cls.env["clienteling.sms.event"]
+            .sudo()
+            ._receive("inbound", cls.account, params, process=False)
         )
         return event.with_env(cls.env), cls.user_manager
 
