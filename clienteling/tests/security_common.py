@@ -555,7 +555,19 @@ class SecurityBoundaryMixin:
             ):
                 continue
             record = self.security_records[field.comodel_name][0]
-            partners = Partner.sudo().search([(fname, "in", record.ids)])
+            if field.store or field.search:
+                partners = Partner.sudo().search([(fname, "in", record.ids)])
+            else:  # computed per user and not searchable: the partners the record names
+                partners = Partner.sudo().union(
+                    *(
+                        record.sudo()[name]
+                        for name, other in record._fields.items()
+                        if other.type == "many2one" and other.comodel_name == "res.partner"
+                    )
+                )
+                partners = partners.filtered(
+                    lambda partner, fname=fname, record=record: record in partner[fname]
+                )
             for partner in partners:
                 for attacker, user in self.security_attackers.items():
                     if self._security_shared(field.comodel_name, "read", attacker):

@@ -275,11 +275,12 @@ class ClientelingConversation(models.Model):
         )
         if not number:
             raise UserError(self.env._("%s has no valid mobile number.", partner.display_name))
-        conversation = self._get_or_create(phone_number, number, partner)
-        if not conversation.partner_id:
-            conversation.partner_id = partner
-        conversation = conversation.sudo(False)
+        conversation = self._get_or_create(phone_number, number, partner).sudo(False)
+        # checked before the customer is linked to it: a conversation the user
+        # may not read is not theirs to link
         conversation.check_access("read")
+        if not conversation.partner_id:
+            conversation.sudo().partner_id = partner
         return conversation
 
     # Sending.
