@@ -19,11 +19,13 @@ _logger = logging.getLogger(__name__)
 
 # The prefixes this addon wrote before the texts it copied to the customer's chatter.
 PREFIXES = ("Text to the customer:", "Text from the customer:")
+# Their translations as shipped with 18.0.1.0.0 (the .po files no longer hold them).
+SHIPPED_TRANSLATIONS = ("SMS au client :", "SMS du client :")
 
 
 def _translated_prefixes():
     """The prefixes and their translations in every language the addon shipped."""
-    prefixes = set(PREFIXES)
+    prefixes = set(PREFIXES) | set(SHIPPED_TRANSLATIONS)
     i18n = Path(__file__).resolve().parents[2] / "i18n"
     entry = re.compile(r'^msgid "(?P<id>[^"]*)"\nmsgstr "(?P<str>[^"]*)"', re.MULTILINE)
     for po_file in i18n.glob("*.po"):
