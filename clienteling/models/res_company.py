@@ -13,8 +13,9 @@ class ResCompany(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         self._clienteling_set_column_defaults(["clienteling_auto_assign_books"])
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):

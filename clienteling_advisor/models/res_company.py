@@ -58,8 +58,9 @@ class ResCompany(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         self._clienteling_set_column_defaults(ADVISOR_SETTINGS)
+        return res
 
     @api.constrains(
         "clienteling_advisor_lapsed_purchase_days",
