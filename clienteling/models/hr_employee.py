@@ -78,10 +78,13 @@ class HrEmployee(models.Model):
         The pending employee changes are written first: a refused value (a user
         already linked to another employee of the company) raises its own error
         here, instead of failing later inside the evaluation of a rule domain,
-        where Odoo turns it into a generic server error.
+        where Odoo turns it into a generic server error. The users' stores are
+        computed again too (an archived employee changes them without changing a
+        field they depend on).
         """
         self.flush_model()
         self.env["clienteling.store"].flush_model(["manager_ids"])
+        self.env["res.users"].invalidate_model(["clienteling_store_ids"])
         self.env.registry.clear_cache()
 
     def _clienteling_sync_user_groups(self):

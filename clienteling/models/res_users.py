@@ -13,11 +13,7 @@ class ResUsers(models.Model):
         "Record rules give associates and store managers these stores' records.",
     )
 
-    @api.depends(
-        "employee_ids.active",
-        "employee_ids.clienteling_store_id",
-        "employee_ids.clienteling_managed_store_ids",
-    )
+    @api.depends("employee_ids.clienteling_store_id", "employee_ids.clienteling_managed_store_ids")
     def _compute_clienteling_store_ids(self):
         for user in self:
             employees = user.employee_ids
