@@ -635,19 +635,15 @@ class ClientelingInboxMessage(models.Model):
                 return self._imap_store(account, [self._imap_degraded(account, entry, failure)])
         except Exception as error:  # left on the server, audited
             _logger.exception("Engage account %s: UID %s not imported", account.id, entry["uid"])
-            self.env["clienteling.inbox.audit"].sudo().create(
-                {
-                    "action": "sync",
-                    "account_id": account.id,
-                    "store_id": account.store_ids[:1].id,
-                    "details": self.env._(
-                        "UID %(uid)s of %(account)s could not be imported (%(error)s); it "
-                        "stays on the mail server.",
-                        uid=entry["uid"],
-                        account=account.name,
-                        error=str(error) or type(error).__name__,
-                    ),
-                }
+            self._audit_account_sync(
+                account,
+                self.env._(
+                    "UID %(uid)s of %(account)s could not be imported (%(error)s); it "
+                    "stays on the mail server.",
+                    uid=entry["uid"],
+                    account=account.name,
+                    error=str(error) or type(error).__name__,
+                ),
             )
             return self.browse()
 
@@ -708,17 +704,25 @@ class ClientelingInboxMessage(models.Model):
     @api.model
     def _audit_sync_reset(self, account, uidvalidity):
         """One audit row per reset, on no message: UIDs were renumbered."""
+        self._audit_account_sync(
+            account,
+            self.env._(
+                "UIDVALIDITY of %(account)s changed to %(value)s: messages matched again "
+                "by content.",
+                account=account.name,
+                value=uidvalidity,
+            ),
+        )
+
+    @api.model
+    def _audit_account_sync(self, account, details):
+        """An audit row of the sync of ``account`` on no message."""
         self.env["clienteling.inbox.audit"].sudo().create(
             {
                 "action": "sync",
                 "account_id": account.id,
                 "store_id": account.store_ids[:1].id,
-                "details": self.env._(
-                    "UIDVALIDITY of %(account)s changed to %(value)s: messages matched again "
-                    "by content.",
-                    account=account.name,
-                    value=uidvalidity,
-                ),
+                "details": details,
             }
         )
 
