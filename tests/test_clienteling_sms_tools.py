@@ -155,7 +155,8 @@ def test_error_reasons():
     assert "error 99999" in TwilioProvider.error_reason("99999")
     assert "opted out" in provider.reason("opted_out")
     assert "21610" not in str(provider.REASONS)
-    assert "error 21610" in SandboxProvider.error_reason("21610")  # not a sandbox code
+    assert "opted out" in SandboxProvider.error_reason("21610")  # Twilio's format, codes too
+    assert "error 21610" in provider.SmsProvider.error_reason("21610")
 
 
 def test_parse_inbound_and_status():

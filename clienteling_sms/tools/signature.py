@@ -23,7 +23,7 @@ def form_signature(secret, url, params):
     for name in sorted(set(params or ())):
         for value in sorted(set(_values(params, name))):
             signed += name + value
-    digest = hmac.new(secret.encode(), signed.encode(), hashlib.sha1).digest()
+    digest = hmac.new((secret or "").encode(), signed.encode(), hashlib.sha1).digest()
     return base64.b64encode(digest).decode()
 
 

@@ -82,6 +82,7 @@ class TwilioWebhooks:
     sandbox speaks it too, so a demo runs the code real Twilio webhooks run."""
 
     signature_header = "X-Twilio-Signature"
+    error_kinds = ERROR_KINDS  # ErrorCode of status callbacks, as of REST errors
 
     @classmethod
     def webhook_identity(cls, kind, params):
@@ -170,7 +171,6 @@ class TwilioProvider(TwilioWebhooks, SmsProvider):
     )
     secret_fields = ("twilio_auth_token", "twilio_api_key_secret")
     webhook_keys = ("twilio",)
-    error_kinds = ERROR_KINDS
 
     def __init__(
         self,
