@@ -113,8 +113,10 @@ class ClientelingSmsEvent(models.Model):
         it came by (default: the account's provider), whose class parses it.
         Returns the event (empty for a replay). Raises ``PayloadError`` before
         storing anything malformed."""
-        provider_key = provider_key or account.provider
+        provider_key = provider_key or account.provider or LEGACY_FORMAT
         parser = get_provider_class(provider_key)
+        if parser is None:
+            raise PayloadError(f"No provider implementation for {provider_key}.")
         if kind == "inbound":
             parsed = parser.parse_inbound(params)
             key = f"in:{parsed.sid}"
@@ -162,15 +164,15 @@ class ClientelingSmsEvent(models.Model):
         if not raw_number and not account_ref:
             raise WebhookRefused(400, "The request names no account.")
         if not account or not account.active:
-            raise WebhookRefused(403, "for an unknown account or number")
+            raise WebhookRefused(403, "an unknown account or number")
         if provider_key not in account._provider_class().webhook_keys:
-            raise WebhookRefused(403, "for an account of another provider")
+            raise WebhookRefused(403, "an account of another provider")
         url = account.webhook_base_url.rstrip("/") + path
         signature = headers.get(format_class.signature_header or "", "")
         if not account._get_provider().verify_signature(url, params, signature):
-            raise WebhookRefused(403, f"with a missing or wrong signature ({path})")
+            raise WebhookRefused(403, f"a missing or wrong signature ({path})")
         if account_ref != account._provider_account_ref():
-            raise WebhookRefused(403, "its account is not the account of the number")
+            raise WebhookRefused(403, "the account it names is not the account of the number")
         if not number or number.state == "released" or number.account_id != account:
             raise WebhookRefused(
                 404, f"{mask_number(raw_number)} is not a number of ours in service"

@@ -79,7 +79,12 @@ class ClientelingSmsApi(SmsApiBase or object):
                 sum(len(message["numbers"]) for message in messages),
             )
             return [
-                {"uuid": number["uuid"], "state": "sms_optout", "failure_reason": failure_reason}
+                {
+                    "uuid": number["uuid"],
+                    "state": "sms_optout",
+                    "failure_reason": failure_reason,
+                    "clienteling": True,
+                }
                 for message in messages
                 for number in message["numbers"]
             ]
@@ -99,6 +104,7 @@ class ClientelingSmsApi(SmsApiBase or object):
                             "uuid": number["uuid"],
                             "state": FAILURE_TYPES.get(error.kind or "", "sms_server"),
                             "failure_reason": error.reason,
+                            "clienteling": True,
                         }
                     )
                 else:
@@ -166,7 +172,11 @@ class SmsSms(models.Model):
 
     def _handle_call_result_hook(self, results):
         """Newer Odoo builds: keep our reasons of failures, as the override does."""
-        reasons = {r["uuid"]: r.get("failure_reason") for r in results if r.get("failure_reason")}
+        reasons = {
+            r["uuid"]: r["failure_reason"]
+            for r in results
+            if r.get("clienteling") and r.get("failure_reason")
+        }
         for sms in self.filtered(lambda sms: sms.uuid in reasons and sms.state == "error"):
             sms.clienteling_failure_reason = reasons[sms.uuid]
         return super()._handle_call_result_hook(results)

@@ -145,6 +145,7 @@ class TestOdooSms(ClientelingSmsCase):
             )
             self.assertEqual(refusal[0].PROVIDER_TO_SMS_FAILURE_TYPE[result["state"]], "sms_optout")
             self.assertIn("No Sender", result["failure_reason"])
+            self.assertTrue(result["clienteling"])  # our reason, kept by _handle_call_result_hook
             texts.assertNoTextSent("+14155550113")
 
     def test_provider_errors_become_odoo_failure_types(self):
