@@ -3,6 +3,8 @@
 import importlib.machinery
 import importlib.util
 import io
+import struct
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,50 @@ def test_check_mode_reports_stale_readme(tmp_path, monkeypatch):
     assert gen_readme.main([str(addon)]) == 0
     assert gen_readme.main(["--check", str(addon)]) == 0
     check_rst((addon / "README.rst").read_text())
+
+
+class _Page(HTMLParser):
+    """The tags, images and external references of an index.html."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.images, self.external = set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        attrs = dict(attrs)
+        if tag == "img":
+            self.images.append(attrs.get("src", ""))
+        for name in ("src", "href"):
+            if (attrs.get(name) or "").startswith(("http:", "https:", "//")) and tag != "a":
+                self.external.append(attrs[name])
+
+
+DESCRIBED = sorted(path.parents[2] for path in REPO.glob("*/static/description/index.html"))
+
+
+@pytest.mark.parametrize("addon_dir", DESCRIBED, ids=[path.name for path in DESCRIBED])
+def test_app_description(addon_dir):
+    """static/description/index.html as Odoo Apps shows it: no script, no external
+    asset, screenshots that exist, 1280x800 PNGs, under 3 MB per addon."""
+    description = addon_dir / "static" / "description"
+    page = _Page()
+    page.feed((description / "index.html").read_text(encoding="utf-8"))
+    assert not page.tags & {"script", "link", "style", "iframe"}, page.tags
+    assert not page.external, page.external
+    assert page.images, "no screenshot"
+    total = 0
+    for src in page.images:
+        image = description / src
+        assert image.is_file(), src
+        assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", src
+        width, height = struct.unpack(">II", image.read_bytes()[16:24])
+        assert (width, height) == (1280, 800), src
+        total += image.stat().st_size
+    assert total < 3 * 1024 * 1024
+
+
+def test_every_addon_has_a_description():
+    for path in REPO.iterdir():
+        if (path / "__manifest__.py").exists():
+            assert (path / "static" / "description" / "index.html").exists(), path.name
