@@ -67,8 +67,11 @@ def untagged_test_classes(repo):
     problems = []
     for addon, path, cls in classes:
         ancestors = lineage(cls.name)
-        # Odoo's cases: BaseCase, TransactionCase, HttpCase, SingleTransactionCase...
-        is_case = any(name.endswith("Case") for name in ancestors - {cls.name})
+        # Odoo's cases (BaseCase, TransactionCase, HttpCase...) and their test bases
+        # (MailCommon, SMSCommon...); a mixin of tests is not named Test*
+        is_case = cls.name.startswith("Test") or any(
+            name.endswith(("Case", "Common")) for name in ancestors - {cls.name}
+        )
         if not is_case or not any(own_tests.get(name) for name in ancestors):
             continue
         tags = _tags(cls)
@@ -133,6 +136,10 @@ def test_the_check_finds_untagged_classes(tmp_path):
 
             class AlsoNotATestClass(NewCase):
                 pass
+
+            class TestOnOdooCommon(SMSCommon):
+                def test_one(self):
+                    pass
             """
         )
     )
@@ -146,6 +153,7 @@ def test_the_check_finds_untagged_classes(tmp_path):
         "clienteling_new/tests/test_new.py:5 TestUntagged",
         "clienteling_new/tests/test_new.py:10 TestWithoutAddonTag",
         "clienteling_new/tests/test_new.py:14 TestInherited",
+        "clienteling_new/tests/test_new.py:28 TestOnOdooCommon",
     ]
     assert "no @tagged(...) decorator" in problems[0]
     assert "lacks the addon's name 'clienteling_new'" in problems[1]
