@@ -12,7 +12,7 @@ from odoo.addons.clienteling_advisor.models.clienteling_advisor_recommendation i
 from .common import AdvisorCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestAdvisorRefresh(AdvisorCase):
     def test_snooze_and_dismiss_survive_refresh(self):
         ann = self.user_associate_a
@@ -218,7 +218,7 @@ class TestAdvisorRefresh(AdvisorCase):
         self.assertEqual(self.names(user, "keep_in_touch"), ["Their Customer"])
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestConcurrentRefresh(AdvisorCase):
     def test_second_refresh_does_nothing_while_one_runs(self):
         # (A refresh in this test's transaction would hold the lock until its end.)
@@ -237,7 +237,7 @@ class TestConcurrentRefresh(AdvisorCase):
         self.assertEqual(self.names(self.user_associate_a, "keep_in_touch"), ["Lapsed"])
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestRefreshVisibility(AdvisorCase):
     """Commits: in a class of its own, so that no other test's transaction began
     before these commits (its refresh would then give way to them)."""
