@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from .clienteling_advisor_recommendation import CATEGORIES
-
 
 class ClientelingAdvisorSnooze(models.Model):
     """An associate's choice to hide a customer from one Advisor list, for some
@@ -17,7 +15,10 @@ class ClientelingAdvisorSnooze(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
     )
-    category = fields.Selection(CATEGORIES, required=True)
+    category = fields.Selection(
+        selection=lambda self: self.env["clienteling.advisor.category"]._code_selection(),
+        required=True,
+    )
     until = fields.Date(help="Shown again from this date. Empty: dismissed for good.")
     company_id = fields.Many2one(related="employee_id.company_id", store=True, index=True)
 
