@@ -32,8 +32,10 @@ class ClientelingAdvisorCategory(models.Model):
 
     @api.model
     def _code_selection(self):
-        """The lists' codes and labels, for the fields that name a list."""
-        return self._fields["code"]._description_selection(self.env)
+        """Every list's code and name, for the fields that name a list: they follow
+        the lists an addon adds without a ``selection_add`` of their own."""
+        lists = self.sudo().with_context(active_test=False).search_fetch([], ["code", "name"])
+        return [(advisor_list.code, advisor_list.name) for advisor_list in lists]
 
     @api.constrains("code")
     def _check_builder(self):

@@ -32,8 +32,11 @@ class TestAdvisorListBuilders(AdvisorCase):
     a builder by inheritance) is done here on the registry, for this test only."""
 
     def add_code(self):
+        """What the addon's ``selection_add`` on the list's code gives the field."""
         code = self.env["clienteling.advisor.category"]._fields["code"]
-        self.patch(code, "selection", [*code.selection, ("test_vip", "VIP Customers")])
+        selection = [*code.selection, ("test_vip", "VIP Customers")]
+        self.patch(code, "selection", selection)
+        self.patch(code, "_selection", dict(selection))
 
     def add_builder(self):
         refresh = type(self.env["clienteling.advisor.refresh"])
