@@ -9,7 +9,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, sql
 
 # Imported from here by earlier callers.
-from .clienteling_advisor_refresh import REFRESH_LOCK  # noqa: F401
+from .clienteling_advisor_refresh import REFRESH_LOCK  # noqa: F401 pylint: disable=unused-import
 
 _logger = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class ClientelingAdvisorRecommendation(models.Model):
             if field.name not in existing:  # a field added since, here or by another addon
                 sql.create_column(cr, self._table, field.name, field.column_type[1], field.string)
             if field.type == "many2one":
-                # Tables created by the first versions, with Odoo's foreign keys.
+                # Databases installed by the first versions have Odoo's foreign keys.
                 cr.execute(
                     SQL(
                         "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
