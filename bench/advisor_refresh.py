@@ -12,10 +12,12 @@ important dates and pending entries as a retailer has them. Then times:
   that both give the same lines.
 
 Usage: .venv/bin/python bench/advisor_refresh.py [--customers 1000000] [--keep [--upgrade]]
+       [--no-orm]
 
 --customers N: both companies together (90% and 10%). --keep: time again on the data
 already generated. --upgrade: first upgrade that database's clienteling_advisor to this
-checkout's code (to compare two versions of the code on the same data).
+checkout's code (to compare two versions of the code on the same data). --no-orm:
+skip the ORM loop.
 """
 
 import argparse
@@ -378,6 +380,7 @@ def main():
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="reuse the generated database")
     parser.add_argument("--upgrade", action="store_true", help="with --keep: upgrade first")
+    parser.add_argument("--no-orm", action="store_true", help="skip the ORM loop comparison")
     args = parser.parse_args()
     if args.keep and args.upgrade:
         started = time.perf_counter()
@@ -463,6 +466,8 @@ def main():
                 "clienteling_advisor_important_date_list": "client",
             }
         )
+    if args.no_orm:
+        return
     with odoo_env(DB) as env:
         small = env["res.company"].search([("name", "=", "Sample Retailer")])
         sql_seconds, _counts = timed(refresh_of(env)._refresh_company, small, now)
