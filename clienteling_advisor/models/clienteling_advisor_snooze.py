@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ClientelingAdvisorSnooze(models.Model):
@@ -29,6 +30,15 @@ class ClientelingAdvisorSnooze(models.Model):
             "One dismissal or snooze per associate, customer and list.",
         ),
     ]
+
+    @api.constrains("category")
+    def _check_category(self):
+        codes = dict(self.env["clienteling.advisor.category"]._code_selection())
+        for snooze in self:
+            if snooze.category not in codes:
+                raise ValidationError(
+                    self.env._("%(list)s is not an Advisor list.", list=snooze.category)
+                )
 
     @api.model
     def _active(self, employees):

@@ -88,6 +88,12 @@ class TestAdvisorListBuilders(AdvisorCase):
             self.env["clienteling.advisor.category"].search([("code", "=", "test_vip")])
         )
 
+    def test_snooze_names_a_list(self):
+        with self.assertRaisesRegex(ValidationError, "test_vip is not an Advisor list"):
+            self.env["clienteling.advisor.snooze"]._set(
+                self.employee_a, self.customer_a, "test_vip", False
+            )
+
     def test_archived_pending_list_is_not_kept_live(self):
         self.env.ref("clienteling_advisor.category_pending_customer").active = False
         entry, _errors = self.env["clienteling.customer.entry"]._submit(
