@@ -25,7 +25,7 @@ def _sql_test_vip(self, company, now):
     )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestAdvisorListBuilders(AdvisorCase):
     """The refresh builds the active list records, each with its builder: what an
     addon adding a list does (a ``selection_add`` on the list's code, a list record,
@@ -103,7 +103,7 @@ class TestAdvisorListBuilders(AdvisorCase):
         self.assertNotIn("pending_customer", self.refresh())
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestAdvisorLinesTable(AdvisorCase):
     def test_table_follows_the_fields_without_foreign_keys(self):
         Recommendation = self.Recommendation
