@@ -1,6 +1,5 @@
 from odoo import api, fields, models
-
-from .clienteling_advisor_recommendation import CATEGORIES
+from odoo.exceptions import ValidationError
 
 
 class ClientelingAdvisorSnooze(models.Model):
@@ -17,7 +16,10 @@ class ClientelingAdvisorSnooze(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
     )
-    category = fields.Selection(CATEGORIES, required=True)
+    category = fields.Selection(
+        selection=lambda self: self.env["clienteling.advisor.category"]._code_selection(),
+        required=True,
+    )
     until = fields.Date(help="Shown again from this date. Empty: dismissed for good.")
     company_id = fields.Many2one(related="employee_id.company_id", store=True, index=True)
 
@@ -28,6 +30,15 @@ class ClientelingAdvisorSnooze(models.Model):
             "One dismissal or snooze per associate, customer and list.",
         ),
     ]
+
+    @api.constrains("category")
+    def _check_category(self):
+        codes = dict(self.env["clienteling.advisor.category"]._code_selection())
+        for snooze in self:
+            if snooze.category not in codes:
+                raise ValidationError(
+                    self.env._("%(list)s is not an Advisor list.", list=snooze.category)
+                )
 
     @api.model
     def _active(self, employees):

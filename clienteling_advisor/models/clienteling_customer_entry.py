@@ -7,13 +7,13 @@ class ClientelingCustomerEntry(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         entries = super().create(vals_list)
-        self.env["clienteling.advisor.recommendation"].sudo()._sync_pending_entries(entries)
+        self.env["clienteling.advisor.refresh"].sudo()._sync_pending_entries(entries)
         return entries
 
     def write(self, vals):
         res = super().write(vals)
         if "state" in vals:
-            self.env["clienteling.advisor.recommendation"].sudo()._sync_pending_entries(self)
+            self.env["clienteling.advisor.refresh"].sudo()._sync_pending_entries(self)
         return res
 
     def unlink(self):

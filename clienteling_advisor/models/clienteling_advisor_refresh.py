@@ -1,0 +1,384 @@
+import logging
+
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools.days import new_local_day
+
+_logger = logging.getLogger(__name__)
+
+# First key of the advisory lock a refresh holds for its company (second key).
+REFRESH_LOCK = 0x434C4144
+
+# The columns every list's builder selects, in this order.
+COLUMNS = SQL(
+    """company_id, scope, category, employee_id, store_id, partner_id, entry_id,
+       days_since_purchase, days_since_contact, last_purchase_date, last_contact_date,
+       important_date_id, important_date, important_date_kind, days_until,
+       days_since_creation, sort_key, reference_date, refreshed_at"""
+)
+
+# Lists whose lines are also written between refreshes (pending entries appear at
+# once): a line written meanwhile by another transaction is kept.
+LIVE_LISTS = ("pending_customer",)
+
+
+def _local_date(column, tz):
+    """The local date, in time zone ``tz``, of a naive UTC timestamp ``column``."""
+    return SQL("((%s AT TIME ZONE 'UTC') AT TIME ZONE %s)::date", column, tz)
+
+
+def _occurrence(year, month, day):
+    """month/day in ``year`` (SQL int expressions); 29 February is the 28th in common years."""
+    leap = SQL("(mod(%(y)s, 4) = 0 AND (mod(%(y)s, 100) <> 0 OR mod(%(y)s, 400) = 0))", y=year)
+    return SQL(
+        "make_date(%(y)s, %(m)s, CASE WHEN %(m)s = 2 AND %(d)s = 29 AND NOT %(leap)s "
+        "THEN 28 ELSE %(d)s END)",
+        y=year,
+        m=month,
+        d=day,
+        leap=leap,
+    )
+
+
+class ClientelingAdvisorRefresh(models.AbstractModel):
+    """Rebuilds the Advisor lines of a company with set-based SQL, one INSERT per
+    active list (``clienteling.advisor.category``).
+
+    Each list's lines come from its builder, the method ``_sql_<code>(company, now)``
+    of this model: it returns a SELECT of ``COLUMNS`` and may read the temporary
+    tables of ``_create_sources``. Another addon adds a list with a
+    ``selection_add`` on the list's ``code``, a list record and its builder here,
+    by inheritance.
+    """
+
+    _name = "clienteling.advisor.refresh"
+    _description = "Advisor Refresh"
+
+    @api.model
+    def _builder(self, code):
+        """The method building the lines of list ``code``, or None."""
+        return getattr(self, f"_sql_{code}", None)
+
+    @api.model
+    def _cron_refresh(self, now=None):
+        """Hourly: rebuild the lists of each company one of whose stores has
+        reached a new local day since its last refresh. A retailer in several time
+        zones gets fresh lists soon after each store's midnight."""
+        now = now or fields.Datetime.now()
+        for company in self._companies_to_refresh(now):
+            if not self._refresh_company(company, now=now):
+                _logger.info("Advisor of company %s: a refresh is already running", company.id)
+
+    @api.model
+    def _companies_to_refresh(self, now):
+        table = SQL.identifier(self.env["clienteling.advisor.recommendation"]._table)
+        companies = self.env["res.company"]
+        for company in self.env["res.company"].search([]):
+            self.env.cr.execute(
+                SQL(
+                    """SELECT refreshed_at FROM %s
+                        WHERE company_id = %s AND category NOT IN %s LIMIT 1""",
+                    table,
+                    company.id,
+                    LIVE_LISTS,
+                )
+            )
+            row = self.env.cr.fetchone()
+            zones = set(
+                self.env["clienteling.store"].search([("company_id", "=", company.id)]).mapped("tz")
+            )
+            if new_local_day(row and row[0], now, sorted(zones)):
+                companies |= company
+        return companies
+
+    @api.model
+    def _refresh_company(self, company, now=None):
+        """Rebuild every active list of ``company`` in this transaction, and return
+        the number of lines of each list (by code).
+
+        Other transactions keep seeing the previous lines until this one commits.
+        Return False, doing nothing, when another transaction is refreshing the
+        same company (an advisory lock held until its commit).
+        """
+        cr = self.env.cr
+        Line = self.env["clienteling.advisor.recommendation"]
+        table = SQL.identifier(Line._table)
+        self.env.flush_all()
+        cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", REFRESH_LOCK, company.id))
+        if not cr.fetchone()[0]:
+            return False
+        now = now or fields.Datetime.now()
+        codes = self.env["clienteling.advisor.category"].sudo().search([]).mapped("code")
+        counts = {}
+        try:
+            with cr.savepoint(flush=False):
+                self._create_sources(company.id, now)
+                cr.execute(SQL("DELETE FROM %s WHERE company_id = %s", table, company.id))
+                for code in codes:
+                    cr.execute(self._sql_insert(code, self._builder(code)(company, now)))
+                    counts[code] = cr.rowcount
+            # Fresh statistics: a refresh replaces most of the table.
+            cr.execute(SQL("ANALYZE %s", table))
+        except SerializationFailure:
+            # Another refresh committed since this transaction began: its lines are
+            # as fresh as ours would be.
+            _logger.info("Advisor of company %s was refreshed meanwhile", company.id)
+            return False
+        finally:
+            Line.invalidate_model()
+        _logger.info("Advisor of company %s refreshed: %s", company.id, counts)
+        return counts
+
+    @api.model
+    def _sql_insert(self, code, select):
+        """INSERT the lines of list ``code`` that ``select`` gives."""
+        return SQL(
+            "INSERT INTO %s (%s) %s %s",
+            SQL.identifier(self.env["clienteling.advisor.recommendation"]._table),
+            COLUMNS,
+            select,
+            SQL("ON CONFLICT DO NOTHING") if code in LIVE_LISTS else SQL(),
+        )
+
+    @api.model
+    def _create_sources(self, company, now):
+        """Temporary tables, analyzed for good plans: the company's associates (with
+        a user, in an active store), its active stores, both with their local date,
+        and the customers (``known``: of this company, else of no company)."""
+        cr = self.env.cr
+        cr.execute(
+            "DROP TABLE IF EXISTS clienteling_advisor_emp, clienteling_advisor_store, "
+            "clienteling_advisor_cust"
+        )
+        today = SQL("((%s::timestamp AT TIME ZONE 'UTC') AT TIME ZONE s.tz)::date", now)
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE clienteling_advisor_emp ON COMMIT DROP AS
+                SELECT e.id, e.user_id, e.clienteling_store_id AS store_id, s.tz,
+                       %(today)s AS today
+                  FROM hr_employee e
+                  JOIN clienteling_store s ON s.id = e.clienteling_store_id
+                 WHERE e.active AND s.active AND e.user_id IS NOT NULL
+                   AND e.company_id = %(company)s AND s.company_id = %(company)s;
+                CREATE TEMPORARY TABLE clienteling_advisor_store ON COMMIT DROP AS
+                SELECT s.id, s.tz, %(today)s AS today
+                  FROM clienteling_store s
+                 WHERE s.active AND s.company_id = %(company)s;
+                CREATE TEMPORARY TABLE clienteling_advisor_cust ON COMMIT DROP AS
+                SELECT p.id, p.clienteling_store_id AS book_store_id,
+                       CASE WHEN o.active THEN o.id END AS owner_id,
+                       p.clienteling_last_purchase_date AS lpd,
+                       p.clienteling_last_contact_date AS lcd,
+                       p.create_date, p.create_uid,
+                       COALESCE(p.company_id, s.company_id, o.company_id) IS NOT NULL AS known
+                  FROM res_partner p
+                  LEFT JOIN clienteling_store s ON s.id = p.clienteling_store_id
+                  LEFT JOIN hr_employee o ON o.id = p.clienteling_associate_id
+                 WHERE p.active AND p.partner_share AND (p.type = 'contact' OR p.type IS NULL)
+                   AND COALESCE(p.company_id, s.company_id, o.company_id, %(company)s)
+                       = %(company)s;
+                ANALYZE clienteling_advisor_emp, clienteling_advisor_store,
+                        clienteling_advisor_cust;
+                """,
+                company=company,
+                today=today,
+            )
+        )
+
+    @api.model
+    def _sql_members(self, customer_list, now):
+        """The customers of a configured list, with whose list each line is in and
+        the local date of that list's store: (scope, employee_id, store_id, tz,
+        today, and the customer's columns)."""
+        if customer_list == "client":
+            return SQL(
+                """SELECT 'associate' AS scope, e.id AS employee_id, e.store_id, e.tz, e.today, c.*
+                     FROM clienteling_advisor_cust c
+                     JOIN clienteling_advisor_emp e ON e.id = c.owner_id
+                    WHERE c.known"""
+            )
+        if customer_list == "store":
+            return SQL(
+                """SELECT 'store' AS scope, NULL::int AS employee_id, st.id AS store_id, st.tz,
+                          st.today, c.*
+                     FROM clienteling_advisor_cust c
+                     JOIN clienteling_advisor_store st ON st.id = c.book_store_id
+                    WHERE c.known"""
+            )
+        # store_id: the customer's store book, archived or not: the record rules
+        # show these lines to that store's associates (and to all for no store book).
+        return SQL(
+            """SELECT 'company' AS scope, NULL::int AS employee_id, c.book_store_id AS store_id,
+                      COALESCE(st.tz, 'UTC') AS tz,
+                      COALESCE(st.today, %(now)s::timestamp::date) AS today, c.*
+                 FROM clienteling_advisor_cust c
+                 LEFT JOIN clienteling_advisor_store st ON st.id = c.book_store_id
+                WHERE c.known""",
+            now=now,
+        )
+
+    # One builder per list.
+
+    @api.model
+    def _sql_keep_in_touch(self, company, now):
+        purchase_days = company.clienteling_advisor_lapsed_purchase_days
+        contact_days = company.clienteling_advisor_lapsed_contact_days
+        return SQL(
+            """
+            SELECT %(company)s, k.scope, 'keep_in_touch', k.employee_id, k.store_id, k.id, NULL,
+                   k.dp, k.dc, k.lpd, k.lcd, NULL, NULL, NULL, NULL, NULL,
+                   -GREATEST(k.dp - %(purchase_days)s, k.dc - %(contact_days)s), k.today,
+                   %(now)s
+              FROM (SELECT m.*, m.today - m.lpd AS dp, m.today - %(lcd_local)s AS dc
+                      FROM (%(members)s) m) k
+             WHERE k.dp >= %(purchase_days)s OR k.dc >= %(contact_days)s
+            """,
+            company=company.id,
+            now=now,
+            purchase_days=purchase_days,
+            contact_days=contact_days,
+            lcd_local=_local_date(SQL("m.lcd"), SQL("m.tz")),
+            members=self._sql_members(company.clienteling_advisor_keep_in_touch_list, now),
+        )
+
+    @api.model
+    def _sql_important_date(self, company, now):
+        year = SQL("EXTRACT(YEAR FROM m.today)::int")
+        this_year = _occurrence(year, SQL("d.month"), SQL("d.day"))
+        next_year = _occurrence(SQL("(%s + 1)", year), SQL("d.month"), SQL("d.day"))
+        return SQL(
+            """
+            SELECT %(company)s, i.scope, 'important_date', i.employee_id, i.store_id, i.id, NULL,
+                   i.today - i.lpd, i.today - %(lcd_local)s, i.lpd, i.lcd,
+                   i.date_id, i.occurrence, i.kind, i.occurrence - i.today, NULL,
+                   i.occurrence - i.today, i.today, %(now)s
+              FROM (SELECT m.*, d.id AS date_id, d.kind,
+                           CASE WHEN %(this_year)s >= m.today THEN %(this_year)s
+                                ELSE %(next_year)s END AS occurrence
+                      FROM (%(members)s) m
+                      JOIN clienteling_important_date d ON d.partner_id = m.id) i
+             WHERE i.occurrence <= i.today + %(days)s
+            """,
+            company=company.id,
+            now=now,
+            days=company.clienteling_advisor_important_date_days,
+            this_year=this_year,
+            next_year=next_year,
+            lcd_local=_local_date(SQL("i.lcd"), SQL("i.tz")),
+            members=self._sql_members(company.clienteling_advisor_important_date_list, now),
+        )
+
+    @api.model
+    def _sql_add_to_client_book(self, company, now):
+        same_store = company.clienteling_advisor_add_to_book_list == "store"
+        return SQL(
+            """
+            SELECT %(company)s, 'associate', 'add_to_client_book', e.id, e.store_id, c.id, NULL,
+                   e.today - c.lpd, e.today - %(contact_local)s, c.lpd, ac.last_contact_date,
+                   NULL, NULL, NULL, NULL, NULL,
+                   -EXTRACT(EPOCH FROM ac.last_contact_date), e.today, %(now)s
+                FROM clienteling_associate_contact ac
+              JOIN clienteling_advisor_emp e ON e.id = ac.employee_id
+              JOIN clienteling_advisor_cust c ON c.id = ac.partner_id
+             WHERE c.owner_id IS NULL
+               AND (c.book_store_id = e.store_id
+                    OR (NOT %(same_store)s AND c.book_store_id IS NULL))
+            """,
+            company=company.id,
+            now=now,
+            same_store=same_store,
+            contact_local=_local_date(SQL("ac.last_contact_date"), SQL("e.tz")),
+        )
+
+    @api.model
+    def _sql_new_customer(self, company, now):
+        days = company.clienteling_advisor_new_customer_days
+        return SQL(
+            """
+            SELECT %(company)s, 'associate', 'new_customer', n.employee_id, n.store_id, n.id, NULL,
+                   n.today - n.lpd, n.today - %(lcd_local)s, n.lpd, n.lcd,
+                   NULL, NULL, NULL, NULL, n.age,
+                   -EXTRACT(EPOCH FROM n.create_date), n.today, %(now)s
+              FROM (SELECT c.*, e.id AS employee_id, e.store_id, e.tz, e.today,
+                           e.today - %(created_local)s AS age
+                      FROM clienteling_advisor_cust c
+                      JOIN clienteling_advisor_emp e ON e.user_id = c.create_uid
+                     WHERE c.known AND c.create_date >= %(now)s::timestamp - make_interval(days => %(days)s + 1)
+                   ) n
+             WHERE n.age BETWEEN 0 AND %(days)s - 1
+            """,
+            company=company.id,
+            now=now,
+            days=days,
+            lcd_local=_local_date(SQL("n.lcd"), SQL("n.tz")),
+            created_local=_local_date(SQL("c.create_date"), SQL("e.tz")),
+        )
+
+    @api.model
+    def _sql_pending_customer(self, company, now):
+        return SQL(
+            """
+            SELECT %(company)s, 'store', 'pending_customer', NULL, en.store_id, NULL, en.id,
+                   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                   st.today - %(created_local)s,
+                   -EXTRACT(EPOCH FROM en.create_date), st.today, %(now)s
+              FROM clienteling_customer_entry en
+              JOIN clienteling_advisor_store st ON st.id = en.store_id
+             WHERE en.state = 'pending'
+            """,
+            company=company.id,
+            now=now,
+            created_local=_local_date(SQL("en.create_date"), SQL("st.tz")),
+        )
+
+    # Pending entries appear and disappear at once, not at the next refresh.
+
+    @api.model
+    def _sync_pending_entries(self, entries):
+        """Add a line for each pending entry of ``entries``, remove the others'
+        (all of them when the Pending Customers list is archived)."""
+        self.env.flush_all()
+        cr = self.env.cr
+        table = SQL.identifier(self.env["clienteling.advisor.recommendation"]._table)
+        listed = (
+            self.env["clienteling.advisor.category"]
+            .sudo()
+            .search_count([("code", "=", "pending_customer")])
+        )
+        reviewed = entries.filtered(lambda e: e.state != "pending" or not listed)
+        if reviewed:
+            cr.execute(SQL("DELETE FROM %s WHERE entry_id IN %s", table, tuple(reviewed.ids)))
+        pending = entries - reviewed
+        now = fields.Datetime.now()
+        for company in pending.company_id:
+            company_entries = pending.filtered_domain([("company_id", "=", company.id)])
+            cr.execute(
+                SQL(
+                    "%s %s",
+                    SQL(
+                        """
+                        WITH clienteling_advisor_store AS (
+                            SELECT s.id, s.tz,
+                                   ((%(now)s::timestamp AT TIME ZONE 'UTC') AT TIME ZONE s.tz)::date
+                                   AS today
+                              FROM clienteling_store s
+                             WHERE s.active AND s.company_id = %(company)s)
+                        """,
+                        now=now,
+                        company=company.id,
+                    ),
+                    self._sql_insert(
+                        "pending_customer",
+                        SQL(
+                            "%s AND en.id IN %s",
+                            self._sql_pending_customer(company, now),
+                            tuple(company_entries.ids),
+                        ),
+                    ),
+                )
+            )
+        self.env["clienteling.advisor.recommendation"].invalidate_model()
