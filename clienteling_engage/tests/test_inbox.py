@@ -17,10 +17,15 @@ from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.clienteling.tests.common import (
+    ASSOCIATE_GROUPS,
+    MANAGER_GROUPS,
+    STORE_MANAGER_GROUPS,
+    ClientelingCase,
+)
 from odoo.addons.mail.tests.common import MockEmail, mail_new_test_user
 
 from ..tools import imap as imap_tools
-from .common import ASSOCIATE_GROUPS, MANAGER_GROUPS, STORE_MANAGER_GROUPS, ClientelingCase
 from .imap_server import DovecotServer
 
 # ../shared/corpus/mime from the repository root (see its README): real-world and
@@ -433,7 +438,6 @@ class TestInboxActions(EngageCase, MockEmail):
             "action_todo",
             "action_appointment",
             "action_email_reply",
-            "action_sms_reply",
         ):
             with self.assertRaisesRegex(UserError, "Link the message"):
                 getattr(self.unknown, action)()
@@ -733,24 +737,6 @@ class TestInboxActions(EngageCase, MockEmail):
         self.assertIn("Jane Doe", replies.details)
         self.assert_hidden_from_store_b("ZQ-901")
 
-    def test_sms_reply_without_sms_module(self):
-        # The core alone cannot text: call its implementation, whatever addons
-        # extend it in this database (clienteling_sms tests the SMS reply).
-        Core = type(self.env["clienteling.inbox.message"])
-        core_available = next(
-            cls._clienteling_sms_reply_available
-            for cls in Core.__mro__
-            if cls.__module__ == "odoo.addons.clienteling.models.clienteling_inbox_message"
-        )
-        core_reply = next(
-            cls._clienteling_sms_reply
-            for cls in Core.__mro__
-            if cls.__module__ == "odoo.addons.clienteling.models.clienteling_inbox_message"
-        )
-        self.assertFalse(core_available(self.known))
-        with self.assertRaisesRegex(UserError, "Clienteling SMS"):
-            core_reply(self.known)
-
     def test_complete_and_reopen(self):
         Message = self.env["clienteling.inbox.message"].with_user(self.user_associate_a)
         (self.known | self.unknown).action_complete()
@@ -882,7 +868,7 @@ class TestInboxSecurity(EngageCase):
     def test_scheduled_sync_interval(self):
         account = self.new_account()
         account.sync_interval = 15
-        cron = self.env.ref("clienteling.ir_cron_engage_sync")
+        cron = self.env.ref("clienteling_engage.ir_cron_engage_sync")
         self.assertEqual((cron.interval_number, cron.interval_type), (15, "minutes"))
         self.assertEqual(self.new_account().sync_interval, 15)
         with self.assertRaisesRegex(ValidationError, "at least one minute"):
@@ -1871,7 +1857,6 @@ class TestInboxAttackers(EngageCase):
             "to-do": on(self.known, "action_todo"),
             "appointment": on(self.known, "action_appointment"),
             "email reply": on(self.known, "action_email_reply"),
-            "sms reply": on(self.known, "action_sms_reply"),
             "complete": on(self.unknown, "action_complete"),
             "reopen": on(self.done, "action_reopen"),
             "audit trail": on(self.known, "action_audit_trail"),
@@ -2097,7 +2082,7 @@ class TestInboxUi(EngageCase, HttpCase):
         account._sync()
         account.sudo().last_error = "Cannot reach imap.example.com:993."
         self.start_tour(
-            "/odoo/action-clienteling.clienteling_inbox_message_action",
+            "/odoo/action-clienteling_engage.clienteling_inbox_message_action",
             "clienteling_inbox_tour",
             login=self.user_associate_a.login,
         )
