@@ -828,7 +828,7 @@ class TestInboxSecurity(EngageCase):
 
     def test_neutralize_archives_accounts(self):
         account = self.new_account()
-        for query in get_neutralization_queries(["clienteling"]):
+        for query in get_neutralization_queries(["clienteling_engage"]):
             self.env.cr.execute(query)
         self.env.invalidate_all()
         self.assertFalse(account.active)
