@@ -7,7 +7,7 @@ class ClientelingConversation(models.Model):
     def _on_inbound_text(self, sms_message):
         """Texts to a store number (not an associate's own number) also land in the
         store's Engage inbox."""
-        super()._on_inbound_text(sms_message)
+        result = super()._on_inbound_text(sms_message)
         if self.store_id and not self.employee_id and self._is_textable():
             self.env["clienteling.inbox.message"].sudo()._clienteling_create_from_sms(
                 self.store_id,
@@ -15,3 +15,4 @@ class ClientelingConversation(models.Model):
                 sms_message.body or "",
                 reference=sms_message.provider_sid,
             )
+        return result

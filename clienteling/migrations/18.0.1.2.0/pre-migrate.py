@@ -126,7 +126,9 @@ def load_in_this_run(cr, module, version, demo):
         cr.execute("SELECT state FROM ir_module_module WHERE name = %s", [module])
         row = cr.fetchone()
         if not row:
-            _logger.error("%s is not in the list of modules: update the list, then install it", module)
+            _logger.error(
+                "%s is not in the list of modules: update the list, then install it", module
+            )
         return False
     return True
 
