@@ -31,8 +31,8 @@ from .imap_server import DovecotServer
 # ../shared/corpus/mime from the repository root (see its README): real-world and
 # malformed e-mails that nobody here wrote
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "mime"
-INBOX_LOGGER = "odoo.addons.clienteling.models.clienteling_inbox_message"
-ACCOUNT_LOGGER = "odoo.addons.clienteling.models.clienteling_mail_account"
+INBOX_LOGGER = "odoo.addons.clienteling_engage.models.clienteling_inbox_message"
+ACCOUNT_LOGGER = "odoo.addons.clienteling_engage.models.clienteling_mail_account"
 
 PASSWORD = "s3cret-Pa55"
 
