@@ -14,15 +14,17 @@ from imapclient import IMAPClient
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.neutralize import get_neutralization_queries
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.clienteling.tests.common import (
     ASSOCIATE_GROUPS,
     MANAGER_GROUPS,
     STORE_MANAGER_GROUPS,
+    BrowserCase,
     ClientelingCase,
 )
+from odoo.addons.clienteling.tests.system_tools import DOVECOT, require_tool
 from odoo.addons.mail.tests.common import MockEmail, mail_new_test_user
 
 from ..tools import imap as imap_tools
@@ -65,8 +67,9 @@ class EngageCase(ClientelingCase):
 
     @classmethod
     def setUpClass(cls):
+        dovecot = require_tool(DOVECOT)  # skipped without Dovecot, failed under CI
         super().setUpClass()
-        cls.imap_server = DovecotServer().start()
+        cls.imap_server = DovecotServer(dovecot).start()
         cls.addClassCleanup(cls.imap_server.stop)
 
     def new_account(self, stores=None, **values):
@@ -102,7 +105,7 @@ class EngageCase(ClientelingCase):
         return self.env["clienteling.inbox.message"].search([("account_id", "=", account.id)])
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxSync(EngageCase):
     def test_first_sync(self):
         account = self.new_account()
@@ -394,7 +397,7 @@ class TestInboxSync(EngageCase):
         self.assertEqual(len(linked), 1)
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxActions(EngageCase, MockEmail):
     @classmethod
     def setUpClass(cls):
@@ -791,7 +794,7 @@ class TestInboxActions(EngageCase, MockEmail):
             Message._clienteling_create_from_sms(self.store_a, "hello", "x")
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxSecurity(EngageCase):
     def test_store_a_cannot_read_store_b_inbox(self):
         account_a = self.new_account(stores=self.store_a)
@@ -988,7 +991,7 @@ Content-Type: application/pdf
 """
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxCorpus(EngageCase):
     """The corpus of real-world and malformed e-mails (../shared/corpus/mime)."""
 
@@ -1025,7 +1028,7 @@ class TestInboxCorpus(EngageCase):
         self.assertEqual(len(self.messages(account)), len(files) + 1)
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxMalformed(EngageCase):
     """Each class of message that stopped a mailbox, built here: imported, never
     raised, the batch goes on."""
@@ -1249,7 +1252,7 @@ class TestInboxMalformed(EngageCase):
         self.assertTrue(message.completed_date)
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxAccountFailures(EngageCase):
     """An account's failure is recorded on it and never stops another account."""
 
@@ -1334,7 +1337,7 @@ class TestInboxAccountFailures(EngageCase):
         )
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxCustomerHistory(EngageCase):
     """Customers' e-mails stay in store-scoped inbox messages, listed on the
     customer's form for the users who may read them."""
@@ -1522,7 +1525,7 @@ class TestInboxCustomerHistory(EngageCase):
             reply.attachment_ids.with_user(user).read(["datas"])
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxAccountSecrets(EngageCase):
     """Moving an account elsewhere without system rights forgets its password."""
 
@@ -1572,7 +1575,7 @@ HOSTILE_HTML = """<html><head><style>body { display: none }</style></head><body>
 </body></html>"""
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxDisplayAndWrites(EngageCase):
     def setUp(self):
         super().setUp()
@@ -1727,7 +1730,7 @@ class TestInboxDisplayAndWrites(EngageCase):
         self.assertIn("create_customer", message.sudo().audit_ids.mapped("action"))
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxAttackers(EngageCase):
     """Every button and wizard of the inbox, tried by an associate of another
     store, a store manager of another store and a Clienteling Administrator of
@@ -2072,8 +2075,8 @@ class TestInboxAttackers(EngageCase):
         )
 
 
-@tagged("post_install", "-at_install", "clienteling")
-class TestInboxUi(EngageCase, HttpCase):
+@tagged("post_install", "-at_install", "clienteling_engage")
+class TestInboxUi(EngageCase, BrowserCase):
     def test_inbox_tour(self):
         account = self.new_account()
         image = f"{self.base_url()}/web/static/img/logo.png"

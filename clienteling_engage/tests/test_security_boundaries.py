@@ -4,7 +4,7 @@ from odoo.addons.clienteling.tests.common import ClientelingCase
 from odoo.addons.clienteling.tests.security_common import SecurityBoundaryMixin
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestEngageSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
     """Every model of the Engage inbox, attacked from store B and company B."""
 

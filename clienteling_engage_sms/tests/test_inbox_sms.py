@@ -5,7 +5,7 @@ from odoo.addons.clienteling_sms.tests.common import ClientelingSmsCase
 from odoo.addons.clienteling_sms.tests.test_boundaries import BoundaryCase
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage_sms")
 class TestInboxTexts(ClientelingSmsCase):
     def test_a_text_to_the_store_is_listed_on_the_customer(self):
         self._inbound("Hello, is my coat ready?", sid="SMin1")
@@ -70,7 +70,7 @@ class TestInboxTexts(ClientelingSmsCase):
         self.assertIn('name="action_sms_reply"', arch)
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage_sms")
 class TestInboxTextBoundaries(BoundaryCase):
     def test_inbox_reply_of_another_store(self):
         self._inbound("Is my coat ready?", sid="SMinboxb")

@@ -8,125 +8,45 @@ from odoo.http import request
 from odoo.tools import consteq
 from odoo.tools.misc import hmac as odoo_hmac
 
-from odoo.addons.clienteling.tools.phone import PhoneNumberError, to_e164
-
-from ..tools.privacy import mask_number
-from ..tools.provider import PayloadError
-from ..tools.twilio_provider import empty_messaging_twiml, voice_twiml
+from ..tools.provider import WebhookRefused
 
 _logger = logging.getLogger(__name__)
 
-XML = [("Content-Type", "text/xml; charset=utf-8")]
+REFUSALS = {400: BadRequest, 403: Forbidden, 404: NotFound}
 
 
 class ClientelingSmsController(http.Controller):
-    """Provider webhooks. Each request is authenticated by its signature before
-    anything is read from or written to the database beyond finding the account."""
+    """Provider webhooks, one route per provider key: the provider's class reads
+    the request and the account it names checks its signature before anything is
+    read from or written to the database beyond finding the account (see
+    ``clienteling.sms.event._handle_webhook``)."""
 
-    def _verified_account(self, our_number_field):
-        """The account a webhook is for, once its signature is verified: the
-        account of our number in ``our_number_field`` (``To`` of an inbound text
-        or call, ``From`` of a status callback), else the one its ``AccountSid``
-        names. Then, and only then, the request must be consistent: the number
-        is one of ours, in service, on that very account, and ``AccountSid`` is
-        that account's. Anything else is refused (4xx) and nothing is stored."""
-        form = request.httprequest.form
-        env = request.env(su=True)
-        account = env["clienteling.sms.account"]
-        number = env["clienteling.phone.number"]
-        raw_number = form.get(our_number_field)
-        if raw_number:
-            try:
-                number = number.search([("number", "=", to_e164(raw_number))], limit=1)
-            except PhoneNumberError:
-                number = number.browse()
-            account = number.account_id
-        account_ref = form.get("AccountSid")
-        if not account and account_ref:
-            account = env["clienteling.sms.account"].search(
-                [("twilio_account_sid", "=", account_ref)], limit=1
-            )
-            if not account and account_ref.startswith("SANDBOX") and account_ref[7:].isdigit():
-                account = env["clienteling.sms.account"].browse(int(account_ref[7:])).exists()
-        if not raw_number and not account_ref:
-            raise BadRequest("The request names no account (To/From and AccountSid missing).")
-        if not account or not account.active:
-            _logger.warning("Clienteling SMS webhook for an unknown account or number refused")
-            raise Forbidden()
-        path = (
-            request.httprequest.full_path
-            if request.httprequest.query_string
-            else request.httprequest.path
-        )
-        url = account.webhook_base_url.rstrip("/") + path
-        signature = request.httprequest.headers.get("X-Twilio-Signature", "")
-        if not account._get_provider().verify_signature(url, form, signature):
-            _logger.warning(
-                "Clienteling SMS webhook with a missing or wrong signature refused (%s)", path
-            )
-            raise Forbidden()
-        if account_ref != account._provider_account_ref():
-            _logger.warning(
-                "Clienteling SMS webhook refused: its AccountSid is not the account of the number"
-            )
-            raise Forbidden()
-        if not number or number.state == "released" or number.account_id != account:
-            _logger.warning(
-                "Clienteling SMS webhook refused: %s %s is not a number of ours in service",
-                our_number_field,
-                mask_number(raw_number),
-            )
-            raise NotFound()
-        return account
-
-    def _receive(self, kind, account):
+    @http.route(
+        [
+            "/clienteling/sms/<string:provider_key>/inbound",
+            "/clienteling/sms/<string:provider_key>/status",
+            "/clienteling/sms/<string:provider_key>/voice",
+        ],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def webhook(self, provider_key, **kwargs):
+        httprequest = request.httprequest
+        kind = httprequest.path.rstrip("/").rsplit("/", 1)[1]
+        path = httprequest.full_path if httprequest.query_string else httprequest.path
         try:
-            # Store and answer at once; the processing cron (triggered now) does the rest.
-            request.env(su=True)["clienteling.sms.event"]._receive(
-                kind, account, request.httprequest.form.to_dict(), process=False
+            response, _event = request.env(su=True)["clienteling.sms.event"]._handle_webhook(
+                provider_key, kind, path, httprequest.form, httprequest.headers
             )
-        except PayloadError as error:
-            _logger.warning("Clienteling SMS webhook refused: %s", error)
-            raise BadRequest(str(error)) from error
-
-    @http.route(
-        "/clienteling/sms/twilio/inbound",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-    )
-    def twilio_inbound(self, **kwargs):
-        account = self._verified_account("To")
-        self._receive("inbound", account)
-        return request.make_response(empty_messaging_twiml(), headers=XML)
-
-    @http.route(
-        "/clienteling/sms/twilio/status",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-    )
-    def twilio_status(self, **kwargs):
-        account = self._verified_account("From")
-        self._receive("status", account)
-        return request.make_response("", status=204)
-
-    @http.route(
-        "/clienteling/sms/twilio/voice",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-    )
-    def twilio_voice(self, **kwargs):
-        account = self._verified_account("To")
+        except WebhookRefused as refused:
+            _logger.warning("Clienteling SMS webhook refused: %s", refused)
+            description = str(refused) if refused.status == 400 else None
+            raise REFUSALS.get(refused.status, BadRequest)(description) from None
         return request.make_response(
-            voice_twiml(account.voice_message or "", account.voice_language), headers=XML
+            response.body, headers=response.headers, status=response.status
         )
 
     @http.route(

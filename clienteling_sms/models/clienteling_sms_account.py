@@ -4,40 +4,39 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..tools import keywords
-from ..tools.provider import ProviderError
-from ..tools.sandbox import SandboxProvider
-from ..tools.twilio_provider import TwilioProvider
+from ..tools.provider import ProviderError, get_provider_class, provider_classes
+from ..tools.sandbox import new_sid
 
-WEBHOOK_PATH = "/clienteling/sms/twilio/%s"
+WEBHOOK_PATH = "/clienteling/sms/%s/%s"
 
-# Where the account sends and who it is at the provider: a person without system
-# rights who changes one of these on an account with credentials clears them, so
-# they can never redirect the account (and its auth token) to a server of theirs.
-ROUTING_FIELDS = (
-    "provider",
-    "webhook_base_url",
-    "twilio_account_sid",
-    "twilio_api_key_sid",
-    "twilio_api_base_url",
-    "twilio_messaging_service_sid",
-)
-SECRET_FIELDS = ("twilio_auth_token", "twilio_api_key_secret")
-# What decides whether an account sends Odoo's own SMS (see _odoo_sms_account_id).
-ODOO_SMS_ROUTING_FIELDS = (
-    "active",
-    "company_id",
-    "provider",
-    "default_number_id",
-    "twilio_messaging_service_sid",
-)
+
+def routing_fields():
+    """Where an account sends and who it is at the provider: a person without
+    system rights who changes one of these on an account with credentials
+    clears them, so they can never redirect the account (and its secrets) to a
+    server of theirs."""
+    fields_ = {"provider", "webhook_base_url"}
+    for provider_class in provider_classes().values():
+        fields_.update(provider_class.routing_fields)
+    return fields_
+
+
+def secret_fields():
+    return {f for cls in provider_classes().values() for f in cls.secret_fields}
+
+
+def odoo_sms_routing_fields():
+    """What decides whether an account sends Odoo's own SMS (_odoo_sms_account_id)."""
+    return {"active", "company_id", "provider", "default_number_id"} | routing_fields()
 
 
 class ClientelingSmsAccount(models.Model):
     """An SMS provider account of a company, used by every store number of it
     and by Odoo's own SMS features.
 
-    Add a provider with ``provider = fields.Selection(selection_add=[...])`` and a
-    ``_get_provider_<key>()`` method returning a ``tools.provider.SmsProvider``.
+    Add a provider with ``provider = fields.Selection(selection_add=[...])``, its
+    settings fields, and a ``tools.provider.SmsProvider`` subclass registered with
+    ``tools.provider.register`` under the same key (see ``tools/provider.py``).
     """
 
     _name = "clienteling.sms.account"
@@ -158,17 +157,16 @@ class ClientelingSmsAccount(models.Model):
         return accounts
 
     def write(self, vals):
+        secrets_ = secret_fields()
         if self.env.is_system():
             redirected = self.browse()
         else:
             redirected = self.sudo().filtered(
-                lambda account: (
-                    any(account[f] for f in SECRET_FIELDS) and account._routing_changed(vals)
-                )
+                lambda account: any(account[f] for f in secrets_) and account._routing_changed(vals)
             )
         res = super().write(vals)
         if redirected:
-            redirected.write({fname: False for fname in SECRET_FIELDS})
+            redirected.write({fname: False for fname in secrets_})
             for account in redirected:
                 account.message_post(
                     body=self.env._(
@@ -177,7 +175,7 @@ class ClientelingSmsAccount(models.Model):
                         self.env.user.name,
                     )
                 )
-        if set(ODOO_SMS_ROUTING_FIELDS) & set(vals):
+        if odoo_sms_routing_fields() & set(vals):
             self.env.registry.clear_cache()  # _odoo_sms_account_id
         return res
 
@@ -188,7 +186,7 @@ class ClientelingSmsAccount(models.Model):
 
     def _routing_changed(self, vals):
         self.ensure_one()
-        for fname in ROUTING_FIELDS:
+        for fname in routing_fields():
             if fname in vals and (vals[fname] or False) != (self[fname] or False):
                 return True
         return False
@@ -219,11 +217,11 @@ class ClientelingSmsAccount(models.Model):
         return bool(self._for_company(self.env["res.company"].browse(company_id)))
 
     def _odoo_sms_sender_ok(self):
-        """Whether the account can send Odoo's SMS: a sender number, or a Twilio
-        Messaging Service that chooses one."""
+        """Whether the account can send Odoo's SMS: a sender number, or a provider
+        that chooses one (a Twilio Messaging Service)."""
         self.ensure_one()
-        return bool(self._odoo_sms_sender()) or bool(
-            self.provider == "twilio" and self.sudo().twilio_messaging_service_sid
+        return bool(self._odoo_sms_sender()) or self._provider_class().chooses_sender(
+            self._provider_settings()
         )
 
     def _odoo_sms_sender(self):
@@ -231,39 +229,59 @@ class ClientelingSmsAccount(models.Model):
         self.ensure_one()
         return self.default_number_id.filtered(lambda number: number.state != "released")
 
+    def _provider_class(self):
+        """The ``tools.provider.SmsProvider`` subclass of the account's provider."""
+        self.ensure_one()
+        provider_class = get_provider_class(self.provider)
+        if provider_class is None:
+            raise UserError(self.env._("No provider implementation for %s.", self.provider))
+        return provider_class
+
+    def _provider_settings(self):
+        """The account fields the provider is built from, by constructor argument."""
+        account = self.sudo()
+        return {
+            argument: account[fname]
+            for argument, fname in self._provider_class().account_fields.items()
+        }
+
     def _get_provider(self):
         self.ensure_one()
-        builder = getattr(self.sudo(), f"_get_provider_{self.provider}", None)
-        if builder is None:
-            raise UserError(self.env._("No provider implementation for %s.", self.provider))
-        return builder()
-
-    def _get_provider_sandbox(self):
-        return SandboxProvider(self.sandbox_secret)
-
-    def _get_provider_twilio(self):
         try:
-            return TwilioProvider(
-                self.twilio_account_sid,
-                self.twilio_auth_token,
-                api_key_sid=self.twilio_api_key_sid,
-                api_key_secret=self.twilio_api_key_secret,
-                messaging_service_sid=self.twilio_messaging_service_sid,
-                api_base_url=self.twilio_api_base_url,
-            )
+            return self._provider_class().from_settings(self._provider_settings())
         except ProviderError as error:
             raise UserError(
                 self.env._("%(account)s: %(reason)s", account=self.name, reason=error.reason)
             ) from error
 
     def _provider_account_ref(self):
-        """The account id the provider puts in webhooks (Twilio's AccountSid)."""
+        """The account's id at the provider, as its webhooks name it (Twilio's AccountSid)."""
         self.ensure_one()
-        return self.sudo().twilio_account_sid if self.provider == "twilio" else f"SANDBOX{self.id}"
+        return self._provider_class().account_ref(self._provider_settings())
+
+    def _simulate_inbound(self, to_number, from_number, body, media=(), sid=None, process=True):
+        """Make ``from_number`` text ``to_number`` (a number of this account): the
+        provider's own inbound request, signed with the account's secret, handled
+        as the webhook route handles a real one (then processed at once with
+        ``process``). Returns the stored event. For the sandbox's simulated
+        replies and tests (``tests/common.py``)."""
+        self.ensure_one()
+        provider_class = self._provider_class()
+        params = provider_class.inbound_payload(
+            sid or new_sid(), self._provider_account_ref(), from_number, to_number, body, media
+        )
+        path = WEBHOOK_PATH % (self.provider, "inbound")
+        url = self.webhook_base_url.rstrip("/") + path
+        headers = {provider_class.signature_header: self._get_provider().sign(url, params)}
+        Event = self.env["clienteling.sms.event"].sudo()
+        _response, event = Event._handle_webhook(self.provider, "inbound", path, params, headers)
+        if event and process:
+            event._process()
+        return event
 
     def _webhook_url(self, kind):
         self.ensure_one()
-        return self.webhook_base_url.rstrip("/") + WEBHOOK_PATH % kind
+        return self.webhook_base_url.rstrip("/") + WEBHOOK_PATH % (self.provider, kind)
 
     def _keyword_kind(self, body):
         self.ensure_one()

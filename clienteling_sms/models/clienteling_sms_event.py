@@ -8,8 +8,17 @@ from odoo.tools import SQL
 
 from odoo.addons.clienteling.tools.phone import PhoneNumberError, to_e164
 
-from ..tools.provider import SmsProvider
+from ..tools.privacy import mask_number
+from ..tools.provider import (
+    PayloadError,
+    WebhookRefused,
+    get_provider_class,
+    provider_classes,
+)
 from ..tools.retry import retry_delay
+
+# Events stored before the provider key was (all of them in Twilio's format).
+LEGACY_FORMAT = "twilio"
 
 _logger = logging.getLogger(__name__)
 
@@ -41,6 +50,9 @@ class ClientelingSmsEvent(models.Model):
     account_id = fields.Many2one(
         "clienteling.sms.account", index=True, readonly=True, ondelete="set null"
     )
+    provider_key = fields.Char(
+        string="Provider", readonly=True, help="The provider whose webhook route received it."
+    )
     payload = fields.Text(readonly=True)
     state = fields.Selection(
         [
@@ -66,16 +78,17 @@ class ClientelingSmsEvent(models.Model):
     ]
 
     @api.model
-    def _store(self, kind, dedup_key, provider_sid, account, params):
+    def _store(self, kind, dedup_key, provider_sid, account, params, provider_key=None):
         """Insert the payload unless it is a replay; return the new event or an
         empty recordset (replay). One statement: concurrent replays insert once."""
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO clienteling_sms_event
-                       (kind, dedup_key, provider_sid, from_number, account_id, payload, state,
-                        attempts, create_uid, create_date, write_uid, write_date)
-                VALUES (%(kind)s, %(key)s, %(sid)s, %(from)s, %(account)s, %(payload)s, 'pending', 0,
+                       (kind, dedup_key, provider_sid, from_number, account_id, provider_key,
+                        payload, state, attempts, create_uid, create_date, write_uid, write_date)
+                VALUES (%(kind)s, %(key)s, %(sid)s, %(from)s, %(account)s, %(provider)s,
+                        %(payload)s, 'pending', 0,
                         %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC')
                 ON CONFLICT (dedup_key) DO NOTHING
                 RETURNING id
@@ -84,6 +97,7 @@ class ClientelingSmsEvent(models.Model):
                 key=dedup_key,
                 sid=provider_sid,
                 account=account.id if account else None,
+                provider=provider_key or (account.provider if account else None),
                 payload=json.dumps(params, sort_keys=True),
                 **{"from": self._sender_number(params) if kind == "inbound" else None},
                 uid=self.env.uid,
@@ -93,22 +107,106 @@ class ClientelingSmsEvent(models.Model):
         return self.browse(row[0]) if row else self.browse()
 
     @api.model
-    def _receive(self, kind, account, params, process=True):
+    def _receive(self, kind, account, params, process=True, provider_key=None):
         """Store a verified webhook, then process it now (``process``) or leave it
-        to the processing cron, which this triggers. Returns the event (empty for
-        a replay). Raises ``PayloadError`` before storing anything malformed."""
+        to the processing cron, which this triggers. ``provider_key``: the route
+        it came by (default: the account's provider), whose class parses it.
+        Returns the event (empty for a replay). Raises ``PayloadError`` before
+        storing anything malformed."""
+        provider_key = provider_key or account.provider or LEGACY_FORMAT
+        parser = get_provider_class(provider_key)
+        if parser is None:
+            raise PayloadError(f"No provider implementation for {provider_key}.")
         if kind == "inbound":
-            parsed = SmsProvider.parse_inbound(params)
+            parsed = parser.parse_inbound(params)
             key = f"in:{parsed.sid}"
         else:
-            parsed = SmsProvider.parse_status(params)
+            parsed = parser.parse_status(params)
             key = f"st:{parsed.sid}:{parsed.status}"
-        event = self._store(kind, key, parsed.sid, account, params)
+        event = self._store(kind, key, parsed.sid, account, params, provider_key)
         if event and process:
             event._process()
         elif event:
             self._trigger_processing()
         return event
+
+    @api.model
+    def _handle_webhook(self, provider_key, kind, path, params, headers):
+        """Handle a provider's webhook request as its route does (run as superuser):
+        ``path`` is the request's path and query, ``params`` its form (a dict or
+        a MultiDict), ``headers`` its headers. The class of ``provider_key`` reads
+        it; the account it names checks its signature; then, and only then, the
+        request must be consistent: our number, in service, on that very account,
+        whose id at the provider the request gives. Inbound texts and status
+        callbacks are stored (and the processing cron triggered). Returns the
+        answer (``tools.provider.WebhookResponse``) and the stored event (empty
+        for a replay or a call); raises ``WebhookRefused`` (4xx, nothing stored)
+        otherwise."""
+        Account = self.env["clienteling.sms.account"]
+        format_class = get_provider_class(provider_key)
+        if format_class is None or provider_key not in Account._fields["provider"].get_values(
+            self.env
+        ):
+            raise WebhookRefused(404, "no provider of that name")
+        if kind not in ("inbound", "status", "voice"):
+            raise WebhookRefused(404, "no webhook of that kind")
+        raw_number, account_ref = format_class.webhook_identity(kind, params)
+        number = self.env["clienteling.phone.number"]
+        account = Account
+        if raw_number:
+            try:
+                number = number.search([("number", "=", to_e164(raw_number))], limit=1)
+            except PhoneNumberError:
+                number = number.browse()
+            account = number.account_id
+        if not account and account_ref:
+            account = self._account_named(provider_key, account_ref)
+        if not raw_number and not account_ref:
+            raise WebhookRefused(400, "The request names no account.")
+        if not account or not account.active:
+            raise WebhookRefused(403, "an unknown account or number")
+        if provider_key not in account._provider_class().webhook_keys:
+            raise WebhookRefused(403, "an account of another provider")
+        url = account.webhook_base_url.rstrip("/") + path
+        signature = headers.get(format_class.signature_header or "", "")
+        if not account._get_provider().verify_signature(url, params, signature):
+            raise WebhookRefused(403, f"a missing or wrong signature ({path})")
+        if account_ref != account._provider_account_ref():
+            raise WebhookRefused(403, "the account it names is not the account of the number")
+        if not number or number.state == "released" or number.account_id != account:
+            raise WebhookRefused(
+                404, f"{mask_number(raw_number)} is not a number of ours in service"
+            )
+        if kind == "voice":
+            response = format_class.voice_response(
+                account.voice_message or "", account.voice_language
+            )
+            if response is None:
+                raise WebhookRefused(404, "no voice webhook for this provider")
+            return response, self.browse()
+        form = params.to_dict() if hasattr(params, "to_dict") else dict(params)
+        try:
+            # Store and answer at once; the processing cron (triggered now) does the rest.
+            event = self._receive(kind, account, form, process=False, provider_key=provider_key)
+        except PayloadError as error:
+            raise WebhookRefused(400, str(error)) from error
+        if kind == "inbound":
+            return format_class.inbound_response(), event
+        return format_class.status_response(), event
+
+    @api.model
+    def _account_named(self, provider_key, account_ref):
+        """The account that ``account_ref`` names, for any provider answering on
+        the route of ``provider_key``."""
+        Account = self.env["clienteling.sms.account"]
+        for provider_class in provider_classes().values():
+            if provider_key not in provider_class.webhook_keys:
+                continue
+            domain = provider_class.account_domain(account_ref)
+            account = Account.search(domain, limit=1) if domain else Account
+            if account:
+                return account
+        return Account
 
     @api.model
     def _sender_number(self, params):
@@ -189,8 +287,16 @@ class ClientelingSmsEvent(models.Model):
     def _params(self):
         return json.loads(self.payload or "{}")
 
+    def _parser(self):
+        """The provider class that reads this event's payload."""
+        key = self.provider_key or self.account_id.provider or LEGACY_FORMAT
+        parser = get_provider_class(key)
+        if parser is None:
+            raise UserError(self.env._("No provider implementation for %s.", key))
+        return parser
+
     def _process_inbound(self):
-        inbound = SmsProvider.parse_inbound(self._params())
+        inbound = self._parser().parse_inbound(self._params())
         number = self.env["clienteling.phone.number"].search(
             [("number", "=", inbound.to_number), ("state", "!=", "released")], limit=1
         )
@@ -210,11 +316,17 @@ class ClientelingSmsEvent(models.Model):
         conversation._receive(inbound, self)
 
     def _process_status(self):
-        update = SmsProvider.parse_status(self._params())
+        parser = self._parser()
+        update = parser.parse_status(self._params())
         message = self.env["clienteling.sms.message"].search(
             [("provider_sid", "=", update.sid)], limit=1
         )
-        message._apply_status(update.status, update.error_code)  # unknown SID: nothing changes
+        # unknown SID: nothing changes
+        message._apply_status(
+            update.status,
+            update.error_code,
+            parser.error_reason(update.error_code) if update.error_code else None,
+        )
 
     def action_retry(self):
         """A person retries failed or given-up events now (processed as the cron does)."""

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import segments
-from ..tools.provider import ProviderError, advance_state, error_reason
+from ..tools.provider import ProviderError, advance_state, reason
 
 _logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class ClientelingSmsMessage(models.Model):
             if not message.is_system_reply and (
                 consent == "opted_out" or (consent != "opted_in" and not message.is_opt_in_request)
             ):
-                message.write({"state": "canceled", "failure_reason": error_reason("21610")})
+                message.write({"state": "canceled", "failure_reason": reason("opted_out")})
                 continue
             number = conversation.phone_number_id
             account = number.account_id
@@ -97,9 +97,9 @@ class ClientelingSmsMessage(models.Model):
                 message.write(
                     {"state": "failed", "error_code": error.code, "failure_reason": error.reason}
                 )
-                if error.code == "21610":  # the provider holds an opt-out we did not see
+                if error.kind == "opted_out":  # the provider holds an opt-out we did not see
                     conversation._record_consent(
-                        "opted_out", "api", "Provider error 21610", reference=error.code
+                        "opted_out", "api", f"Provider error {error.code}", reference=error.code
                     )
                 continue
             message.write(
@@ -111,14 +111,21 @@ class ClientelingSmsMessage(models.Model):
             )
         return True
 
-    def _apply_status(self, status, error_code=None):
+    def _apply_status(self, status, error_code=None, failure_reason=None):
+        """Apply a provider's status callback; ``failure_reason`` explains ``error_code``."""
         for message in self:
             new_state = advance_state(message.state, status)
             vals = {}
             if new_state != message.state:
                 vals["state"] = new_state
             if error_code and new_state in ("failed", "undelivered"):
-                vals.update(error_code=error_code, failure_reason=error_reason(error_code))
+                vals.update(
+                    error_code=error_code,
+                    failure_reason=failure_reason
+                    or reason(
+                        None, default=f"The provider refused the message (error {error_code})."
+                    ),
+                )
             if vals:
                 message.write(vals)
 

@@ -7,10 +7,10 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..tools.retry import MAX_ATTEMPTS
-from .common import ClientelingSmsCase
+from .common import ClientelingSmsCase, mock_sms_provider, simulate_inbound
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestInbound(ClientelingSmsCase):
     def _replies(self, conversation):
         return self._outbound(conversation).filtered("is_system_reply").sorted("id")
@@ -55,13 +55,16 @@ class TestInbound(ClientelingSmsCase):
         self.assertEqual(self.customer_a.clienteling_contact_ids.employee_id, self.employee_a)
 
     def test_yes_opts_in_once_and_confirms_once(self):
-        self._inbound(" Yes! ")
-        conversation = self._conversation()
-        self.assertEqual(conversation.consent_state, "opted_in")
-        self._inbound("YES")
+        with mock_sms_provider() as texts:
+            simulate_inbound(self.number_a, "+12125550142", " Yes! ")
+            conversation = self._conversation()
+            self.assertEqual(conversation.consent_state, "opted_in")
+            simulate_inbound(self.number_a, "+12125550142", "YES")
         replies = self._replies(conversation)
         self.assertEqual(len(replies), 1)
         self.assertIn("subscribed to texts from Test Fifth Avenue", replies.body)
+        texts.assertTextSent("+12125550142", body=replies.body, from_number="+12125550170")
+        self.assertEqual(len(texts.texts), 1)  # confirmed once
         ledger = self.env["clienteling.consent"].search(
             [("address", "=", "+12125550142")], order="id"
         )
@@ -73,17 +76,21 @@ class TestInbound(ClientelingSmsCase):
     def test_stop_blocks_everything_after_one_confirmation(self):
         conversation = self._conversation()
         self._opt_in(conversation)
-        self._inbound("Stop.")
-        self.assertEqual(conversation.consent_state, "opted_out")
-        replies = self._replies(conversation)
-        self.assertEqual(len(replies), 1)
-        self.assertIn("unsubscribed", replies.body)
-        self.assertTrue(self.env["phone.blacklist"].search([("number", "=", "+12125550142")]))
-        self._inbound("STOP")
-        self._inbound("unsubscribe")
-        self.assertEqual(len(self._replies(conversation)), 1)  # then nothing
-        with self.assertRaisesRegex(UserError, "opted out"):
-            conversation._send_message("Hello?")
+        with mock_sms_provider() as texts:
+            simulate_inbound(self.number_a, "+12125550142", "Stop.")
+            self.assertEqual(conversation.consent_state, "opted_out")
+            replies = self._replies(conversation)
+            self.assertEqual(len(replies), 1)
+            self.assertIn("unsubscribed", replies.body)
+            texts.assertTextSent("+12125550142", contains="unsubscribed")
+            self.assertTrue(self.env["phone.blacklist"].search([("number", "=", "+12125550142")]))
+            texts.reset()
+            simulate_inbound(self.number_a, "+12125550142", "STOP")
+            simulate_inbound(self.number_a, "+12125550142", "unsubscribe")
+            self.assertEqual(len(self._replies(conversation)), 1)  # then nothing
+            with self.assertRaisesRegex(UserError, "opted out"):
+                conversation._send_message("Hello?")
+        texts.assertNoTextSent("+12125550142")
         # START opts in again
         self._inbound("start")
         self.assertEqual(conversation.consent_state, "opted_in")
@@ -254,7 +261,7 @@ class TestInbound(ClientelingSmsCase):
         self.assertEqual(conversation.consent_state, "opted_out")
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestShortCodesAndRetries(ClientelingSmsCase):
     def _conversation_of(self, sender):
         return self.Conversation.search([("customer_number", "=", sender)])

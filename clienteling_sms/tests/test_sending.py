@@ -5,13 +5,13 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import ClientelingSmsCase
+from .common import ClientelingSmsCase, mock_sms_provider
 
 DAY = "2026-07-01 16:00:00"  # 12:00 in New York
 NIGHT = "2026-07-02 02:00:00"  # 22:00 in New York
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestSending(ClientelingSmsCase):
     @classmethod
     def setUpClass(cls):
@@ -69,11 +69,13 @@ class TestSending(ClientelingSmsCase):
         conversation = self._conversation()
         self._opt_in(conversation)
         conversation._record_consent("opted_out", "keyword", "STOP")
-        with self.assertRaisesRegex(UserError, "opted out"):
-            conversation._send_message("Hi Jane")
-        with self.assertRaisesRegex(UserError, "opted out"):
-            conversation._send_message(conversation._render_opt_in(self.employee_a))
+        with mock_sms_provider() as texts:
+            with self.assertRaisesRegex(UserError, "opted out"):
+                conversation._send_message("Hi Jane")
+            with self.assertRaisesRegex(UserError, "opted out"):
+                conversation._send_message(conversation._render_opt_in(self.employee_a))
         self.assertFalse(self._outbound(conversation))
+        texts.assertNoTextSent()
 
     @freeze_time(DAY)
     def test_empty_message_and_released_number_refused(self):

@@ -14,8 +14,9 @@ from odoo.tools.misc import hmac as odoo_hmac
 
 from odoo.addons.clienteling.tests.common import ClientelingCase
 
-from ..tools.sandbox import new_sid
-from .common import ClientelingSmsCase
+from ..tools.provider import _PROVIDERS, WebhookRefused, register
+from ..tools.sandbox import SandboxProvider, new_sid
+from .common import ClientelingSmsCase, simulate_inbound
 from .twilio_recorder import TwilioRecorder
 
 INBOUND = "/clienteling/sms/twilio/inbound"
@@ -23,7 +24,7 @@ STATUS = "/clienteling/sms/twilio/status"
 VOICE = "/clienteling/sms/twilio/voice"
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestWebhooks(ClientelingSmsCase, HttpCase):
     @classmethod
     def setUpClass(cls):
@@ -183,6 +184,100 @@ class TestWebhooks(ClientelingSmsCase, HttpCase):
         self.assertEqual(self._post(INBOUND, params, signature=signature).status_code, 403)
         self.assertFalse(self._events())
 
+    @mute_logger("odoo.addons.clienteling_sms.controllers.main", "odoo.http")
+    def test_unknown_provider_key_is_not_found(self):
+        params = self._params("Hi")
+        for path in ("/clienteling/sms/nobody/inbound", "/clienteling/sms/nobody/status"):
+            with self.subTest(path):
+                self.assertEqual(self._post(path, params).status_code, 404)
+        # a provider class registered in Python but not installed in this database
+        pigeon = register(type("Pigeon", (SandboxProvider,), {"key": "pigeon_test"}))
+        try:
+            response = self._post("/clienteling/sms/pigeon_test/inbound", params)
+        finally:
+            _PROVIDERS.pop(pigeon.key)
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(self._events())
+
+    def test_sandbox_webhooks_on_their_own_key(self):
+        inbound = "/clienteling/sms/sandbox/inbound"
+        self.assertEqual(self.account._webhook_url("inbound"), self.base_url() + inbound)
+        response = self._post(inbound, self._params("Hi there", sid="SMown1"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("<Response", response.text)
+        event = self._events()
+        self.assertEqual((event.provider_sid, event.provider_key), ("SMown1", "sandbox"))
+        self.assertEqual(self._process(), 1)
+        self.assertEqual(event.state, "done")
+        self.assertTrue(self.Conversation.search([("customer_number", "=", "+12125550142")]))
+        voice = self._post(
+            "/clienteling/sms/sandbox/voice",
+            {
+                "CallSid": "CA3",
+                "AccountSid": self.account._provider_account_ref(),
+                "From": "+12125550142",
+                "To": "+12125550170",
+            },
+        )
+        self.assertIn("<Hangup", voice.text)
+
+    @mute_logger("odoo.addons.clienteling_sms.controllers.main", "odoo.http")
+    def test_provider_key_of_another_company_account_is_refused(self):
+        """Another company's Twilio number, signed with its own token, posted on
+        the sandbox route (or on ours with our number): refused, nothing stored."""
+        other = self.env["res.company"].create({"name": "Other Retail"})
+        twilio = self.env["clienteling.sms.account"].create(
+            {
+                "name": "Other Retail Twilio",
+                "company_id": other.id,
+                "provider": "twilio",
+                "twilio_account_sid": "AC0000000000000000000000000000other",
+                "twilio_auth_token": "other-token",
+                "webhook_base_url": self.base_url(),
+            }
+        )
+        self.env["clienteling.phone.number"].create(
+            {"number": "+12125550190", "account_id": twilio.id}
+        )
+        params = self._params(To="+12125550190", AccountSid=twilio._provider_account_ref())
+        for path in ("/clienteling/sms/sandbox/inbound", INBOUND):
+            with self.subTest(path):
+                signature = twilio._get_provider().sign(self.base_url() + path, params)
+                response = self._post(path, params, signature=signature)
+                self.assertEqual(response.status_code, 403 if "sandbox" in path else 200)
+        # on the Twilio route, Twilio's account is served; on the sandbox route, refused
+        self.assertEqual(
+            self.env["clienteling.sms.event"]
+            .search([("account_id", "=", twilio.id)])
+            .mapped("provider_key"),
+            ["twilio"],
+        )
+        # our number on the Twilio route, naming the other company's account: refused
+        ours = self._params(AccountSid=twilio._provider_account_ref())
+        self.assertEqual(self._post(INBOUND, ours).status_code, 403)
+        self.assertFalse(self._events())
+
+    def test_simulate_inbound_takes_the_webhook_path(self):
+        event = simulate_inbound(self.number_a, "+12125550142", "Hello from the helper")
+        self.assertEqual((event.state, event.provider_key), ("done", "sandbox"))
+        self.assertEqual(event.account_id, self.account)
+        conversation = self.Conversation.search([("customer_number", "=", "+12125550142")])
+        self.assertEqual(conversation.partner_id, self.customer_a)
+        pending = simulate_inbound(self.account, "+12125550142", "Later", process=False)
+        self.assertEqual(pending.state, "pending")
+        # replayed: stored once
+        self.assertFalse(
+            simulate_inbound(self.number_a, "+12125550142", "again", sid=event.provider_sid)
+        )
+        # it goes through the checks of a real webhook: a released number is refused
+        released = self.env["clienteling.phone.number"].create(
+            {"number": "+12125550179", "account_id": self.account.id}
+        )
+        released.action_release()
+        with self.assertRaises(WebhookRefused) as refused:
+            simulate_inbound(released, "+12125550142", "anyone there?")
+        self.assertEqual(refused.exception.status, 404)
+
     def _logged(self, function):
         """What ``function`` logs at INFO and above, anywhere (SDK included)."""
         with self.assertLogs(level=logging.INFO) as logs:  # "INFO" is 25 in Odoo
@@ -333,7 +428,7 @@ class TestWebhooks(ClientelingSmsCase, HttpCase):
             )
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestConcurrentReplay(ClientelingCase):
     """Two workers store the same webhook at the same time: one event.
 

@@ -1,3 +1,13 @@
 """Pure helpers of clienteling_sms: no ``odoo`` import here."""
 
-from . import keywords, privacy, provider, quiet_hours, retry, sandbox, segments, twilio_provider
+from . import (
+    keywords,
+    privacy,
+    provider,
+    quiet_hours,
+    retry,
+    sandbox,
+    segments,
+    signature,
+    twilio_provider,
+)

@@ -1,31 +1,59 @@
 """The provider interface: what clienteling_sms needs from an SMS provider.
 
 A provider is a plain class built from an account's settings; models call it with
-values, never records. Adding a provider is one class here (or in another
-addon's ``tools``) plus one ``_get_provider`` override on the account model.
+values, never records. Adding a provider (in this addon or another one) is a
+subclass of :class:`SmsProvider` registered with :func:`register` (its ``key`` is
+the account's ``provider`` value, added with ``selection_add``) and the account
+fields it is built from (``account_fields``). The core's webhook routes
+``/clienteling/sms/<key>/inbound|status|voice`` hand the request to the class of
+``<key>``: which account it names, its signature, its payload, the answer.
 """
 
 from dataclasses import dataclass, field
 
-# Provider error codes mapped to reasons a person can act on.
-ERROR_REASONS = {
-    "21211": "The number is not a valid phone number.",
-    "21408": "Sending to this country is not enabled on the provider account.",
-    "21610": "The customer has opted out of messages from this number (they replied STOP).",
-    "21612": "The provider cannot route a message to this number.",
-    "21614": "The number cannot receive text messages (landline?).",
-    "21606": "This sender number cannot send text messages.",
-    "21660": "This sender number does not belong to the provider account.",
-    "30003": "The customer's phone is unreachable (switched off or out of coverage).",
-    "30004": "The message was blocked by the customer's carrier or phone.",
-    "30005": "The number is unknown to the carrier or no longer in service.",
-    "30006": "The number cannot receive text messages (landline or unreachable carrier).",
-    "30007": "The carrier filtered the message as spam.",
-    "30008": "The message could not be delivered (unknown carrier error).",
-    "30034": "The sender number is not registered for A2P 10DLC messaging.",
-    "20003": "The provider refused the credentials (check the account SID and auth token).",
-    "20404": "The provider does not know this resource.",
+# What went wrong, in words a person can act on; providers map their own error
+# codes to these kinds (``SmsProvider.error_kinds``).
+REASONS = {
+    "invalid_number": "The number is not a valid phone number.",
+    "country_not_enabled": "Sending to this country is not enabled on the provider account.",
+    "opted_out": "The customer has opted out of messages from this number (they replied STOP).",
+    "unroutable": "The provider cannot route a message to this number.",
+    "not_sms_capable": "The number cannot receive text messages (landline?).",
+    "sender_not_sms_capable": "This sender number cannot send text messages.",
+    "sender_not_on_account": "This sender number does not belong to the provider account.",
+    "unreachable": "The customer's phone is unreachable (switched off or out of coverage).",
+    "blocked": "The message was blocked by the customer's carrier or phone.",
+    "unknown_number": "The number is unknown to the carrier or no longer in service.",
+    "landline_or_unreachable": "The number cannot receive text messages (landline or "
+    "unreachable carrier).",
+    "spam_filtered": "The carrier filtered the message as spam.",
+    "undelivered": "The message could not be delivered (unknown carrier error).",
+    "sender_unregistered": "The sender number is not registered for A2P 10DLC messaging.",
+    "credentials_refused": "The provider refused the credentials (check the account settings).",
+    "not_found": "The provider does not know this resource.",
 }
+
+# Provider classes by key (filled at import by ``register``, read-only afterwards).
+_PROVIDERS = {}
+
+
+def register(provider_class):
+    """Class decorator: make ``provider_class`` the provider of its ``key``."""
+    if not provider_class.key:
+        raise ValueError("A provider class needs a key.")
+    _PROVIDERS[provider_class.key] = provider_class
+    return provider_class
+
+
+def get_provider_class(key):
+    """The registered provider class of ``key``, or None."""
+    return _PROVIDERS.get(key)
+
+
+def provider_classes():
+    """{key: provider class} of every registered provider."""
+    return dict(_PROVIDERS)
+
 
 # Delivery states in the order a message goes through them; a callback never
 # moves a message backwards (callbacks can arrive out of order).
@@ -51,11 +79,9 @@ PROVIDER_TO_STATE = {
 }
 
 
-def error_reason(code, default=None):
-    """The reason for a provider error code, for a person."""
-    return ERROR_REASONS.get(
-        str(code or ""), default or f"The provider refused the message (error {code})."
-    )
+def reason(kind, default=None):
+    """The reason of an error ``kind`` (see ``REASONS``), for a person."""
+    return REASONS.get(kind or "") or default or "The provider refused the message."
 
 
 def advance_state(current, reported):
@@ -72,16 +98,27 @@ def advance_state(current, reported):
 
 
 class ProviderError(Exception):
-    """A provider refused a request. ``code`` is the provider's error code."""
+    """A provider refused a request. ``code`` is the provider's error code,
+    ``kind`` what it means (a key of ``REASONS``) when the provider knows."""
 
-    def __init__(self, message, code=None, status=None):
+    def __init__(self, message, code=None, status=None, kind=None):
         super().__init__(message)
         self.code = str(code) if code is not None else None
         self.status = status
+        self.kind = kind
 
     @property
     def reason(self):
-        return error_reason(self.code, default=str(self))
+        return reason(self.kind, default=str(self))
+
+
+class WebhookRefused(Exception):
+    """A webhook request refused with the HTTP ``status`` (nothing stored);
+    ``str()`` says why, for the log (no secret, no full phone number)."""
+
+    def __init__(self, status, message=""):
+        super().__init__(message)
+        self.status = status
 
 
 class PayloadError(ValueError):
@@ -97,7 +134,7 @@ class SendResult:
 @dataclass
 class InboundMessage:
     sid: str
-    account_sid: str
+    account_ref: str
     from_number: str
     to_number: str
     body: str
@@ -110,6 +147,14 @@ class StatusUpdate:
     sid: str
     status: str
     error_code: str = ""
+    error_kind: str = ""
+
+
+@dataclass
+class WebhookResponse:
+    body: str = ""
+    status: int = 200
+    headers: list = field(default_factory=list)
 
 
 @dataclass
@@ -132,9 +177,62 @@ class PurchasedNumber:
 
 
 class SmsProvider:
-    """Base class. Subclasses implement every method that raises here."""
+    """Base class. Subclasses implement every method that raises here.
+
+    Class attributes a subclass sets:
+
+    - ``key``: the account's ``provider`` value and the webhook routes' segment;
+    - ``account_fields``: ``{constructor argument: clienteling.sms.account field}``;
+    - ``routing_fields`` / ``secret_fields``: account fields naming where it sends
+      and its secrets (a non-administrator who changes the former clears the latter);
+    - ``webhook_keys``: the route keys it accepts webhooks on (its own key);
+    - ``signature_header``: the request header carrying a webhook's signature;
+    - ``error_kinds``: ``{provider error code: key of REASONS}``.
+    """
 
     key = None
+    account_fields = {}
+    routing_fields = ()
+    secret_fields = ()
+    webhook_keys = ()
+    signature_header = None
+    error_kinds = {}
+
+    # Built from an account.
+
+    @classmethod
+    def from_settings(cls, settings):
+        """The provider of an account, ``settings`` being ``account_fields`` read."""
+        return cls(**settings)
+
+    @classmethod
+    def account_ref(cls, settings):
+        """The account's id at the provider, as its webhooks name it."""
+        raise NotImplementedError
+
+    @classmethod
+    def account_domain(cls, ref):
+        """A domain on clienteling.sms.account finding the account a webhook's
+        ``ref`` names, or None when ``ref`` cannot be one of this provider's."""
+        return None
+
+    @classmethod
+    def chooses_sender(cls, settings):
+        """Whether the provider picks a sender itself when none is given."""
+        return False
+
+    @classmethod
+    def error_kind(cls, code):
+        return cls.error_kinds.get(str(code or ""), "")
+
+    @classmethod
+    def error_reason(cls, code):
+        """The reason for one of the provider's error codes, for a person."""
+        return reason(
+            cls.error_kind(code), default=f"The provider refused the message (error {code})."
+        )
+
+    # Outgoing.
 
     def send(self, to, from_, body, media_urls=(), status_callback=None):
         """Send one message; return a :class:`SendResult` or raise :class:`ProviderError`."""
@@ -142,10 +240,6 @@ class SmsProvider:
 
     def check_credentials(self):
         """Return a short description of the account or raise :class:`ProviderError`."""
-        raise NotImplementedError
-
-    def verify_signature(self, url, params, signature):
-        """True when ``signature`` signs ``url`` + ``params`` with the account's secret."""
         raise NotImplementedError
 
     def search_numbers(
@@ -162,39 +256,49 @@ class SmsProvider:
         """Give the number back to the provider (permanent)."""
         raise NotImplementedError
 
-    # Webhook payloads share Twilio's form fields for every provider shipped here.
+    # Webhooks: the route of ``key`` calls the class methods; the account's
+    # provider (an instance) checks the signature with the account's secret.
 
-    @staticmethod
-    def parse_inbound(params):
-        sid = params.get("MessageSid") or params.get("SmsMessageSid") or params.get("SmsSid")
-        from_number, to_number = params.get("From"), params.get("To")
-        if not sid or not from_number or not to_number:
-            raise PayloadError("An inbound message needs MessageSid, From and To.")
-        try:
-            count = int(params.get("NumMedia") or 0)
-        except ValueError as error:
-            raise PayloadError("NumMedia is not a number.") from error
-        media = [
-            (params.get(f"MediaUrl{index}"), params.get(f"MediaContentType{index}", ""))
-            for index in range(min(count, 10))
-            if params.get(f"MediaUrl{index}")
-        ]
-        return InboundMessage(
-            sid=sid,
-            account_sid=params.get("AccountSid", ""),
-            from_number=from_number,
-            to_number=to_number,
-            body=params.get("Body", ""),
-            media=media,
-            opt_out_type=params.get("OptOutType", ""),
-        )
+    def verify_signature(self, url, params, signature):
+        """True when ``signature`` signs ``url`` + ``params`` with the account's secret."""
+        raise NotImplementedError
 
-    @staticmethod
-    def parse_status(params):
-        sid = params.get("MessageSid") or params.get("SmsSid")
-        status = params.get("MessageStatus") or params.get("SmsStatus")
-        if not sid or not status:
-            raise PayloadError("A status callback needs MessageSid and MessageStatus.")
-        return StatusUpdate(
-            sid=sid, status=status.lower(), error_code=params.get("ErrorCode") or ""
-        )
+    def sign(self, url, params):
+        """The signature the provider would send with ``params`` posted to ``url``
+        (simulated webhooks and tests)."""
+        raise NotImplementedError
+
+    @classmethod
+    def webhook_identity(cls, kind, params):
+        """``(our number, account ref)`` a webhook of ``kind`` (inbound, status,
+        voice) names, each possibly empty."""
+        raise NotImplementedError
+
+    @classmethod
+    def parse_inbound(cls, params):
+        """An :class:`InboundMessage`, or raise :class:`PayloadError`."""
+        raise NotImplementedError
+
+    @classmethod
+    def parse_status(cls, params):
+        """A :class:`StatusUpdate`, or raise :class:`PayloadError`."""
+        raise NotImplementedError
+
+    @classmethod
+    def inbound_payload(cls, sid, account_ref, from_number, to_number, body, media=()):
+        """The form the provider posts for an inbound text (simulations, tests)."""
+        raise NotImplementedError
+
+    @classmethod
+    def inbound_response(cls):
+        """The answer to a stored inbound text (replies go through the API)."""
+        return WebhookResponse(status=204)
+
+    @classmethod
+    def status_response(cls):
+        return WebhookResponse(status=204)
+
+    @classmethod
+    def voice_response(cls, text, language):
+        """The answer to a call: say ``text`` and hang up (None: not supported)."""
+        return None

@@ -1,8 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..tools.sandbox import new_sid
-
 
 class ClientelingSmsSimulate(models.TransientModel):
     """Sandbox only: make the customer "reply", through the same processing as a
@@ -41,13 +39,7 @@ class ClientelingSmsSimulate(models.TransientModel):
                     "customers through a real provider."
                 )
             )
-        params = {
-            "MessageSid": new_sid(),
-            "AccountSid": account._provider_account_ref(),
-            "From": conversation.customer_number,
-            "To": conversation.phone_number_id.number,
-            "Body": self.body,
-            "NumMedia": "0",
-        }
-        self.env["clienteling.sms.event"].sudo()._receive("inbound", account, params)
+        account._simulate_inbound(
+            conversation.phone_number_id.number, conversation.customer_number, self.body
+        )
         return {"type": "ir.actions.act_window_close"}
