@@ -1,6 +1,6 @@
 """Benchmark of the Engage IMAP sync against Odoo's fetchmail, on one Dovecot mailbox.
 
-    bin/odoo -d engage_bench -i clienteling --without-demo=all --stop-after-init
+    bin/odoo -d engage_bench -i clienteling_engage --without-demo=all --stop-after-init
     $VENV/bin/python bench/engage_sync.py -d engage_bench --messages 10000 --fetchmail-messages 10000
 
 Steps (one run, same machine, same throw-away Dovecot as the tests):
@@ -27,7 +27,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "clienteling" / "tests"))
+sys.path.insert(0, str(REPO / "clienteling_engage" / "tests"))
 
 from imap_server import DovecotServer  # noqa: E402
 

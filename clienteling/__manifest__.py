@@ -2,7 +2,7 @@
     "name": "Clienteling",
     "summary": "Stores, associates, client books, consent ledger and quick replies "
     "for one-to-one customer relationships",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Clienteling",
     "website": "https://github.com/clienteling-odoo/clienteling",
     "author": "Clienteling for Odoo",
@@ -10,8 +10,8 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "application": True,
-    "depends": ["mail", "contacts", "hr", "calendar", "phone_validation"],
-    "external_dependencies": {"python": ["phonenumbers", "imapclient"]},
+    "depends": ["mail", "contacts", "hr", "phone_validation"],
+    "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/clienteling_security.xml",
         "security/ir.model.access.csv",
@@ -30,15 +30,10 @@
         "wizards/clienteling_consent_correction_views.xml",
         "views/clienteling_consent_views.xml",
         "views/clienteling_menus.xml",
-        "data/clienteling_engage_cron.xml",
-        "views/clienteling_mail_account_views.xml",
-        "views/clienteling_inbox_message_views.xml",
-        "views/clienteling_engage_menus.xml",
     ],
-    "demo": ["demo/clienteling_demo.xml", "demo/clienteling_inbox_demo.xml"],
+    "demo": ["demo/clienteling_demo.xml"],
     "post_init_hook": "post_init_hook",
     "assets": {
-        "web.assets_backend": ["clienteling/static/src/views/*"],
         "web.assets_tests": ["clienteling/static/tests/tours/*.js"],
     },
 }

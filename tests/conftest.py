@@ -1,7 +1,7 @@
 """Load each addon's pure ``tools`` package without importing the addon (which needs Odoo).
 
-``import clienteling_tools`` gives ``clienteling/tools``; ``clienteling_sms_tools``
-the SMS addon's, and so on.
+``import clienteling_tools`` gives ``clienteling/tools``; ``clienteling_engage_tools``
+the Engage addon's, and so on.
 """
 
 import importlib.util
@@ -26,7 +26,9 @@ def _load_tools(addon):
 
 for _addon in (
     "clienteling",
+    "clienteling_engage",
     "clienteling_sms",
+    "clienteling_engage_sms",
     "clienteling_compliance",
     "clienteling_advisor",
     "clienteling_advisor_sms",

@@ -11,7 +11,14 @@ _spec = importlib.util.spec_from_file_location("odoo_suites", REPO / "bin" / "od
 odoo_suites = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(odoo_suites)
 
-OURS = ["clienteling", "clienteling_sms", "clienteling_advisor", "clienteling_advisor_sms"]
+OURS = [
+    "clienteling",
+    "clienteling_engage",
+    "clienteling_sms",
+    "clienteling_engage_sms",
+    "clienteling_advisor",
+    "clienteling_advisor_sms",
+]
 
 
 def _module(addons_dir, name, **manifest):

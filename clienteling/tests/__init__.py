@@ -7,7 +7,6 @@ from . import (
     test_customer_entry_form,
     test_hr_employee,
     test_important_date,
-    test_inbox,
     test_partner,
     test_quick_reply,
     test_res_company,

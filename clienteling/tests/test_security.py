@@ -409,7 +409,7 @@ class TestRoleLimits(ClientelingCase):
         with self.assertRaises(AccessError):
             admin.with_user(admin).write({"groups_id": [(4, self.env.ref("base.group_system").id)]})
         with self.assertRaises(AccessError):
-            self.env.ref("clienteling.ir_cron_engage_sync").with_user(admin).write(
+            self.env.ref("clienteling.ir_cron_important_date_next").with_user(admin).write(
                 {"code": "model.env.cr.execute('select 1')"}
             )
         with self.assertRaises(AccessError):

@@ -2,6 +2,4 @@ from . import (
     clienteling_client_book_reassign,
     clienteling_consent_correction,
     clienteling_customer_entry_merge,
-    clienteling_inbox_assign,
-    mail_compose_message,
 )

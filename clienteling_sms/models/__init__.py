@@ -1,6 +1,5 @@
 from . import (
     clienteling_conversation,
-    clienteling_inbox_message,
     clienteling_phone_number,
     clienteling_sms_account,
     clienteling_sms_event,

@@ -473,7 +473,7 @@ class ClientelingConversation(models.Model):
             email_from=inbound.from_number if not author else None,
             partner_ids=self._recipients_to_notify().ids,
         )
-        self.env["clienteling.sms.message"].create(
+        received = self.env["clienteling.sms.message"].create(
             {
                 "conversation_id": self.id,
                 "direction": "inbound",
@@ -495,11 +495,7 @@ class ClientelingConversation(models.Model):
             )
         )
         self.invalidate_recordset(["unread_count", "last_message_date", "last_inbound_date"])
-        if self.store_id and not self.employee_id and textable:
-            # texts to a store number also land in the store's Engage inbox
-            self.env["clienteling.inbox.message"].sudo()._clienteling_create_from_sms(
-                self.store_id, self.customer_number, text, reference=inbound.sid
-            )
+        self._on_inbound_text(received)
         if self.partner_id:
             # the text itself stays in this conversation (store-scoped), never in
             # the customer's chatter that every internal user reads
@@ -519,6 +515,11 @@ class ClientelingConversation(models.Model):
                 self._send_system_reply(self._fill(account.opt_in_reply, fill))
         elif kind == "help":
             self._send_system_reply(self._fill(account.help_reply, fill))
+
+    def _on_inbound_text(self, sms_message):
+        """Called once for each text received in this conversation
+        (``clienteling.sms.message``), after it is stored: nothing here, for other
+        addons (the store inbox)."""
 
     @staticmethod
     def _fill(template, values):

@@ -265,37 +265,6 @@ class TestNumberAccountBoundaries(BoundaryCase):
         with self.assertRaises(AccessError):
             event.with_user(self.user_other_company).action_retry()
 
-    def test_inbox_reply_of_another_store(self):
-        self._inbound("Is my coat ready?", sid="SMinboxb")
-        inbox = self.env["clienteling.inbox.message"].search(
-            [("channel", "=", "sms"), ("store_id", "=", self.store_a.id)]
-        )
-        self.assertTrue(inbox)
-        for user in self.outsiders:
-            with self.subTest(user=user.login), self.assertRaises(AccessError):
-                inbox.with_user(user)._clienteling_sms_reply()
-        # a composer opened with another store's inbox message in its context audits nothing there
-        composer = (
-            self.env["clienteling.sms.composer"]
-            .with_user(self.user_associate_b)
-            .with_context(clienteling_inbox_message_id=inbox.id)
-            .create(
-                {
-                    "conversation_id": self.Conversation._open_for_partner(
-                        self.customer_b, self.number_b
-                    ).id,
-                    "body": "Bonjour",
-                }
-            )
-        )
-        with self.assertRaises(AccessError):
-            composer.action_send()
-        self.assertFalse(
-            self.env["clienteling.inbox.audit"].search(
-                [("message_id", "=", inbox.id), ("action", "=", "sms_reply")]
-            )
-        )
-
 
 @tagged("post_install", "-at_install", "clienteling_sms")
 class TestAccountSecrets(BoundaryCase):

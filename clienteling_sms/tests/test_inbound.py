@@ -29,14 +29,6 @@ class TestInbound(ClientelingSmsCase):
             chatter.notification_ids.res_partner_id,
             (self.user_associate_a | self.user_store_manager_a).partner_id,
         )
-        # a text to the store's number stays in its store-scoped inbox, listed on the
-        # customer's form; nothing in the partner chatter every internal user reads
-        self.assertIn(
-            "is my coat ready",
-            self.customer_a.clienteling_inbox_message_ids.filtered(
-                lambda m: m.channel == "sms"
-            ).body,
-        )
         # not copied by the conversation into the customer's chatter (all internal users read it)
         self.assertNotIn(
             "Text from the customer",
@@ -267,40 +259,6 @@ class TestInbound(ClientelingSmsCase):
         self.assertEqual(event.state, "pending")
         self.assertEqual(self.Event._cron_process_events(), 1)
         self.assertEqual(conversation.consent_state, "opted_out")
-
-    def test_texts_to_a_store_number_land_in_the_engage_inbox(self):
-        self._inbound("Is my coat ready?", sid="SMinbox1")
-        self._inbound("Is my coat ready?", sid="SMinbox1")  # replay: still one
-        self._inbound(
-            "Private note to Ann", to="+12125550171"
-        )  # personal number: not the store's inbox
-        inbox = self.env["clienteling.inbox.message"].search(
-            [("channel", "=", "sms"), ("store_id", "in", (self.store_a | self.store_b).ids)]
-        )
-        self.assertEqual(len(inbox), 1)
-        self.assertEqual(
-            (inbox.store_id, inbox.partner_id, inbox.sender),
-            (self.store_a, self.customer_a, "+12125550142"),
-        )
-        self.assertIn("Is my coat ready?", inbox.body)
-        # the associate answers by text from the inbox, under the consent rules, and it is audited
-        self._conversation()._record_consent("opted_in", "keyword", "YES")
-        action = inbox.with_user(self.user_associate_a).action_sms_reply()
-        composer = (
-            self.env["clienteling.sms.composer"]
-            .with_user(self.user_associate_a)
-            .with_context(**action["context"])
-            .create({})
-        )
-        composer.body = "Yes, ready since this morning!"
-        composer.action_send()
-        sent = self._outbound(self._conversation()).filtered(lambda m: "ready since" in m.body)
-        self.assertEqual(sent.state, "delivered")
-        audit = self.env["clienteling.inbox.audit"].search(
-            [("message_id", "=", inbox.id), ("action", "=", "sms_reply")]
-        )
-        self.assertEqual(audit.user_id, self.user_associate_a)
-        self.assertIn("ready since this morning", audit.details)
 
 
 @tagged("post_install", "-at_install", "clienteling_sms")

@@ -53,16 +53,10 @@ class ClientelingSmsComposer(models.TransientModel):
     def action_send(self):
         self.ensure_one()
         self.conversation_id.check_access("write")
-        # answered from the Engage inbox: checked before anything is sent, audited there
-        self.env["clienteling.inbox.message"]._clienteling_message_from_context()
-        message = self.conversation_id._send_message(self.body, media=self.attachment_ids)
-        self.env["clienteling.inbox.message"]._clienteling_audit_from_context(
-            "sms_reply",
-            self.env._(
-                "Text to %(number)s (%(state)s): %(body)s",
-                number=self.conversation_id.customer_number,
-                state=message.state,
-                body=message.body,
-            ),
-        )
+        self._send_text()
         return {"type": "ir.actions.act_window_close"}
+
+    def _send_text(self):
+        """Send the text (access to the conversation checked); the
+        ``clienteling.sms.message`` sent."""
+        return self.conversation_id._send_message(self.body, media=self.attachment_ids)

@@ -5,7 +5,7 @@ import email
 import email.policy
 
 import pytest
-from clienteling_tools import imap
+from clienteling_engage_tools import imap
 from imapclient.response_types import BodyData
 
 

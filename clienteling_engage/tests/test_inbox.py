@@ -17,19 +17,24 @@ from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.clienteling.tests.common import BrowserCase
+from odoo.addons.clienteling.tests.common import (
+    ASSOCIATE_GROUPS,
+    MANAGER_GROUPS,
+    STORE_MANAGER_GROUPS,
+    BrowserCase,
+    ClientelingCase,
+)
 from odoo.addons.clienteling.tests.system_tools import DOVECOT, require_tool
 from odoo.addons.mail.tests.common import MockEmail, mail_new_test_user
 
 from ..tools import imap as imap_tools
-from .common import ASSOCIATE_GROUPS, MANAGER_GROUPS, STORE_MANAGER_GROUPS, ClientelingCase
 from .imap_server import DovecotServer
 
 # ../shared/corpus/mime from the repository root (see its README): real-world and
 # malformed e-mails that nobody here wrote
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "mime"
-INBOX_LOGGER = "odoo.addons.clienteling.models.clienteling_inbox_message"
-ACCOUNT_LOGGER = "odoo.addons.clienteling.models.clienteling_mail_account"
+INBOX_LOGGER = "odoo.addons.clienteling_engage.models.clienteling_inbox_message"
+ACCOUNT_LOGGER = "odoo.addons.clienteling_engage.models.clienteling_mail_account"
 
 PASSWORD = "s3cret-Pa55"
 
@@ -100,7 +105,7 @@ class EngageCase(ClientelingCase):
         return self.env["clienteling.inbox.message"].search([("account_id", "=", account.id)])
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxSync(EngageCase):
     def test_first_sync(self):
         account = self.new_account()
@@ -392,7 +397,7 @@ class TestInboxSync(EngageCase):
         self.assertEqual(len(linked), 1)
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxActions(EngageCase, MockEmail):
     @classmethod
     def setUpClass(cls):
@@ -436,7 +441,6 @@ class TestInboxActions(EngageCase, MockEmail):
             "action_todo",
             "action_appointment",
             "action_email_reply",
-            "action_sms_reply",
         ):
             with self.assertRaisesRegex(UserError, "Link the message"):
                 getattr(self.unknown, action)()
@@ -736,24 +740,6 @@ class TestInboxActions(EngageCase, MockEmail):
         self.assertIn("Jane Doe", replies.details)
         self.assert_hidden_from_store_b("ZQ-901")
 
-    def test_sms_reply_without_sms_module(self):
-        # The core alone cannot text: call its implementation, whatever addons
-        # extend it in this database (clienteling_sms tests the SMS reply).
-        Core = type(self.env["clienteling.inbox.message"])
-        core_available = next(
-            cls._clienteling_sms_reply_available
-            for cls in Core.__mro__
-            if cls.__module__ == "odoo.addons.clienteling.models.clienteling_inbox_message"
-        )
-        core_reply = next(
-            cls._clienteling_sms_reply
-            for cls in Core.__mro__
-            if cls.__module__ == "odoo.addons.clienteling.models.clienteling_inbox_message"
-        )
-        self.assertFalse(core_available(self.known))
-        with self.assertRaisesRegex(UserError, "Clienteling SMS"):
-            core_reply(self.known)
-
     def test_complete_and_reopen(self):
         Message = self.env["clienteling.inbox.message"].with_user(self.user_associate_a)
         (self.known | self.unknown).action_complete()
@@ -808,7 +794,7 @@ class TestInboxActions(EngageCase, MockEmail):
             Message._clienteling_create_from_sms(self.store_a, "hello", "x")
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxSecurity(EngageCase):
     def test_store_a_cannot_read_store_b_inbox(self):
         account_a = self.new_account(stores=self.store_a)
@@ -845,7 +831,7 @@ class TestInboxSecurity(EngageCase):
 
     def test_neutralize_archives_accounts(self):
         account = self.new_account()
-        for query in get_neutralization_queries(["clienteling"]):
+        for query in get_neutralization_queries(["clienteling_engage"]):
             self.env.cr.execute(query)
         self.env.invalidate_all()
         self.assertFalse(account.active)
@@ -885,7 +871,7 @@ class TestInboxSecurity(EngageCase):
     def test_scheduled_sync_interval(self):
         account = self.new_account()
         account.sync_interval = 15
-        cron = self.env.ref("clienteling.ir_cron_engage_sync")
+        cron = self.env.ref("clienteling_engage.ir_cron_engage_sync")
         self.assertEqual((cron.interval_number, cron.interval_type), (15, "minutes"))
         self.assertEqual(self.new_account().sync_interval, 15)
         with self.assertRaisesRegex(ValidationError, "at least one minute"):
@@ -1005,7 +991,7 @@ Content-Type: application/pdf
 """
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxCorpus(EngageCase):
     """The corpus of real-world and malformed e-mails (../shared/corpus/mime)."""
 
@@ -1042,7 +1028,7 @@ class TestInboxCorpus(EngageCase):
         self.assertEqual(len(self.messages(account)), len(files) + 1)
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxMalformed(EngageCase):
     """Each class of message that stopped a mailbox, built here: imported, never
     raised, the batch goes on."""
@@ -1266,7 +1252,7 @@ class TestInboxMalformed(EngageCase):
         self.assertTrue(message.completed_date)
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxAccountFailures(EngageCase):
     """An account's failure is recorded on it and never stops another account."""
 
@@ -1351,7 +1337,7 @@ class TestInboxAccountFailures(EngageCase):
         )
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxCustomerHistory(EngageCase):
     """Customers' e-mails stay in store-scoped inbox messages, listed on the
     customer's form for the users who may read them."""
@@ -1539,7 +1525,7 @@ class TestInboxCustomerHistory(EngageCase):
             reply.attachment_ids.with_user(user).read(["datas"])
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxAccountSecrets(EngageCase):
     """Moving an account elsewhere without system rights forgets its password."""
 
@@ -1589,7 +1575,7 @@ HOSTILE_HTML = """<html><head><style>body { display: none }</style></head><body>
 </body></html>"""
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxDisplayAndWrites(EngageCase):
     def setUp(self):
         super().setUp()
@@ -1744,7 +1730,7 @@ class TestInboxDisplayAndWrites(EngageCase):
         self.assertIn("create_customer", message.sudo().audit_ids.mapped("action"))
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxAttackers(EngageCase):
     """Every button and wizard of the inbox, tried by an associate of another
     store, a store manager of another store and a Clienteling Administrator of
@@ -1874,7 +1860,6 @@ class TestInboxAttackers(EngageCase):
             "to-do": on(self.known, "action_todo"),
             "appointment": on(self.known, "action_appointment"),
             "email reply": on(self.known, "action_email_reply"),
-            "sms reply": on(self.known, "action_sms_reply"),
             "complete": on(self.unknown, "action_complete"),
             "reopen": on(self.done, "action_reopen"),
             "audit trail": on(self.known, "action_audit_trail"),
@@ -2090,7 +2075,7 @@ class TestInboxAttackers(EngageCase):
         )
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_engage")
 class TestInboxUi(EngageCase, BrowserCase):
     def test_inbox_tour(self):
         account = self.new_account()
@@ -2100,7 +2085,7 @@ class TestInboxUi(EngageCase, BrowserCase):
         account._sync()
         account.sudo().last_error = "Cannot reach imap.example.com:993."
         self.start_tour(
-            "/odoo/action-clienteling.clienteling_inbox_message_action",
+            "/odoo/action-clienteling_engage.clienteling_inbox_message_action",
             "clienteling_inbox_tour",
             login=self.user_associate_a.login,
         )

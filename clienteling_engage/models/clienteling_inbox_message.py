@@ -16,9 +16,10 @@ from odoo.tools import (
     plaintext2html,
 )
 
+from odoo.addons.clienteling.tools.phone import PhoneNumberError, to_e164
+
 from ..tools import imap as imap_tools
 from ..tools import mail_display
-from ..tools.phone import PhoneNumberError, to_e164
 from .clienteling_mail_account import NETWORK_ERRORS
 
 _logger = logging.getLogger(__name__)
@@ -36,18 +37,12 @@ ORIGINAL_NAME = "original-message.eml"
 class ClientelingInboxMessage(models.Model):
     """A message of a store's Engage inbox: an email read over IMAP, or an SMS.
 
-    Extension points for ``clienteling_sms`` (the core does not depend on it):
+    For other addons:
 
     * ``_clienteling_create_from_sms(store, number, body, date=None,
-      reference=None)``: the SMS addon calls it for each inbound SMS to a store
-      number; it creates (once per ``reference``) an inbox message of channel
+      reference=None)``: an inbound text to a store number (``clienteling_engage_sms``
+      calls it); it creates (once per ``reference``) an inbox message of channel
       ``sms``, links it to the customer with that number and audits the import.
-    * ``_clienteling_sms_reply_available()``: False here; the SMS addon returns
-      True for messages it can answer (customer linked, store number, consent).
-    * ``_clienteling_sms_reply()``: the "SMS reply" button calls it after the
-      common checks and audits; here it raises, the SMS addon overrides it to
-      return its composer action (sent through the store's number, under the
-      consent rules).
     * ``_clienteling_audit(action, details)``: every addon writes its actions
       in the same audit trail.
 
@@ -145,7 +140,6 @@ class ClientelingInboxMessage(models.Model):
     )
     audit_ids = fields.One2many("clienteling.inbox.audit", "message_id", string="Audit Trail")
     audit_count = fields.Integer(compute="_compute_audit_count")
-    sms_reply_available = fields.Boolean(compute="_compute_sms_reply_available")
 
     _check_company_auto = True
 
@@ -181,10 +175,6 @@ class ClientelingInboxMessage(models.Model):
         )
         for message in self:
             message.audit_count = counts.get(message, 0)
-
-    def _compute_sms_reply_available(self):
-        for message in self:
-            message.sms_reply_available = message._clienteling_sms_reply_available()
 
     def init(self):
         # the sync looks up the UIDs of a batch
@@ -664,9 +654,9 @@ class ClientelingInboxMessage(models.Model):
 
     @api.model
     def _clienteling_create_from_sms(self, store, number, body, date=None, reference=None):
-        """Extension point for ``clienteling_sms``: an inbound SMS to ``store``'s
-        number, from ``number`` (any format), as an inbox message of channel
-        ``sms``. Idempotent on ``reference`` (the provider's message id)."""
+        """An inbound SMS to ``store``'s number, from ``number`` (any format), as
+        an inbox message of channel ``sms`` (``clienteling_engage_sms`` calls it).
+        Idempotent on ``reference`` (the provider's message id)."""
         if not store:
             raise UserError(self.env._("An inbound SMS needs the store it was sent to."))
         try:
@@ -1110,20 +1100,6 @@ class ClientelingInboxMessage(models.Model):
             },
         }
 
-    def _clienteling_sms_reply_available(self):
-        """Extension point: ``clienteling_sms`` returns True when it can answer."""
-        return False
-
-    def action_sms_reply(self):
-        self.ensure_one()
-        self.check_access("write")
-        self._check_customer()
-        return self._clienteling_sms_reply()
-
-    def _clienteling_sms_reply(self):
-        """Extension point: ``clienteling_sms`` returns its SMS composer action."""
-        raise UserError(self.env._("SMS replies need the Clienteling SMS module."))
-
     def action_complete(self):
         self.check_access("write")
         self.filtered(lambda m: not m.completed_date).write(
@@ -1208,25 +1184,3 @@ class ClientelingInboxMessage(models.Model):
             for account in self._clienteling_my_accounts().sudo()
             if account.last_error
         ]
-
-    @api.model
-    def _clienteling_message_from_context(self):
-        """The inbox message named by ``clienteling_inbox_message_id`` in the
-        context (a To-Do, appointment or reply screen opened from it), checked: the
-        user must be allowed to change it (the context comes from the client)."""
-        message_id = self.env.context.get("clienteling_inbox_message_id")
-        if not isinstance(message_id, int) or isinstance(message_id, bool):
-            return self.browse()
-        message = self.browse(message_id).exists()
-        message.check_access("write")
-        return message
-
-    @api.model
-    def _clienteling_audit_from_context(self, action, details):
-        """Audit an action finished in another model's screen opened from an inbox
-        message (the SMS composer): the screen's context carries
-        ``clienteling_inbox_message_id``. To-Dos, appointments and e-mail replies
-        are linked to the message itself and audited from that link."""
-        message = self._clienteling_message_from_context()
-        message._clienteling_audit(action, details)
-        return message

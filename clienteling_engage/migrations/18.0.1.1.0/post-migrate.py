@@ -15,7 +15,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL, sql
 from odoo.tools.misc import split_every
 
-from odoo.addons.clienteling.tools import mail_display
+from odoo.addons.clienteling_engage.tools import mail_display
 
 _logger = logging.getLogger(__name__)
 

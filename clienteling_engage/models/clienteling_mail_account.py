@@ -124,7 +124,7 @@ class ClientelingMailAccount(models.Model):
         return result
 
     def _sync_cron(self):
-        return self.env.ref("clienteling.ir_cron_engage_sync", raise_if_not_found=False)
+        return self.env.ref("clienteling_engage.ir_cron_engage_sync", raise_if_not_found=False)
 
     def _compute_sync_interval(self):
         cron = self._sync_cron()

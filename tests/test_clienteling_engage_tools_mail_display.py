@@ -1,6 +1,6 @@
 """Display safety of inbound e-mail bodies (no server, no database)."""
 
-from clienteling_tools.mail_display import display_html
+from clienteling_engage_tools.mail_display import display_html
 
 HOSTILE = """<html><head><style>body { display: none }</style></head><body>
 <a href="https://phish.example" style="position:fixed; inset:0; z-index:9; width:100vw;

@@ -1,0 +1,3 @@
+"""Pure helpers of the Engage inbox: no ``odoo`` import here."""
+
+from . import imap, mail_display

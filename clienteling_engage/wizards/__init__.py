@@ -1,0 +1,1 @@
+from . import clienteling_inbox_assign, mail_compose_message

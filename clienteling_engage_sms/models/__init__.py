@@ -1,0 +1,1 @@
+from . import clienteling_conversation, clienteling_inbox_message
