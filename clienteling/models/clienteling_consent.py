@@ -49,7 +49,6 @@ class ClientelingConsent(models.Model):
     )
     store_id = fields.Many2one(
         "clienteling.store",
-        string="Store",
         required=True,
         index=True,
         ondelete="restrict",

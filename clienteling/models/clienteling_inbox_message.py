@@ -66,9 +66,7 @@ class ClientelingInboxMessage(models.Model):
     _rec_name = "subject"
     _rec_names_search = ["subject", "sender", "partner_id"]
 
-    store_id = fields.Many2one(
-        "clienteling.store", string="Store", index=True, ondelete="restrict", readonly=True
-    )
+    store_id = fields.Many2one("clienteling.store", index=True, ondelete="restrict", readonly=True)
     account_id = fields.Many2one(
         "clienteling.mail.account",
         string="Mail Account",
@@ -169,7 +167,11 @@ class ClientelingInboxMessage(models.Model):
 
     def _search_is_completed(self, operator, value):
         if operator not in ("=", "!="):
-            raise UserError(self.env._("Unsupported search: %s %s", operator, value))
+            raise UserError(
+                self.env._(
+                    "Unsupported search: %(operator)s %(value)s", operator=operator, value=value
+                )
+            )
         completed = (operator == "=") == bool(value)
         return [("completed_date", "!=" if completed else "=", False)]
 

@@ -95,7 +95,11 @@ class ResPartner(models.Model):
 
     def _clienteling_book_domain(self, fname, records, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search: %s %s", operator, value))
+            raise UserError(
+                self.env._(
+                    "Unsupported search: %(operator)s %(value)s", operator=operator, value=value
+                )
+            )
         inside = (operator == "=") == value
         return [(fname, "in" if inside else "not in", records.ids)]
 

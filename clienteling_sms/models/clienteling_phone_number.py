@@ -38,7 +38,6 @@ class ClientelingPhoneNumber(models.Model):
     )
     store_id = fields.Many2one(
         "clienteling.store",
-        string="Store",
         index="btree_not_null",
         tracking=True,
         check_company=True,
