@@ -56,9 +56,9 @@ def test_python_310_check_catches_newer_python(tmp_path):
     good.write_text("import datetime\n\nUTC = datetime.timezone.utc\n")
     bad = tmp_path / "bad.py"
     bad.write_text("import datetime\n\nUTC = datetime.UTC\n")
-    check = [str(REPO / "bin" / "check-py310")]
-    passed = subprocess.run(check + [str(good)], capture_output=True, text=True, check=False)
+    check = str(REPO / "bin" / "check-py310")
+    passed = subprocess.run([check, str(good)], capture_output=True, text=True, check=False)
     assert passed.returncode == 0, passed.stdout + passed.stderr
-    failed = subprocess.run(check + [str(bad)], capture_output=True, text=True, check=False)
+    failed = subprocess.run([check, str(bad)], capture_output=True, text=True, check=False)
     assert failed.returncode != 0
     assert "datetime.UTC" in failed.stdout

@@ -294,7 +294,7 @@ class ClientelingConsent(models.Model):
                     self.env._(
                         "Invalid number for %(customer)s: %(reason)s",
                         customer=partner.display_name,
-                        reason=str(error),
+                        reason=self.env["res.partner"]._clienteling_phone_error_message(error),
                     )
                 ) from error
         if vals.get("channel") == "email":

@@ -6,7 +6,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.customer_entry import CONTROL_CHARACTERS, check_submission, name_words, rate_key
-from ..tools.dates import check_month_day, day_month_text
+from ..tools.dates import DateError, check_month_day, day_month_text
 
 ENTRY_STATES = [
     ("pending", "Pending"),
@@ -123,8 +123,10 @@ class ClientelingCustomerEntry(models.Model):
         for entry in self.filtered(lambda e: e.birthday_month or e.birthday_day):
             try:
                 check_month_day(entry.birthday_month, entry.birthday_day, entry.birthday_year)
-            except ValueError as error:
-                raise ValidationError(str(error)) from error
+            except DateError as error:
+                raise ValidationError(
+                    self.env["clienteling.important.date"]._date_error_message(error)
+                ) from error
 
     def _compute_birthday_display(self):
         for entry in self:

@@ -676,7 +676,9 @@ class ClientelingInboxMessage(models.Model):
         except PhoneNumberError as error:
             raise UserError(
                 self.env._(
-                    "Invalid sender number %(number)s: %(reason)s", number=number, reason=error
+                    "Invalid sender number %(number)s: %(reason)s",
+                    number=number,
+                    reason=self.env["res.partner"]._clienteling_phone_error_message(error),
                 )
             ) from error
         fingerprint = f"sms:{reference}" if reference else False

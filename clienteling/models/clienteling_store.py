@@ -188,7 +188,7 @@ class ClientelingStore(models.Model):
                     self.env._(
                         "Store %(store)s: the landline is not accepted. %(reason)s",
                         store=store.name,
-                        reason=str(error),
+                        reason=self.env["res.partner"]._clienteling_phone_error_message(error),
                     )
                 ) from error
             if normalized != store.landline:
