@@ -62,3 +62,9 @@ def test_python_310_check_catches_newer_python(tmp_path):
     failed = subprocess.run([check, str(bad)], capture_output=True, text=True, check=False)
     assert failed.returncode != 0
     assert "datetime.UTC" in failed.stdout
+    context = tmp_path / "context.py"
+    method = "enter" + "Context"  # split, or this file would fail the check itself
+    context.write_text(f"class T:\n    def setUp(self):\n        self.{method}(open('x'))\n")
+    failed = subprocess.run([check, str(context)], capture_output=True, text=True, check=False)
+    assert failed.returncode != 0
+    assert "enterContext" in failed.stderr
