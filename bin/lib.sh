@@ -152,17 +152,40 @@ ensure_postgres() {
   fi
 }
 
-# Browser tours (HttpCase.start_tour) need Chromium: install it where we can,
-# stop clearly where we cannot (the tests must not skip silently).
-ensure_browser() {
-  command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null && return 0
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "Installing Chromium for the browser tests (apt-get install chromium)"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null \
-      || die "Installing Chromium failed: install it (apt-get install chromium) and run the tests again."
-  else
-    die "The browser tests need Chromium: install it (e.g. sudo apt-get install chromium) and run the tests again."
+# Programs some tests need: Dovecot (the IMAP tests) and Chromium (the browser tours).
+# The tests never install anything (clienteling/tests/system_tools.py): they are skipped
+# without them, and fail when CI is set. Installed here with apt-get when root or when
+# sudo needs no password; otherwise the command to run is printed and setup goes on.
+have_program() {
+  local name
+  for name in "$@"; do
+    PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" command -v "$name" >/dev/null && return 0
+  done
+  return 1
+}
+
+ensure_test_tools() {
+  local packages=() runner=()
+  have_program dovecot || packages+=(dovecot-imapd)
+  have_program google-chrome chromium chromium-browser google-chrome-stable || packages+=(chromium)
+  [ ${#packages[@]} -gt 0 ] || return 0
+  if command -v apt-get >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+      runner=(env DEBIAN_FRONTEND=noninteractive)
+    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      runner=(sudo -n env DEBIAN_FRONTEND=noninteractive)
+    fi
   fi
+  if [ ${#runner[@]} -gt 0 ]; then
+    say "Installing ${packages[*]} for the IMAP and browser tests (apt-get install)"
+    if { "${runner[@]}" apt-get update -qq && "${runner[@]}" apt-get install -y -qq "${packages[@]}"; } >/dev/null; then
+      return 0
+    fi
+    say "Installing ${packages[*]} failed."
+  fi
+  say "The IMAP and browser tests need ${packages[*]}; install with:
+    sudo apt-get install -y ${packages[*]}
+  Until then those tests are skipped (and fail when the environment variable CI is set)."
 }
 
 write_odoo_config() {

@@ -14,5 +14,6 @@ from . import (
     test_security,
     test_security_boundaries,
     test_store,
+    test_system_tools,
     test_ui,
 )

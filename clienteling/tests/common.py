@@ -1,8 +1,18 @@
+import unittest
 from contextlib import contextmanager
 
-from odoo.tests import TransactionCase
+from odoo.tests import HttpCase, TransactionCase
 
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 from odoo.addons.mail.tests.common import mail_new_test_user
+
+from .system_tools import (
+    CHROMIUM,
+    MissingSystemTool,
+    find_tool,
+    report_missing_tool,
+    running_on_ci,
+)
 
 ASSOCIATE_GROUPS = "base.group_user,clienteling.group_clienteling_associate"
 STORE_MANAGER_GROUPS = "base.group_user,clienteling.group_clienteling_store_manager"
@@ -28,9 +38,7 @@ class ClientelingCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True)
-        )
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
         cls.company = cls.env.company
         cls.us = cls.env.ref("base.us")
         cls.fr = cls.env.ref("base.fr")
@@ -109,3 +117,18 @@ class ClientelingCase(TransactionCase):
                 "clienteling_associate_id": cls.employee_b.id,
             }
         )
+
+
+class BrowserCase(HttpCase):
+    """HttpCase whose browser tests are skipped with the command that installs Chromium
+    when it is missing, and fail when CI is set (Odoo's HttpCase skips them)."""
+
+    def browser_js(self, *args, **kwargs):
+        if not find_tool(CHROMIUM):
+            report_missing_tool(CHROMIUM)
+        try:
+            return super().browser_js(*args, **kwargs)
+        except unittest.SkipTest as skip:
+            if running_on_ci():
+                raise MissingSystemTool(f"Chromium did not run the browser test: {skip}") from skip
+            raise

@@ -2,7 +2,7 @@
 
 Usage::
 
-    server = DovecotServer()          # installs Debian's dovecot-imapd when missing
+    server = DovecotServer()          # bin/setup installs Debian's dovecot-imapd
     server.start()                    # 127.0.0.1, a free port, a temporary mail dir
     server.add_user("shop", "secret")
     server.deliver("shop", raw_bytes) # straight into the Maildir (fast)
@@ -10,7 +10,9 @@ Usage::
     server.stop()                     # kills it and removes every file
 
 Plain-text login on loopback only (``ssl = no``), passwd-file authentication and
-Maildir storage. Other addons' tests reuse it (e.g. ``clienteling_sms``).
+Maildir storage. Other addons' tests reuse it (e.g. ``clienteling_sms``). It never
+installs anything: tests check for Dovecot first with
+``odoo.addons.clienteling.tests.system_tools.require_tool(DOVECOT)`` (skip, or fail under CI).
 """
 
 import os
@@ -73,27 +75,7 @@ service imap-login {{
 
 
 class DovecotUnavailable(RuntimeError):
-    """Dovecot is not installed and could not be installed."""
-
-
-def ensure_dovecot():
-    """Install Debian's ``dovecot-imapd`` when missing (needs root, as on CI)."""
-    if os.path.exists(DOVECOT):
-        return
-    if os.geteuid() != 0:
-        raise DovecotUnavailable(
-            "Dovecot is not installed: run `apt-get install dovecot-imapd` as root."
-        )
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for command in (
-        ["apt-get", "update", "-qq"],
-        ["apt-get", "install", "-y", "-qq", "dovecot-imapd"],
-    ):
-        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-        if result.returncode:
-            raise DovecotUnavailable(
-                f"Could not install dovecot-imapd ({' '.join(command)}): {result.stderr[-500:]}"
-            )
+    """Dovecot is not installed or did not start."""
 
 
 def free_port():
@@ -105,8 +87,13 @@ def free_port():
 class DovecotServer:
     host = "127.0.0.1"
 
-    def __init__(self):
-        ensure_dovecot()
+    def __init__(self, executable=DOVECOT):
+        if not os.path.exists(executable):
+            raise DovecotUnavailable(
+                f"Dovecot is not installed ({executable}): run bin/setup or "
+                "`sudo apt-get install -y dovecot-imapd`."
+            )
+        self.executable = executable
         self.base = None
         self.port = None
         self.process = None
@@ -129,7 +116,7 @@ class DovecotServer:
         )
         self._chown(self.base)
         self.process = subprocess.Popen(
-            [DOVECOT, "-F", "-c", str(config)],
+            [self.executable, "-F", "-c", str(config)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,

@@ -4,7 +4,7 @@ Mix :class:`SecurityBoundaryMixin` into a :class:`ClientelingCase` subclass, nam
 addons whose ``clienteling.*`` models it checks, and give one record of store A
 (``store_a``, company A) per model::
 
-    @tagged("post_install", "-at_install")
+    @tagged("post_install", "-at_install", "my_addon")
     class TestMyAddonBoundaries(SecurityBoundaryMixin, ClientelingCase):
         security_addons = ("my_addon",)
 

@@ -14,7 +14,7 @@ GOOD = {
 }
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling")
 class TestCustomerEntry(ClientelingCase):
     @classmethod
     def setUpClass(cls):

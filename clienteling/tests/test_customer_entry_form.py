@@ -4,17 +4,20 @@ from unittest.mock import patch
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config
 
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 CONSENT_INPUT = re.compile(r"<input[^>]*\bid=\"entry_consent\"[^>]*>")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling")
 class TestCustomerEntryForm(HttpCase):
     """The public form over HTTP, as a customer's phone would use it."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
         if not cls.env["res.lang"]._lang_get("fr_FR"):
             cls.env["res.lang"]._activate_lang("fr_FR")
         cls.store = cls.env["clienteling.store"].create(

@@ -1,12 +1,12 @@
 from datetime import date
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from .common import ClientelingCase
+from .common import BrowserCase, ClientelingCase
 
 
 @tagged("post_install", "-at_install", "clienteling")
-class TestUi(ClientelingCase, HttpCase):
+class TestUi(ClientelingCase, BrowserCase):
     def test_client_book_tour(self):
         self.start_tour(
             "/odoo/action-clienteling.res_partner_action_client_book",

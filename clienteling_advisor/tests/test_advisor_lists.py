@@ -6,7 +6,7 @@ from odoo.tests import tagged
 from .common import NOW, TODAY, AdvisorCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestKeepInTouch(AdvisorCase):
     def test_boundary_days_and_order(self):
         ann = self.employee_a
@@ -99,7 +99,7 @@ class TestKeepInTouch(AdvisorCase):
             self.company.clienteling_advisor_important_date_days = 5000
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestAddToClientBook(AdvisorCase):
     def test_only_customers_in_nobodys_client_book(self):
         ann = self.employee_a
@@ -158,7 +158,7 @@ class TestAddToClientBook(AdvisorCase):
         self.assertEqual(self.names(self.user_associate_a, "add_to_client_book"), [])
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestNewCustomers(AdvisorCase):
     def test_created_in_the_last_days(self):
         ann_user = self.user_associate_a
@@ -178,7 +178,7 @@ class TestNewCustomers(AdvisorCase):
         self.assertEqual(self.names(self.user_associate_b, "new_customer"), ["By Bea"])
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestPendingCustomers(AdvisorCase):
     def submit(self, name, store):
         entry, errors = self.env["clienteling.customer.entry"]._submit(
@@ -215,7 +215,7 @@ class TestPendingCustomers(AdvisorCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestImportantDates(AdvisorCase):
     def date(self, partner, month, day, kind="birthday", label=False):
         return self.env["clienteling.important.date"].create(
@@ -301,7 +301,7 @@ class TestImportantDates(AdvisorCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestDemo(AdvisorCase):
     def test_demo_associates_have_every_list(self):
         alice = self.env.ref("clienteling.user_alice_demo", raise_if_not_found=False)

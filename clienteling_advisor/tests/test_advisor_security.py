@@ -4,7 +4,7 @@ from odoo.tests import tagged
 from .common import NOW, AdvisorCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestAdvisorSecurity(AdvisorCase):
     @classmethod
     def setUpClass(cls):

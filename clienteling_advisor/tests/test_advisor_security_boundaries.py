@@ -5,7 +5,7 @@ from odoo.addons.clienteling.tests.security_common import ATTACKERS, SecurityBou
 from .common import NOW, AdvisorCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestAdvisorSecurityBoundaries(SecurityBoundaryMixin, AdvisorCase):
     """Every model of the Advisor (and the buttons of the Advisor SMS bridge's views),
     attacked from store B and company B."""

@@ -6,7 +6,7 @@ from odoo.addons.clienteling.tests.test_res_company import insert_company_unawar
 from ..models.res_company import ADVISOR_SETTINGS
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor")
 class TestCompanyDefaults(TransactionCase):
     def _defaults(self):
         Company = self.env["res.company"]

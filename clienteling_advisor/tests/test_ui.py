@@ -1,11 +1,13 @@
 from odoo import fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from odoo.addons.clienteling.tests.common import BrowserCase
 
 from .common import AdvisorCase
 
 
-@tagged("post_install", "-at_install")
-class TestAdvisorUi(AdvisorCase, HttpCase):
+@tagged("post_install", "-at_install", "clienteling_advisor")
+class TestAdvisorUi(AdvisorCase, BrowserCase):
     def test_advisor_tour(self):
         long_lapsed = self.customer("Tour Long Lapsed", owner=self.employee_a)
         lapsed = self.customer("Tour Lapsed", owner=self.employee_a)

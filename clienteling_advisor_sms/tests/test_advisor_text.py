@@ -5,7 +5,7 @@ from odoo.addons.clienteling_advisor.tests.common import AdvisorCase
 from odoo.addons.clienteling_sms.tests.common import ClientelingSmsCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_advisor_sms")
 class TestAdvisorText(ClientelingSmsCase, AdvisorCase):
     def test_text_from_an_advisor_line_opens_the_conversation(self):
         self.purchased(self.customer_a, 200)

@@ -52,7 +52,7 @@ class BoundaryCase(ClientelingSmsCase):
         cls.outsiders = (cls.user_associate_b, cls.user_store_manager_b, cls.user_other_company)
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestConversationBoundaries(BoundaryCase):
     def test_buttons_and_wizards_refuse_other_stores(self):
         self._inbound("Hi", sid="SMunread")
@@ -198,7 +198,7 @@ class TestConversationBoundaries(BoundaryCase):
             )
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestNumberAccountBoundaries(BoundaryCase):
     def test_numbers_are_released_by_administrators_only(self):
         with TwilioRecorder() as recorder:
@@ -297,7 +297,7 @@ class TestNumberAccountBoundaries(BoundaryCase):
         )
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestAccountSecrets(BoundaryCase):
     """A Clienteling Administrator without system rights cannot redirect an
     account that has credentials: changing where it sends or who it is at the
@@ -353,7 +353,7 @@ class TestAccountSecrets(BoundaryCase):
         self.assertEqual(self._secrets(), ("the-token", "the-key-secret"))
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestComposerAttachments(BoundaryCase):
     def _image(self, **vals):
         return self.env["ir.attachment"].create(
@@ -407,7 +407,7 @@ class TestComposerAttachments(BoundaryCase):
         self.assertFalse(self._outbound(self.conversation_a))
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestCustomerHistory(BoundaryCase):
     """Texts live in their conversation (store-scoped), not in the customer's
     chatter that every internal user reads."""

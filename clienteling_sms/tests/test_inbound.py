@@ -10,7 +10,7 @@ from ..tools.retry import MAX_ATTEMPTS
 from .common import ClientelingSmsCase
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestInbound(ClientelingSmsCase):
     def _replies(self, conversation):
         return self._outbound(conversation).filtered("is_system_reply").sorted("id")
@@ -296,7 +296,7 @@ class TestInbound(ClientelingSmsCase):
         self.assertIn("ready since this morning", audit.details)
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestShortCodesAndRetries(ClientelingSmsCase):
     def _conversation_of(self, sender):
         return self.Conversation.search([("customer_number", "=", sender)])

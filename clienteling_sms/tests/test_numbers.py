@@ -8,7 +8,7 @@ from .common import ClientelingSmsCase
 from .twilio_recorder import TwilioRecorder
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestNumbers(ClientelingSmsCase):
     def _provision(self, **vals):
         return (

@@ -6,7 +6,7 @@ from .common import ClientelingSmsCase
 from .twilio_recorder import TwilioRecorder
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestOdooSms(ClientelingSmsCase):
     """Odoo's own SMS go through the company's clienteling account."""
 

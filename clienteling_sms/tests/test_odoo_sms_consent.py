@@ -14,7 +14,7 @@ OPTED_OUT = "+12125550142"  # customer_a's mobile
 OPTED_IN = "+12125550143"
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestOdooSmsConsent(ClientelingSmsCase):
     """Every path of Odoo's own SMS goes through the clienteling account from the
     "Sender for Odoo SMS" number (store A's here) and respects store A's consent

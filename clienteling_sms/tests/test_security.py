@@ -4,7 +4,7 @@ from odoo.tests import tagged
 from .common import ClientelingSmsCase
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestSmsSecurity(ClientelingSmsCase):
     @classmethod
     def setUpClass(cls):

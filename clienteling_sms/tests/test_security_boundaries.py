@@ -7,7 +7,7 @@ from odoo.addons.clienteling.tests.security_common import SecurityBoundaryMixin
 from .common import ClientelingSmsCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestSmsSecurityBoundaries(SecurityBoundaryMixin, ClientelingSmsCase):
     """Every model and wizard of the SMS addon, attacked from store B and company B.
 

@@ -11,7 +11,7 @@ DAY = "2026-07-01 16:00:00"  # 12:00 in New York
 NIGHT = "2026-07-02 02:00:00"  # 22:00 in New York
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestSending(ClientelingSmsCase):
     @classmethod
     def setUpClass(cls):

@@ -1,10 +1,12 @@
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from odoo.addons.clienteling.tests.common import BrowserCase
 
 from .common import ClientelingSmsCase
 
 
-@tagged("post_install", "-at_install", "clienteling")
-class TestUi(ClientelingSmsCase, HttpCase):
+@tagged("post_install", "-at_install", "clienteling_sms")
+class TestUi(ClientelingSmsCase, BrowserCase):
     def test_conversation_tour(self):
         conversation = self._conversation()
         self._opt_in(conversation)

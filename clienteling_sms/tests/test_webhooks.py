@@ -23,7 +23,7 @@ STATUS = "/clienteling/sms/twilio/status"
 VOICE = "/clienteling/sms/twilio/voice"
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestWebhooks(ClientelingSmsCase, HttpCase):
     @classmethod
     def setUpClass(cls):
@@ -333,7 +333,7 @@ class TestWebhooks(ClientelingSmsCase, HttpCase):
             )
 
 
-@tagged("post_install", "-at_install", "clienteling")
+@tagged("post_install", "-at_install", "clienteling_sms")
 class TestConcurrentReplay(ClientelingCase):
     """Two workers store the same webhook at the same time: one event.
 
