@@ -101,7 +101,7 @@ ensure_odoo_source() {
 
 ensure_venv() {
   local pyver key venv
-  command -v "$PYTHON" >/dev/null || die "$PYTHON not found: install Python 3.11 or newer."
+  command -v "$PYTHON" >/dev/null || die "$PYTHON not found: install Python 3.10 or newer."
   pyver=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
   "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' || die "Python $pyver is too old for Odoo 18 (3.10 or newer)."
   key=$(cat "$ODOO_HOME/requirements.txt" "$REPO_DIR/requirements.txt" "$REPO_DIR/requirements-dev.txt" \

@@ -1,3 +1,5 @@
+# Copyright 2026 Clienteling for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Clienteling",
     "summary": "Stores, associates, client books, consent ledger and quick replies "

@@ -1,3 +1,5 @@
+# Copyright 2026 Clienteling for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Clienteling Advisor",
     "summary": "Whom each associate should contact today: lapsed customers, customers to "

@@ -1,3 +1,5 @@
+# Copyright 2026 Clienteling for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Clienteling Advisor SMS",
     "summary": "Text a customer from an Advisor list",

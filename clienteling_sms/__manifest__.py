@@ -1,3 +1,5 @@
+# Copyright 2026 Clienteling for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Clienteling SMS",
     "summary": "Two-way texting with customers through Twilio, with opt-in, STOP and "

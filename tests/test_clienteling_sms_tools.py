@@ -20,7 +20,7 @@ from clienteling_sms_tools.sandbox import SandboxProvider, number_pool
 from clienteling_sms_tools.twilio_provider import SDK_LOGGER, TwilioProvider, voice_twiml
 from twilio_recorder import TwilioRecorder
 
-UTC = datetime.UTC
+UTC = datetime.timezone.utc
 
 
 # Keywords

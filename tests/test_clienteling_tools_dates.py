@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from clienteling_tools.dates import (
+    DateError,
     check_month_day,
     day_month_text,
     next_occurrence,
@@ -44,21 +45,25 @@ def test_check_month_day_accepts_real_dates(month, day, year):
 
 
 @pytest.mark.parametrize(
-    ("month", "day", "year", "message"),
+    ("month", "day", "year", "code", "last_day"),
     [
-        (0, 1, None, "Month"),
-        (13, 1, None, "Month"),
-        (2, 30, None, "between 1 and 29"),
-        (2, 29, 1991, "between 1 and 28"),
-        (4, 31, None, "between 1 and 30"),
-        (1, 0, None, "between 1 and 31"),
-        (1, 1, 1800, "Year"),
-        ("1", 1, None, "Month"),
+        (0, 1, None, "month", None),
+        (13, 1, None, "month", None),
+        (2, 30, None, "day", 29),
+        (2, 29, 1991, "day", 28),
+        (4, 31, None, "day", 30),
+        (1, 0, None, "day", 31),
+        (1, 1, 1800, "year", None),
+        ("1", 1, None, "month", None),
     ],
 )
-def test_check_month_day_refuses_impossible_dates(month, day, year, message):
-    with pytest.raises(ValueError, match=message):
+def test_check_month_day_refuses_impossible_dates(month, day, year, code, last_day):
+    with pytest.raises(DateError) as refused:
         check_month_day(month, day, year)
+    assert refused.value.code == code
+    assert refused.value.params.get("last_day") == last_day
+    assert (refused.value.params["month"], refused.value.params["day"]) == (month, day)
+    assert isinstance(refused.value, ValueError)
 
 
 def test_day_month_text():

@@ -26,7 +26,7 @@ class ClientelingAssociateContact(models.Model):
     employee_id = fields.Many2one(
         "hr.employee", string="Associate", required=True, ondelete="cascade", readonly=True
     )
-    store_id = fields.Many2one("clienteling.store", string="Store", index=True, readonly=True)
+    store_id = fields.Many2one("clienteling.store", index=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     first_contact_date = fields.Datetime(readonly=True)
     last_contact_date = fields.Datetime(required=True, readonly=True)

@@ -49,7 +49,6 @@ class ClientelingConsent(models.Model):
     )
     store_id = fields.Many2one(
         "clienteling.store",
-        string="Store",
         required=True,
         index=True,
         ondelete="restrict",
@@ -295,7 +294,7 @@ class ClientelingConsent(models.Model):
                     self.env._(
                         "Invalid number for %(customer)s: %(reason)s",
                         customer=partner.display_name,
-                        reason=str(error),
+                        reason=self.env["res.partner"]._clienteling_phone_error_message(error),
                     )
                 ) from error
         if vals.get("channel") == "email":

@@ -6,7 +6,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.customer_entry import CONTROL_CHARACTERS, check_submission, name_words, rate_key
-from ..tools.dates import check_month_day, day_month_text
+from ..tools.dates import DateError, check_month_day, day_month_text
 
 ENTRY_STATES = [
     ("pending", "Pending"),
@@ -109,7 +109,7 @@ class ClientelingCustomerEntry(models.Model):
     lang = fields.Char(
         string="Form Language", readonly=True, help="The language the form was shown in."
     )
-    reviewed_by_id = fields.Many2one("res.users", string="Reviewed By", readonly=True)
+    reviewed_by_id = fields.Many2one("res.users", readonly=True)
     review_date = fields.Datetime(readonly=True)
     reject_reason = fields.Char(help="Editable while the entry is pending.")
     duplicate_ids = fields.Many2many(
@@ -123,8 +123,10 @@ class ClientelingCustomerEntry(models.Model):
         for entry in self.filtered(lambda e: e.birthday_month or e.birthday_day):
             try:
                 check_month_day(entry.birthday_month, entry.birthday_day, entry.birthday_year)
-            except ValueError as error:
-                raise ValidationError(str(error)) from error
+            except DateError as error:
+                raise ValidationError(
+                    self.env["clienteling.important.date"]._date_error_message(error)
+                ) from error
 
     def _compute_birthday_display(self):
         for entry in self:
@@ -212,18 +214,21 @@ class ClientelingCustomerEntry(models.Model):
     # Submission from the public form.
 
     def _entry_error_messages(self):
-        _ = self.env._
         return {
-            ("name", "required"): _("Please enter your name."),
-            ("name", "too_long"): _("The name is too long (100 characters at most)."),
-            ("name", "invalid"): _("The name contains characters that are not allowed."),
-            ("email", "too_long"): _("The email address is too long."),
-            ("email", "invalid"): _("Please enter a valid email address, like name@example.com."),
-            ("mobile", "too_long"): _("The mobile number is too long."),
-            ("mobile", "invalid"): _("Please enter a valid mobile number."),
-            ("mobile", "contact_required"): _("Please enter a mobile number or an email address."),
-            ("birthday", "too_long"): _("Please enter a valid birthday."),
-            ("birthday", "invalid"): _("Please enter a valid birthday."),
+            ("name", "required"): self.env._("Please enter your name."),
+            ("name", "too_long"): self.env._("The name is too long (100 characters at most)."),
+            ("name", "invalid"): self.env._("The name contains characters that are not allowed."),
+            ("email", "too_long"): self.env._("The email address is too long."),
+            ("email", "invalid"): self.env._(
+                "Please enter a valid email address, like name@example.com."
+            ),
+            ("mobile", "too_long"): self.env._("The mobile number is too long."),
+            ("mobile", "invalid"): self.env._("Please enter a valid mobile number."),
+            ("mobile", "contact_required"): self.env._(
+                "Please enter a mobile number or an email address."
+            ),
+            ("birthday", "too_long"): self.env._("Please enter a valid birthday."),
+            ("birthday", "invalid"): self.env._("Please enter a valid birthday."),
         }
 
     @api.model
@@ -265,7 +270,8 @@ class ClientelingCustomerEntry(models.Model):
                 }
             )
         )
-        return entry.with_context(self.env.context), {}
+        # The entry as created (sudo), without the creation's mail_notrack.
+        return self.sudo().browse(entry.ids), {}
 
     @api.model
     def _check_rate(self, remote_address, store):

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
-from ..tools.dates import check_month_day, next_occurrence
+from ..tools.dates import DateError, check_month_day, next_occurrence
 
 
 class ClientelingImportantDate(models.Model):
@@ -71,18 +71,37 @@ class ClientelingImportantDate(models.Model):
         for record in self:
             try:
                 check_month_day(record.month, record.day, record.year or None)
-            except ValueError as error:
+            except DateError as error:
                 raise ValidationError(
                     self.env._(
                         "%(customer)s: %(reason)s",
                         customer=record.partner_id.display_name,
-                        reason=str(error),
+                        reason=self._date_error_message(error),
                     )
                 ) from error
             if record.kind == "other" and not (record.label or "").strip():
                 raise ValidationError(
                     self.env._("Say what the date is: a label is required for 'Other'.")
                 )
+
+    @api.model
+    def _date_error_message(self, error):
+        """Why a month/day/year is impossible (a :class:`DateError`), for the user."""
+        params = error.params
+        if error.code == "month":
+            return self.env._(
+                "Month must be between 1 and 12, not %(month)s.", month=params["month"]
+            )
+        if error.code == "year":
+            return self.env._(
+                "Year must be between 1900 and 2200, not %(year)s.", year=params["year"]
+            )
+        return self.env._(
+            "Day must be between 1 and %(last_day)s for month %(month)s, not %(day)s.",
+            last_day=params["last_day"],
+            month=params["month"],
+            day=params["day"],
+        )
 
     @api.constrains("partner_id", "kind")
     def _check_one_birthday(self):

@@ -42,10 +42,20 @@ class ClientelingQuickReply(models.Model):
         ),
     ]
 
+    def _placeholder_labels(self):
+        return {
+            "customer.name": self.env._("Customer's full name"),
+            "customer.first_name": self.env._("Customer's first name"),
+            "associate.name": self.env._("Associate's full name"),
+            "associate.first_name": self.env._("Associate's first name"),
+            "store.name": self.env._("Store name"),
+            "store.landline": self.env._("Store landline (E.164)"),
+            "company.name": self.env._("Company name"),
+        }
+
     def _compute_placeholder_help(self):
-        text = "\n".join(
-            f"{{{{ {key} }}}}: {label}" for key, label in placeholders.PLACEHOLDERS.items()
-        )
+        labels = self._placeholder_labels()
+        text = "\n".join(f"{{{{ {key} }}}}: {labels[key]}" for key in placeholders.PLACEHOLDERS)
         for reply in self:
             reply.placeholder_help = text
 

@@ -117,16 +117,28 @@ class ClientelingStore(models.Model):
 
     def init(self):
         res = super().init()
-        # A new column gets one default for every existing row: give each store its own.
+        # A new column gets one default for every existing row: give each store its own,
+        # from Python's `secrets` (PostgreSQL's random() is no secret, and 12 has no
+        # gen_random_uuid()), in one statement.
         self.env.cr.execute(
             """
-            UPDATE clienteling_store
-               SET entry_token = replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')
+            SELECT id FROM clienteling_store
              WHERE entry_token IS NULL
                 OR entry_token IN (SELECT entry_token FROM clienteling_store
                                     GROUP BY entry_token HAVING count(*) > 1)
             """
         )
+        store_ids = [row[0] for row in self.env.cr.fetchall()]
+        if store_ids:
+            self.env.cr.execute(
+                """
+                UPDATE clienteling_store AS store
+                   SET entry_token = new.token
+                  FROM unnest(%s::int[], %s::varchar[]) AS new(id, token)
+                 WHERE store.id = new.id
+                """,
+                [store_ids, [secrets.token_urlsafe(24) for _id in store_ids]],
+            )
         create_unique_index(
             self.env.cr, "clienteling_store_entry_token_uniq", self._table, ["entry_token"]
         )
@@ -176,7 +188,7 @@ class ClientelingStore(models.Model):
                     self.env._(
                         "Store %(store)s: the landline is not accepted. %(reason)s",
                         store=store.name,
-                        reason=str(error),
+                        reason=self.env["res.partner"]._clienteling_phone_error_message(error),
                     )
                 ) from error
             if normalized != store.landline:

@@ -10,12 +10,9 @@ class HrEmployeeBase(models.AbstractModel):
 
     _inherit = "hr.employee.base"
 
-    clienteling_store_id = fields.Many2one(
-        "clienteling.store", string="Clienteling Store", index="btree_not_null"
-    )
+    clienteling_store_id = fields.Many2one("clienteling.store", index="btree_not_null")
     clienteling_role = fields.Selection(
         [("associate", "Associate"), ("store_manager", "Store Manager")],
-        string="Clienteling Role",
         help="Gives the employee's user the matching Clienteling access rights.",
     )
     clienteling_client_book_count = fields.Integer(

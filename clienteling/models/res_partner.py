@@ -95,7 +95,11 @@ class ResPartner(models.Model):
 
     def _clienteling_book_domain(self, fname, records, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search: %s %s", operator, value))
+            raise UserError(
+                self.env._(
+                    "Unsupported search: %(operator)s %(value)s", operator=operator, value=value
+                )
+            )
         inside = (operator == "=") == value
         return [(fname, "in" if inside else "not in", records.ids)]
 
@@ -120,6 +124,39 @@ class ResPartner(models.Model):
         except PhoneNumberError:
             return self.browse()
         return self.search([("phone_sanitized", "=", e164)])
+
+    @api.model
+    def _clienteling_phone_error_message(self, error):
+        """Why a number was refused (a :class:`PhoneNumberError`), for the user."""
+        params = error.params
+        if error.code == "empty":
+            return self.env._("The phone number is empty.")
+        if error.code == "not_a_number":
+            reasons = {
+                "unknown_country_code": self.env._("unknown country code"),
+                "not_a_number": self.env._("not a number"),
+                "too_short": self.env._("too short"),
+                "too_long": self.env._("too long"),
+            }
+            return self.env._(
+                '"%(number)s" is not a phone number (%(reason)s).',
+                number=params["number"],
+                reason=reasons.get(params["reason"]) or self.env._("unreadable"),
+            )
+        if error.code == "wrong_country":
+            return self.env._(
+                '"%(number)s" is a number of %(actual)s, not of %(expected)s.',
+                number=params["number"],
+                actual=params["actual"],
+                expected=params["expected"],
+            )
+        if params.get("region"):
+            return self.env._(
+                '"%(number)s" is not a valid phone number in %(region)s.',
+                number=params["number"],
+                region=params["region"],
+            )
+        return self.env._('"%(number)s" is not a valid phone number.', number=params["number"])
 
     # Creation from the Clienteling app puts the customer in the creator's books.
 

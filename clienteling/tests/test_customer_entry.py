@@ -199,3 +199,29 @@ class TestCustomerEntry(ClientelingCase):
         self.assertNotEqual(self.store_a.entry_token, old)
         with self.assertRaises(AccessError):
             self.store_a.with_user(self.user_associate_a).action_regenerate_entry_token()
+
+    def test_init_gives_each_store_its_own_token(self):
+        # What a new column's single default leaves behind on an upgrade, before the
+        # unique index exists; and a NULL.
+        store_c = self.store_b.copy({"code": "C-TOKEN"})
+        self.env.flush_all()
+        self.env.cr.execute("DROP INDEX clienteling_store_entry_token_uniq")
+        self.env.cr.execute(
+            "UPDATE clienteling_store SET entry_token = 'shared' WHERE id IN %s",
+            [(self.store_a.id, self.store_b.id)],
+        )
+        self.env.cr.execute(
+            "UPDATE clienteling_store SET entry_token = NULL WHERE id = %s", [store_c.id]
+        )
+        self.env["clienteling.store"].init()
+        stores = self.store_a | self.store_b | store_c
+        self.env.cr.execute(
+            "SELECT id, entry_token FROM clienteling_store WHERE id IN %s", [tuple(stores.ids)]
+        )
+        tokens = dict(self.env.cr.fetchall())
+        self.assertEqual(len(set(tokens.values()) - {"shared", None}), 3)
+        self.assertTrue(all(len(token) == 32 for token in tokens.values()))
+        self.env.cr.execute(
+            "SELECT 1 FROM pg_indexes WHERE indexname = 'clienteling_store_entry_token_uniq'"
+        )
+        self.assertTrue(self.env.cr.fetchone())

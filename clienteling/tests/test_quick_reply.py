@@ -110,6 +110,12 @@ class TestQuickReply(ClientelingCase):
         self.assertEqual(copy.kind, "quick_reply")
         self.assertIn("(copy)", copy.name)
 
+    def test_placeholder_help_lists_every_placeholder_with_its_label(self):
+        lines = self.opt_in.placeholder_help.splitlines()
+        self.assertEqual(len(lines), 7)
+        self.assertIn("{{ customer.first_name }}: Customer's first name", lines)
+        self.assertIn("{{ store.landline }}: Store landline (E.164)", lines)
+
     def test_french_translation_loads(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["clienteling"], ["fr_FR"], overwrite=True)

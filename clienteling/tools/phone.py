@@ -2,9 +2,29 @@
 
 import phonenumbers
 
+# Why ``phonenumbers`` could not read a number (``PhoneNumberError.params["reason"]``;
+# anything else is ``unreadable``).
+PARSE_REASONS = {
+    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "unknown_country_code",
+    phonenumbers.NumberParseException.NOT_A_NUMBER: "not_a_number",
+    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "too_short",
+    phonenumbers.NumberParseException.TOO_SHORT_NSN: "too_short",
+    phonenumbers.NumberParseException.TOO_LONG: "too_long",
+}
+
 
 class PhoneNumberError(ValueError):
-    """A number that cannot be stored; the message says why, for a person."""
+    """A number that cannot be stored. ``code`` says why: ``empty``, ``not_a_number``
+    (``params["reason"]``: a value of :data:`PARSE_REASONS`), ``invalid``
+    (``params["region"]`` when read as a national number of it) or ``wrong_country``
+    (``params["actual"]``, ``params["expected"]``); ``params["number"]`` is the text.
+    ``str()`` is English, for logs: models show users their translated message
+    (``res.partner._clienteling_phone_error_message``)."""
+
+    def __init__(self, code, message, **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def to_e164(raw, default_region=None, expected_region=None):
@@ -17,21 +37,34 @@ def to_e164(raw, default_region=None, expected_region=None):
     """
     text = (raw or "").strip()
     if not text:
-        raise PhoneNumberError("The phone number is empty.")
+        raise PhoneNumberError("empty", "The phone number is empty.", number=text)
     region = default_region.upper() if default_region else None
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
+        reason = PARSE_REASONS.get(error.error_type, "unreadable")
         raise PhoneNumberError(
-            f"{text!r} is not a phone number ({_parse_reason(error)})."
+            "not_a_number",
+            f"{text!r} is not a phone number ({reason.replace('_', ' ')}).",
+            number=text,
+            reason=reason,
         ) from error
     if not phonenumbers.is_valid_number(number):
-        where = f" in {region}" if region and not text.startswith("+") else ""
-        raise PhoneNumberError(f"{text!r} is not a valid phone number{where}.")
+        where = region if region and not text.startswith("+") else None
+        raise PhoneNumberError(
+            "invalid",
+            f"{text!r} is not a valid phone number{f' in {where}' if where else ''}.",
+            number=text,
+            region=where,
+        )
     actual_region = phonenumbers.region_code_for_number(number)
     if expected_region and actual_region != expected_region.upper():
         raise PhoneNumberError(
-            f"{text!r} is a number of {actual_region}, not of {expected_region.upper()}."
+            "wrong_country",
+            f"{text!r} is a number of {actual_region}, not of {expected_region.upper()}.",
+            number=text,
+            actual=actual_region,
+            expected=expected_region.upper(),
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -42,13 +75,3 @@ def region_of(e164):
         return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
     except phonenumbers.NumberParseException:
         return None
-
-
-def _parse_reason(error):
-    return {
-        phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
-        phonenumbers.NumberParseException.NOT_A_NUMBER: "not a number",
-        phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "too short",
-        phonenumbers.NumberParseException.TOO_SHORT_NSN: "too short",
-        phonenumbers.NumberParseException.TOO_LONG: "too long",
-    }.get(error.error_type, "unreadable")

@@ -8,15 +8,17 @@ rights and nothing but these values can be reached.
 
 from types import SimpleNamespace
 
-PLACEHOLDERS = {
-    "customer.name": "Customer's full name",
-    "customer.first_name": "Customer's first name",
-    "associate.name": "Associate's full name",
-    "associate.first_name": "Associate's first name",
-    "store.name": "Store name",
-    "store.landline": "Store landline (E.164)",
-    "company.name": "Company name",
-}
+# The allowed names, in the order the quick reply form lists them (with the labels
+# of ``clienteling.quick.reply._placeholder_labels``).
+PLACEHOLDERS = (
+    "customer.name",
+    "customer.first_name",
+    "associate.name",
+    "associate.first_name",
+    "store.name",
+    "store.landline",
+    "company.name",
+)
 
 SAMPLE_VALUES = {
     "customer": {"name": "Jane Doe"},

@@ -182,7 +182,11 @@ class ClientelingAdvisorRecommendation(models.Model):
 
     def _search_for_me(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search: %s %s", operator, value))
+            raise UserError(
+                self.env._(
+                    "Unsupported search: %(operator)s %(value)s", operator=operator, value=value
+                )
+            )
         employees = self._my_employees()
         domain = expression.OR(
             [

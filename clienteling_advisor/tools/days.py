@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 def local_date(moment, zone):
     """The date in time zone ``zone`` (a name) of ``moment``, a naive UTC datetime."""
-    return moment.replace(tzinfo=datetime.UTC).astimezone(ZoneInfo(zone)).date()
+    return moment.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo(zone)).date()
 
 
 def new_local_day(last, now, zones):

@@ -31,17 +31,13 @@ class ClientelingInboxAudit(models.Model):
     _order = "date desc, id desc"
     _rec_name = "action"
 
-    message_id = fields.Many2one(
-        "clienteling.inbox.message", string="Message", index=True, ondelete="set null"
-    )
+    message_id = fields.Many2one("clienteling.inbox.message", index=True, ondelete="set null")
     message_name = fields.Char(string="Message Subject")
-    store_id = fields.Many2one("clienteling.store", string="Store", index=True, ondelete="set null")
+    store_id = fields.Many2one("clienteling.store", index=True, ondelete="set null")
     account_id = fields.Many2one(
         "clienteling.mail.account", string="Mail Account", index=True, ondelete="set null"
     )
-    user_id = fields.Many2one(
-        "res.users", string="User", default=lambda self: self.env.user, ondelete="set null"
-    )
+    user_id = fields.Many2one("res.users", default=lambda self: self.env.user, ondelete="set null")
     date = fields.Datetime(string="Date and Time", default=fields.Datetime.now, required=True)
     action = fields.Selection(AUDIT_ACTIONS, required=True)
     details = fields.Text()

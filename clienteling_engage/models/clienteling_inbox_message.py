@@ -61,9 +61,7 @@ class ClientelingInboxMessage(models.Model):
     _rec_name = "subject"
     _rec_names_search = ["subject", "sender", "partner_id"]
 
-    store_id = fields.Many2one(
-        "clienteling.store", string="Store", index=True, ondelete="restrict", readonly=True
-    )
+    store_id = fields.Many2one("clienteling.store", index=True, ondelete="restrict", readonly=True)
     account_id = fields.Many2one(
         "clienteling.mail.account",
         string="Mail Account",
@@ -163,7 +161,11 @@ class ClientelingInboxMessage(models.Model):
 
     def _search_is_completed(self, operator, value):
         if operator not in ("=", "!="):
-            raise UserError(self.env._("Unsupported search: %s %s", operator, value))
+            raise UserError(
+                self.env._(
+                    "Unsupported search: %(operator)s %(value)s", operator=operator, value=value
+                )
+            )
         completed = (operator == "=") == bool(value)
         return [("completed_date", "!=" if completed else "=", False)]
 
@@ -664,7 +666,9 @@ class ClientelingInboxMessage(models.Model):
         except PhoneNumberError as error:
             raise UserError(
                 self.env._(
-                    "Invalid sender number %(number)s: %(reason)s", number=number, reason=error
+                    "Invalid sender number %(number)s: %(reason)s",
+                    number=number,
+                    reason=self.env["res.partner"]._clienteling_phone_error_message(error),
                 )
             ) from error
         fingerprint = f"sms:{reference}" if reference else False

@@ -550,10 +550,10 @@ class TestInboxActions(EngageCase, MockEmail):
     def test_todo(self):
         action = self.known.action_todo()
         self.assertNotIn("default_note", action["context"])
+        # The action's context alone, as the web client opens the form.
         activity = (
-            self.env["mail.activity"]
+            self.env(context=action["context"])["mail.activity"]
             .with_user(self.user_associate_a)
-            .with_context(action["context"])
             .create({"summary": "Call back about sizes"})
         )
         self.assertEqual(activity.res_model, "clienteling.inbox.message")
@@ -576,11 +576,11 @@ class TestInboxActions(EngageCase, MockEmail):
         self.assert_hidden_from_store_b("sizes")
 
     def test_todo_only_for_users_of_the_store(self):
-        Activity = self.env["mail.activity"].with_user(self.user_associate_a)
         context = self.known.action_todo()["context"]
+        Activity = self.env(context=context)["mail.activity"].with_user(self.user_associate_a)
         with self.assertRaisesRegex(ValidationError, "cannot read the message"):
-            Activity.with_context(context).create({"user_id": self.user_associate_b.id})
-        activity = Activity.with_context(context).create({"user_id": self.user_associate_a2.id})
+            Activity.create({"user_id": self.user_associate_b.id})
+        activity = Activity.create({"user_id": self.user_associate_a2.id})
         self.assertEqual(activity.res_id, self.known.id)
         with self.assertRaisesRegex(ValidationError, "cannot read the message"):
             activity.write({"user_id": self.user_associate_b.id})
@@ -591,9 +591,8 @@ class TestInboxActions(EngageCase, MockEmail):
         self.known.sudo().body = "<p>Secret body: my measurements are 90-60-90</p>"
         action = self.known.action_appointment()
         event = (
-            self.env["calendar.event"]
+            self.env(context=action["context"])["calendar.event"]
             .with_user(self.user_associate_a)
-            .with_context(action["context"])
             .create(
                 {
                     "start": "2026-12-01 15:00:00",
@@ -638,9 +637,8 @@ class TestInboxActions(EngageCase, MockEmail):
     def test_appointment_private_whatever_the_screen_says(self):
         context = self.known.action_appointment()["context"]
         event = (
-            self.env["calendar.event"]
+            self.env(context=context)["calendar.event"]
             .with_user(self.user_associate_a)
-            .with_context(context)
             .create(
                 {
                     "start": "2026-12-02 15:00:00",
@@ -675,9 +673,9 @@ class TestInboxActions(EngageCase, MockEmail):
         action = self.known.action_email_reply()
         self.assertEqual(action["context"]["default_model"], "clienteling.inbox.message")
         composer = Form(
-            self.env["mail.compose.message"]
-            .with_user(self.user_associate_a)
-            .with_context(action["context"])
+            self.env(context=action["context"])["mail.compose.message"].with_user(
+                self.user_associate_a
+            )
         )
         self.assertEqual(composer.subject, "Re: Known")
         composer.body = "<p>Your size is in stock, ref XK-4471.</p>"

@@ -6,6 +6,7 @@ No ``odoo`` import: the models call these and keep only the database glue.
 """
 
 import codecs
+import contextlib
 import datetime
 import email.header
 import email.policy
@@ -61,10 +62,8 @@ def _text(error):
 
 
 def _close(client):
-    try:
+    with contextlib.suppress(OSError):
         client.shutdown()
-    except OSError:
-        pass
 
 
 def logout(client):
@@ -411,10 +410,8 @@ def attachment_bytes(content, encoding=None):
     if not isinstance(content, str):
         content = str(content)
     if encoding and known_charset(encoding):
-        try:
+        with contextlib.suppress(UnicodeError):
             return content.encode(encoding)
-        except UnicodeError:
-            pass
     return content.encode("utf-8", "replace")
 
 

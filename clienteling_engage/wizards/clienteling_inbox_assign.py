@@ -13,7 +13,7 @@ class ClientelingInboxAssign(models.TransientModel):
     )
     message_ids = fields.Many2many("clienteling.inbox.message", string="Messages", required=True)
     partner_id = fields.Many2one("res.partner", string="Customer")
-    user_id = fields.Many2one("res.users", string="User", domain=[("share", "=", False)])
+    user_id = fields.Many2one("res.users", domain=[("share", "=", False)])
 
     def action_apply(self):
         """Link or assign; every message must be one the user may change (reading

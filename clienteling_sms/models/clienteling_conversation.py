@@ -49,7 +49,7 @@ class ClientelingConversation(models.Model):
     phone_number_id = fields.Many2one(
         "clienteling.phone.number", string="Our Number", required=True, index=True, readonly=True
     )
-    store_id = fields.Many2one("clienteling.store", string="Store", index=True, readonly=True)
+    store_id = fields.Many2one("clienteling.store", index=True, readonly=True)
     employee_id = fields.Many2one(
         "hr.employee",
         string="Associate",

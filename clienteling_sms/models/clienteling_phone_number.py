@@ -38,7 +38,6 @@ class ClientelingPhoneNumber(models.Model):
     )
     store_id = fields.Many2one(
         "clienteling.store",
-        string="Store",
         index="btree_not_null",
         tracking=True,
         check_company=True,
@@ -81,7 +80,9 @@ class ClientelingPhoneNumber(models.Model):
                 try:
                     vals["number"] = to_e164(vals["number"])
                 except PhoneNumberError as error:
-                    raise ValidationError(str(error)) from error
+                    raise ValidationError(
+                        self.env["res.partner"]._clienteling_phone_error_message(error)
+                    ) from error
                 if not vals.get("country_id"):
                     region = region_of(vals["number"])
                     country = self.env["res.country"].search([("code", "=", region)], limit=1)

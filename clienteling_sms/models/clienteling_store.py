@@ -10,7 +10,6 @@ class ClientelingStore(models.Model):
     clienteling_number_id = fields.Many2one(
         "clienteling.phone.number",
         compute="_compute_clienteling_number_id",
-        string="Clienteling Number",
     )
     sms_onboarded = fields.Boolean(string="Onboarded for SMS", readonly=True, tracking=True)
     sms_onboarded_date = fields.Datetime(readonly=True)

@@ -54,7 +54,9 @@ class TestOdooSmsConsent(ClientelingSmsCase):
 
     def setUp(self):
         super().setUp()
-        self.recorder = self.enterContext(TwilioRecorder())
+        # What TestCase.enterContext (Python 3.11+) does, on Python 3.10 too.
+        self.recorder = TwilioRecorder().__enter__()
+        self.addCleanup(self.recorder.__exit__, None, None, None)
         self.account.write(
             {
                 "provider": "twilio",

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 def _local(moment_utc, tz_name):
     if moment_utc.tzinfo is None:
-        moment_utc = moment_utc.replace(tzinfo=datetime.UTC)
+        moment_utc = moment_utc.replace(tzinfo=datetime.timezone.utc)
     return moment_utc.astimezone(ZoneInfo(tz_name or "UTC"))
 
 
@@ -34,4 +34,4 @@ def next_allowed(moment_utc, tz_name, start=8.0, end=20.0):
         if local >= _at(day, start, local.tzinfo):
             day += datetime.timedelta(days=1)
         result = _at(day, start, local.tzinfo)
-    return result.astimezone(datetime.UTC).replace(tzinfo=None)
+    return result.astimezone(datetime.timezone.utc).replace(tzinfo=None)

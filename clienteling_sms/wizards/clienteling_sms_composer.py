@@ -12,7 +12,7 @@ class ClientelingSmsComposer(models.TransientModel):
     conversation_id = fields.Many2one("clienteling.conversation", required=True, ondelete="cascade")
     consent_state = fields.Selection(related="conversation_id.consent_state")
     quick_reply_id = fields.Many2one(
-        "clienteling.quick.reply", string="Quick Reply", domain="[('kind', '=', 'quick_reply')]"
+        "clienteling.quick.reply", domain="[('kind', '=', 'quick_reply')]"
     )
     body = fields.Text(string="Message")
     attachment_ids = fields.Many2many("ir.attachment", string="Images")

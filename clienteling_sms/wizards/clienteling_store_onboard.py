@@ -11,7 +11,6 @@ class ClientelingStoreOnboard(models.TransientModel):
 
     store_id = fields.Many2one(
         "clienteling.store",
-        string="Store",
         required=True,
         domain="[('landline', '!=', False), ('sms_onboarded', '=', False)]",
         help="Only stores with a valid landline are listed.",
