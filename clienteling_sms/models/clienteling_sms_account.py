@@ -262,54 +262,57 @@ class ClientelingSmsAccount(models.Model):
     def _provider_reason(self, kind, code=None, provider_message=None, **params):
         """Why a provider refused (``kind``: one of ``tools.provider.REASON_KINDS``,
         ``code``: the provider's error code), for the user, in their language."""
-        _ = self.env._
         if kind == "credentials_missing":
-            return _("The Twilio account SID and auth token are required.")
+            return self.env._("The Twilio account SID and auth token are required.")
         if kind == "provider_unreachable":
-            return _(
+            return self.env._(
                 "%(provider)s could not be reached: %(detail)s",
                 provider=params.get("provider") or "",
                 detail=params.get("detail") or "",
             )
         reasons = {
-            "invalid_number": _("The number is not a valid phone number."),
-            "country_not_enabled": _(
+            "invalid_number": self.env._("The number is not a valid phone number."),
+            "country_not_enabled": self.env._(
                 "Sending to this country is not enabled on the provider account."
             ),
-            "opted_out": _(
+            "opted_out": self.env._(
                 "The customer has opted out of messages from this number (they replied STOP)."
             ),
-            "unroutable": _("The provider cannot route a message to this number."),
-            "not_sms_capable": _("The number cannot receive text messages (landline?)."),
-            "sender_not_sms_capable": _("This sender number cannot send text messages."),
-            "sender_not_on_account": _(
+            "unroutable": self.env._("The provider cannot route a message to this number."),
+            "not_sms_capable": self.env._("The number cannot receive text messages (landline?)."),
+            "sender_not_sms_capable": self.env._("This sender number cannot send text messages."),
+            "sender_not_on_account": self.env._(
                 "This sender number does not belong to the provider account."
             ),
-            "unreachable": _(
+            "unreachable": self.env._(
                 "The customer's phone is unreachable (switched off or out of coverage)."
             ),
-            "blocked": _("The message was blocked by the customer's carrier or phone."),
-            "unknown_number": _("The number is unknown to the carrier or no longer in service."),
-            "landline_or_unreachable": _(
+            "blocked": self.env._("The message was blocked by the customer's carrier or phone."),
+            "unknown_number": self.env._(
+                "The number is unknown to the carrier or no longer in service."
+            ),
+            "landline_or_unreachable": self.env._(
                 "The number cannot receive text messages (landline or unreachable carrier)."
             ),
-            "spam_filtered": _("The carrier filtered the message as spam."),
-            "undelivered": _("The message could not be delivered (unknown carrier error)."),
-            "sender_unregistered": _(
+            "spam_filtered": self.env._("The carrier filtered the message as spam."),
+            "undelivered": self.env._(
+                "The message could not be delivered (unknown carrier error)."
+            ),
+            "sender_unregistered": self.env._(
                 "The sender number is not registered for A2P 10DLC messaging."
             ),
-            "credentials_refused": _(
+            "credentials_refused": self.env._(
                 "The provider refused the credentials (check the account settings)."
             ),
-            "not_found": _("The provider does not know this resource."),
+            "not_found": self.env._("The provider does not know this resource."),
         }
         if kind in reasons:
             return reasons[kind]
         if provider_message:  # the provider's own words
             return provider_message
         if code:
-            return _("The provider refused the message (error %(code)s).", code=code)
-        return _("The provider refused the message.")
+            return self.env._("The provider refused the message (error %(code)s).", code=code)
+        return self.env._("The provider refused the message.")
 
     @api.model
     def _provider_error_reason(self, error):
