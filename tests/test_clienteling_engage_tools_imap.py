@@ -225,8 +225,22 @@ def test_phone_numbers_in(text, region, expected):
     assert imap.phone_numbers_in(text, region) == expected
 
 
-def test_human_size_and_bad_security():
-    assert imap.human_size(512) == "512 bytes"
-    assert imap.human_size(2 * 1024 * 1024) == "2.0 MB"
-    with pytest.raises(imap.ImapSyncError):
+def test_size_in_unit_and_bad_security():
+    assert imap.size_in_unit(512) == (512, "bytes")
+    assert imap.size_in_unit(1536) == (1.5, "KB")
+    assert imap.size_in_unit(2 * 1024 * 1024) == (2.0, "MB")
+    assert imap.size_in_unit(3 * 1024**4) == (3072.0, "GB")
+    with pytest.raises(imap.ImapSyncError) as error:
         imap.connect("localhost", 1, "tls13", "u", "p")
+    assert error.value.code == "unknown_security"
+    assert error.value.params == {"security": "tls13"}
+
+
+def test_unreachable_server_is_a_coded_error():
+    with pytest.raises(imap.ImapSyncError) as error:
+        imap.connect("127.0.0.1", 9, "none", "u", "p", connect_timeout=2)
+    assert error.value.code == "unreachable"
+    assert error.value.params["host"] == "127.0.0.1"
+    assert error.value.params["port"] == 9
+    assert error.value.params["detail"]
+    assert "p" not in error.value.params.values()

@@ -148,15 +148,16 @@ def test_advance_state(current, reported, expected):
     assert provider.advance_state(current, reported) == expected
 
 
-def test_error_reasons():
-    # Twilio's codes are Twilio's; the reasons are the core's, by neutral kind
-    assert "opted out" in TwilioProvider.error_reason("21610")
-    assert "unreachable" in TwilioProvider.error_reason(30003)
-    assert "error 99999" in TwilioProvider.error_reason("99999")
-    assert "opted out" in provider.reason("opted_out")
-    assert "21610" not in str(provider.REASONS)
-    assert "opted out" in SandboxProvider.error_reason("21610")  # Twilio's format, codes too
-    assert "error 21610" in provider.SmsProvider.error_reason("21610")
+def test_error_kinds():
+    # Twilio's codes are Twilio's; what they mean is a neutral kind of the core's
+    # (the models say it to users, translated)
+    assert TwilioProvider.error_kind("21610") == "opted_out"
+    assert TwilioProvider.error_kind(30003) == "unreachable"
+    assert TwilioProvider.error_kind("99999") == ""
+    assert SandboxProvider.error_kind("21610") == "opted_out"  # Twilio's format, codes too
+    assert provider.SmsProvider.error_kind("21610") == ""
+    assert set(TwilioProvider.error_kinds.values()) <= set(provider.REASON_KINDS)
+    assert "21610" not in provider.REASON_KINDS
 
 
 def test_parse_inbound_and_status():
@@ -377,6 +378,7 @@ def test_twilio_sdk_requests_reach_the_recorder():
         assert recorder.requests[-1]["path"].endswith(f"/IncomingPhoneNumbers/{bought.sid}.json")
 
         assert "Test Retail" in twilio.check_credentials()
+    assert SandboxProvider("secret").check_credentials() == ""
 
 
 def test_twilio_errors_become_provider_errors_with_reasons():
@@ -386,15 +388,21 @@ def test_twilio_errors_become_provider_errors_with_reasons():
         with pytest.raises(provider.ProviderError) as error:
             twilio.send("+14155550100", "+12125550100", "Hello")
         assert error.value.code == "21610"
-        assert "opted out" in error.value.reason
+        assert error.value.kind == "opted_out"
+        assert "unsubscribed recipient" in error.value.params["provider_message"]
     unreachable = TwilioProvider("AC0001", "token", api_base_url="http://127.0.0.1:9")
-    with pytest.raises(provider.ProviderError, match="could not be reached"):
+    with pytest.raises(provider.ProviderError) as error:
         unreachable.send("+14155550100", "+12125550100", "Hello")
+    assert error.value.kind == "provider_unreachable"
+    assert error.value.params["provider"] == "Twilio"
+    assert error.value.params["detail"]
 
 
 def test_twilio_needs_credentials():
-    with pytest.raises(provider.ProviderError, match="required"):
+    with pytest.raises(provider.ProviderError) as error:
         TwilioProvider("", "token")
+    assert error.value.kind == "credentials_missing"
+    assert error.value.params == {"provider": "Twilio"}
 
 
 # Retries of failed webhook events

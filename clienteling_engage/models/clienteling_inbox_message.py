@@ -556,12 +556,24 @@ class ClientelingInboxMessage(models.Model):
         }
 
     @api.model
+    def _imap_size_text(self, size):
+        """A size in bytes for the user: "512 bytes", "2.0 MB"."""
+        amount, unit = imap_tools.size_in_unit(size)
+        if unit == "KB":
+            return self.env._("%(amount)s KB", amount=amount)
+        if unit == "MB":
+            return self.env._("%(amount)s MB", amount=amount)
+        if unit == "GB":
+            return self.env._("%(amount)s GB", amount=amount)
+        return self.env._("%(amount)s bytes", amount=amount)
+
+    @api.model
     def _imap_skipped_notes(self, account, entry):
         return [
             self.env._(
                 "%(name)s (%(size)s) was not downloaded: larger than %(limit)s MB.",
                 name=name,
-                size=imap_tools.human_size(size),
+                size=self._imap_size_text(size),
                 limit=account.max_attachment_size,
             )
             for name, size in entry["skipped"]

@@ -203,6 +203,40 @@ class ClientelingMailAccount(models.Model):
             read_timeout=self.timeout,
         )
 
+    @api.model
+    def _imap_error_message(self, error):
+        """Why the mailbox could not be used (an :class:`ImapSyncError`), for the user."""
+        params = error.params
+        if error.code == "unknown_security":
+            return self.env._(
+                "Unknown connection security '%(security)s'.", security=params["security"]
+            )
+        if error.code == "unreachable":
+            return self.env._(
+                "Cannot reach %(host)s:%(port)s: %(detail)s.",
+                host=params["host"],
+                port=params["port"],
+                detail=params["detail"],
+            )
+        if error.code == "login_refused":
+            return self.env._(
+                "The server refused the login of '%(login)s': %(detail)s",
+                login=params["login"],
+                detail=params["detail"],
+            )
+        if error.code == "connection_failed":
+            return self.env._(
+                "Connection to %(host)s:%(port)s failed: %(detail)s.",
+                host=params["host"],
+                port=params["port"],
+                detail=params["detail"],
+            )
+        if error.code == "folder":
+            return self.env._(
+                "Folder '%(folder)s': %(detail)s", folder=params["folder"], detail=params["detail"]
+            )
+        return str(error)
+
     def action_test_connection(self):
         self.ensure_one()
         self.check_access("write")
@@ -213,7 +247,9 @@ class ClientelingMailAccount(models.Model):
             finally:
                 imap_tools.logout(client)
         except imap_tools.ImapSyncError as error:
-            raise UserError(self.env._("Connection failed: %s", str(error))) from error
+            raise UserError(
+                self.env._("Connection failed: %s", self._imap_error_message(error))
+            ) from error
         except NETWORK_ERRORS as error:
             raise UserError(self.env._("Connection failed: %s", error)) from error
         return {
@@ -306,7 +342,7 @@ class ClientelingMailAccount(models.Model):
             self._sync_with(client, counter)
             self.sudo().write({"last_error": False, "last_sync_date": fields.Datetime.now()})
         except imap_tools.ImapSyncError as error:
-            self._record_sync_error(str(error))
+            self._record_sync_error(self._imap_error_message(error))
         except NETWORK_ERRORS as error:
             self._record_sync_error(
                 self.env._(
@@ -588,7 +624,9 @@ class ClientelingMailAccount(models.Model):
         try:
             client = self._connect()
         except imap_tools.ImapSyncError as error:
-            raise UserError(self.env._("Nothing was deleted: %s", str(error))) from error
+            raise UserError(
+                self.env._("Nothing was deleted: %s", self._imap_error_message(error))
+            ) from error
         try:
             state = client.select_folder(self.folder)
             if int(state[b"UIDVALIDITY"]) != self.uidvalidity:

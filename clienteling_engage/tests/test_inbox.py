@@ -863,8 +863,27 @@ class TestInboxSecurity(EngageCase):
         account.folder = "Missing"
         account.sudo().password = PASSWORD
         account._sync()
-        self.assertIn("Missing", account.last_error)
+        self.assertIn("Folder 'Missing': ", account.last_error)
         self.assertFalse(self.messages(account))
+
+    def test_imap_errors_and_sizes_told_in_words(self):
+        Account = self.env["clienteling.mail.account"]
+        with self.assertRaises(imap_tools.ImapSyncError) as error:
+            imap_tools.connect("localhost", 1, "tls13", "u", "p")
+        self.assertEqual(
+            Account._imap_error_message(error.exception), "Unknown connection security 'tls13'."
+        )
+        refused = imap_tools.ImapSyncError(
+            "connection_failed", "", host="imap.example.com", port=993, detail="reset"
+        )
+        self.assertEqual(
+            Account._imap_error_message(refused),
+            "Connection to imap.example.com:993 failed: reset.",
+        )
+        Message = self.env["clienteling.inbox.message"]
+        self.assertEqual(Message._imap_size_text(512), "512 bytes")
+        self.assertEqual(Message._imap_size_text(1536), "1.5 KB")
+        self.assertEqual(Message._imap_size_text(5 * 1024**3), "5.0 GB")
 
     def test_scheduled_sync_interval(self):
         account = self.new_account()

@@ -27,14 +27,26 @@ DEFAULT_BATCH = 200
 
 
 class ImapSyncError(Exception):
-    """A sync problem worth telling the user (bad login, missing folder...)."""
+    """A sync problem worth telling the user. ``code`` says what: ``unknown_security``
+    (``params["security"]``), ``unreachable`` and ``connection_failed`` (``host``,
+    ``port``, ``detail``), ``login_refused`` (``login``, ``detail``) or ``folder``
+    (``folder``, ``detail``); ``detail`` is the server's or the system's words.
+    ``str()`` is English, for logs: models show users their translated message
+    (``clienteling.mail.account._imap_error_message``). Never the password."""
+
+    def __init__(self, code, message, **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def connect(host, port, security, login, password, connect_timeout=15, read_timeout=60):
-    """Open an authenticated :class:`IMAPClient`; raise :class:`ImapSyncError` with a
-    sentence for a person (the password never appears in it)."""
+    """Open an authenticated :class:`IMAPClient`; raise :class:`ImapSyncError` when
+    it cannot (the password never appears in it)."""
     if security not in SECURITY_CHOICES:
-        raise ImapSyncError(f"Unknown connection security {security!r}.")
+        raise ImapSyncError(
+            "unknown_security", f"Unknown connection security {security!r}.", security=security
+        )
     timeout = SocketTimeout(connect=connect_timeout, read=read_timeout)
     context = ssl.create_default_context() if security in ("ssl", "starttls") else None
     try:
@@ -42,17 +54,34 @@ def connect(host, port, security, login, password, connect_timeout=15, read_time
             host, port=port, ssl=security == "ssl", ssl_context=context, timeout=timeout
         )
     except (OSError, ssl.SSLError) as error:
-        raise ImapSyncError(f"Cannot reach {host}:{port}: {error}.") from error
+        raise ImapSyncError(
+            "unreachable",
+            f"Cannot reach {host}:{port}: {error}.",
+            host=host,
+            port=port,
+            detail=str(error),
+        ) from error
     try:
         if security == "starttls":
             client.starttls(context)
         client.login(login, password)
     except IMAPClient.Error as error:
         _close(client)
-        raise ImapSyncError(f"The server refused the login of {login!r}: {_text(error)}") from error
+        raise ImapSyncError(
+            "login_refused",
+            f"The server refused the login of {login!r}: {_text(error)}",
+            login=login,
+            detail=_text(error),
+        ) from error
     except (OSError, ssl.SSLError) as error:
         _close(client)
-        raise ImapSyncError(f"Connection to {host}:{port} failed: {error}.") from error
+        raise ImapSyncError(
+            "connection_failed",
+            f"Connection to {host}:{port} failed: {error}.",
+            host=host,
+            port=port,
+            detail=str(error),
+        ) from error
     return client
 
 
@@ -84,7 +113,9 @@ def folder_state(client, folder):
     try:
         status = client.folder_status(folder, items)
     except IMAPClient.Error as error:
-        raise ImapSyncError(f"Folder {folder!r}: {_text(error)}") from error
+        raise ImapSyncError(
+            "folder", f"Folder {folder!r}: {_text(error)}", folder=folder, detail=_text(error)
+        ) from error
     return {
         "uidvalidity": int(status[b"UIDVALIDITY"]),
         "uidnext": int(status[b"UIDNEXT"]),
@@ -539,12 +570,15 @@ def rebuild(header, parts):
     return out + b"--" + boundary + b"--\r\n"
 
 
-def human_size(size):
+def size_in_unit(size):
+    """``(amount, unit)`` of a size in bytes for a person: the amount rounded
+    (whole bytes, else one decimal), the unit one of ``bytes``, ``KB``, ``MB``,
+    ``GB`` (models say it in the user's language)."""
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+            return (round(size), unit) if unit == "bytes" else (round(size, 1), unit)
         size /= 1024
-    return f"{size} bytes"
+    return round(size), "bytes"
 
 
 def phone_numbers_in(text, region=None, limit=5):

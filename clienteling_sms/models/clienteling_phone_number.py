@@ -164,7 +164,7 @@ class ClientelingPhoneNumber(models.Model):
                         self.env._(
                             "%(number)s could not be released: %(reason)s",
                             number=number.number,
-                            reason=error.reason,
+                            reason=number.account_id._provider_error_reason(error),
                         )
                     ) from error
             number.write(

@@ -251,8 +251,73 @@ class ClientelingSmsAccount(models.Model):
             return self._provider_class().from_settings(self._provider_settings())
         except ProviderError as error:
             raise UserError(
-                self.env._("%(account)s: %(reason)s", account=self.name, reason=error.reason)
+                self.env._(
+                    "%(account)s: %(reason)s",
+                    account=self.name,
+                    reason=self._provider_error_reason(error),
+                )
             ) from error
+
+    @api.model
+    def _provider_reason(self, kind, code=None, provider_message=None, **params):
+        """Why a provider refused (``kind``: one of ``tools.provider.REASON_KINDS``,
+        ``code``: the provider's error code), for the user, in their language."""
+        if kind == "credentials_missing":
+            return self.env._("The Twilio account SID and auth token are required.")
+        if kind == "provider_unreachable":
+            return self.env._(
+                "%(provider)s could not be reached: %(detail)s",
+                provider=params.get("provider") or "",
+                detail=params.get("detail") or "",
+            )
+        reasons = {
+            "invalid_number": self.env._("The number is not a valid phone number."),
+            "country_not_enabled": self.env._(
+                "Sending to this country is not enabled on the provider account."
+            ),
+            "opted_out": self.env._(
+                "The customer has opted out of messages from this number (they replied STOP)."
+            ),
+            "unroutable": self.env._("The provider cannot route a message to this number."),
+            "not_sms_capable": self.env._("The number cannot receive text messages (landline?)."),
+            "sender_not_sms_capable": self.env._("This sender number cannot send text messages."),
+            "sender_not_on_account": self.env._(
+                "This sender number does not belong to the provider account."
+            ),
+            "unreachable": self.env._(
+                "The customer's phone is unreachable (switched off or out of coverage)."
+            ),
+            "blocked": self.env._("The message was blocked by the customer's carrier or phone."),
+            "unknown_number": self.env._(
+                "The number is unknown to the carrier or no longer in service."
+            ),
+            "landline_or_unreachable": self.env._(
+                "The number cannot receive text messages (landline or unreachable carrier)."
+            ),
+            "spam_filtered": self.env._("The carrier filtered the message as spam."),
+            "undelivered": self.env._(
+                "The message could not be delivered (unknown carrier error)."
+            ),
+            "sender_unregistered": self.env._(
+                "The sender number is not registered for A2P 10DLC messaging."
+            ),
+            "credentials_refused": self.env._(
+                "The provider refused the credentials (check the account settings)."
+            ),
+            "not_found": self.env._("The provider does not know this resource."),
+        }
+        if kind in reasons:
+            return reasons[kind]
+        if provider_message:  # the provider's own words
+            return provider_message
+        if code:
+            return self.env._("The provider refused the message (error %(code)s).", code=code)
+        return self.env._("The provider refused the message.")
+
+    @api.model
+    def _provider_error_reason(self, error):
+        """The reason of a :class:`ProviderError`, for the user."""
+        return self._provider_reason(error.kind, error.code, **error.params)
 
     def _provider_account_ref(self):
         """The account's id at the provider, as its webhooks name it (Twilio's AccountSid)."""
@@ -309,13 +374,16 @@ class ClientelingSmsAccount(models.Model):
         try:
             description = self._get_provider().check_credentials()
         except ProviderError as error:
-            raise UserError(self.env._("Connection failed: %s", error.reason)) from error
+            raise UserError(
+                self.env._("Connection failed: %s", self._provider_error_reason(error))
+            ) from error
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
                 "title": self.env._("Connection works"),
-                "message": description,
+                # the sandbox has no account at a provider to describe
+                "message": description or self.env._("Sandbox: messages are recorded, never sent."),
             },
         }

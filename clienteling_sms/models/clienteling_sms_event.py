@@ -322,10 +322,13 @@ class ClientelingSmsEvent(models.Model):
             [("provider_sid", "=", update.sid)], limit=1
         )
         # unknown SID: nothing changes
+        kind = update.error_kind or parser.error_kind(update.error_code)
         message._apply_status(
             update.status,
             update.error_code,
-            parser.error_reason(update.error_code) if update.error_code else None,
+            self.env["clienteling.sms.account"]._provider_reason(kind, update.error_code)
+            if update.error_code
+            else None,
         )
 
     def action_retry(self):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import segments
-from ..tools.provider import ProviderError, advance_state, reason
+from ..tools.provider import ProviderError, advance_state
 
 _logger = logging.getLogger(__name__)
 
@@ -74,13 +74,19 @@ class ClientelingSmsMessage(models.Model):
         numbers = {n for n in to_send.conversation_id.mapped("customer_number")}
         if numbers and not self.env.context.get("clienteling_sms_processing"):
             self.env["clienteling.sms.event"].sudo()._process_pending_from(numbers)
+        account_model = self.env["clienteling.sms.account"]
         for message in to_send:
             conversation = message.conversation_id
             consent = conversation._consent_state()
             if not message.is_system_reply and (
                 consent == "opted_out" or (consent != "opted_in" and not message.is_opt_in_request)
             ):
-                message.write({"state": "canceled", "failure_reason": reason("opted_out")})
+                message.write(
+                    {
+                        "state": "canceled",
+                        "failure_reason": account_model._provider_reason("opted_out"),
+                    }
+                )
                 continue
             number = conversation.phone_number_id
             account = number.account_id
@@ -95,7 +101,11 @@ class ClientelingSmsMessage(models.Model):
             except ProviderError as error:
                 _logger.info("Text %s refused by the provider: %s", message.id, error.code)
                 message.write(
-                    {"state": "failed", "error_code": error.code, "failure_reason": error.reason}
+                    {
+                        "state": "failed",
+                        "error_code": error.code,
+                        "failure_reason": account._provider_error_reason(error),
+                    }
                 )
                 if error.kind == "opted_out":  # the provider holds an opt-out we did not see
                     conversation._record_consent(
@@ -122,9 +132,7 @@ class ClientelingSmsMessage(models.Model):
                 vals.update(
                     error_code=error_code,
                     failure_reason=failure_reason
-                    or reason(
-                        None, default=f"The provider refused the message (error {error_code})."
-                    ),
+                    or self.env["clienteling.sms.account"]._provider_reason(None, error_code),
                 )
             if vals:
                 message.write(vals)

@@ -22,7 +22,7 @@ _logger = logging.getLogger(__name__)
 # hook, else by the override of ``_send`` below.
 ODOO_SMS_HOOK = SmsApiBase is not None and hasattr(OdooSmsSms, "_split_by_api")
 
-# Kinds of provider errors (tools.provider.REASONS) -> sms.sms failure types
+# Kinds of provider errors (tools.provider.REASON_KINDS) -> sms.sms failure types
 # (the rest are server errors).
 FAILURE_TYPES = {
     "invalid_number": "sms_number_format",
@@ -103,7 +103,7 @@ class ClientelingSmsApi(SmsApiBase or object):
                         {
                             "uuid": number["uuid"],
                             "state": FAILURE_TYPES.get(error.kind or "", "sms_server"),
-                            "failure_reason": error.reason,
+                            "failure_reason": self.account._provider_error_reason(error),
                             "clienteling": True,
                         }
                     )

@@ -16,7 +16,7 @@ Inside the block, ``account._get_provider()`` returns the real provider, except
 that ``send`` records a :class:`SentText` and answers with a new message id and
 ``status`` (``"queued"`` unless told); ``texts.fail(number, kind=...)`` makes
 the next texts to ``number`` fail as the provider would (a ``ProviderError``
-whose kind is a key of ``tools.provider.REASONS``). Odoo's own SMS sent by
+whose kind is one of ``tools.provider.REASON_KINDS``). Odoo's own SMS sent by
 Odoo's gateway (a company without a clienteling account) never reach a
 provider of ours: use Odoo's ``MockSMS`` for those.
 

@@ -116,6 +116,38 @@ class TestNumbers(ClientelingSmsCase):
                 other.action_release()
             self.assertEqual(other.state, "assigned")
 
+    def test_provider_refusals_told_in_words(self):
+        action = self.account.action_test_connection()
+        self.assertEqual(action["params"]["message"], "Sandbox: messages are recorded, never sent.")
+        Account = self.env["clienteling.sms.account"]
+        self.assertEqual(
+            Account._provider_reason("opted_out"),
+            "The customer has opted out of messages from this number (they replied STOP).",
+        )
+        self.assertEqual(
+            Account._provider_reason(None, "99999"),
+            "The provider refused the message (error 99999).",
+        )
+        self.assertEqual(
+            Account._provider_reason(None, "99999", provider_message="Queue overflow"),
+            "Queue overflow",
+        )
+        self.assertEqual(Account._provider_reason(None), "The provider refused the message.")
+        self.assertEqual(
+            Account._provider_reason("credentials_missing", provider="Twilio"),
+            "The Twilio account SID and auth token are required.",
+        )
+        self.account.write(
+            {
+                "provider": "twilio",
+                "twilio_account_sid": "AC0001",
+                "twilio_auth_token": "token",
+                "twilio_api_base_url": "http://127.0.0.1:9",
+            }
+        )
+        with self.assertRaisesRegex(UserError, "Connection failed: Twilio could not be reached: "):
+            self.account.action_test_connection()
+
     def test_onboarding_a_store(self):
         store = self.env["clienteling.store"].create(
             {

@@ -11,27 +11,30 @@ fields it is built from (``account_fields``). The core's webhook routes
 
 from dataclasses import dataclass, field
 
-# What went wrong, in words a person can act on; providers map their own error
-# codes to these kinds (``SmsProvider.error_kinds``).
-REASONS = {
-    "invalid_number": "The number is not a valid phone number.",
-    "country_not_enabled": "Sending to this country is not enabled on the provider account.",
-    "opted_out": "The customer has opted out of messages from this number (they replied STOP).",
-    "unroutable": "The provider cannot route a message to this number.",
-    "not_sms_capable": "The number cannot receive text messages (landline?).",
-    "sender_not_sms_capable": "This sender number cannot send text messages.",
-    "sender_not_on_account": "This sender number does not belong to the provider account.",
-    "unreachable": "The customer's phone is unreachable (switched off or out of coverage).",
-    "blocked": "The message was blocked by the customer's carrier or phone.",
-    "unknown_number": "The number is unknown to the carrier or no longer in service.",
-    "landline_or_unreachable": "The number cannot receive text messages (landline or "
-    "unreachable carrier).",
-    "spam_filtered": "The carrier filtered the message as spam.",
-    "undelivered": "The message could not be delivered (unknown carrier error).",
-    "sender_unregistered": "The sender number is not registered for A2P 10DLC messaging.",
-    "credentials_refused": "The provider refused the credentials (check the account settings).",
-    "not_found": "The provider does not know this resource.",
-}
+# What went wrong, as neutral kinds: providers map their own error codes to
+# these (``SmsProvider.error_kinds``); models say them to users in their language
+# (``clienteling.sms.account._provider_reason``).
+REASON_KINDS = (
+    "invalid_number",
+    "country_not_enabled",
+    "opted_out",
+    "unroutable",
+    "not_sms_capable",
+    "sender_not_sms_capable",
+    "sender_not_on_account",
+    "unreachable",
+    "blocked",
+    "unknown_number",
+    "landline_or_unreachable",
+    "spam_filtered",
+    "undelivered",
+    "sender_unregistered",
+    "credentials_refused",
+    "not_found",
+    # raised by a provider itself (not codes of the provider's API)
+    "credentials_missing",  # params: provider
+    "provider_unreachable",  # params: provider, detail (the system's words)
+)
 
 # Provider classes by key (filled at import by ``register``, read-only afterwards).
 _PROVIDERS = {}
@@ -79,11 +82,6 @@ PROVIDER_TO_STATE = {
 }
 
 
-def reason(kind, default=None):
-    """The reason of an error ``kind`` (see ``REASONS``), for a person."""
-    return REASONS.get(kind or "") or default or "The provider refused the message."
-
-
 def advance_state(current, reported):
     """The state to keep when a provider reports ``reported`` (a provider status)
     for a message in ``current``: never backwards, unknown statuses ignored."""
@@ -99,17 +97,17 @@ def advance_state(current, reported):
 
 class ProviderError(Exception):
     """A provider refused a request. ``code`` is the provider's error code,
-    ``kind`` what it means (a key of ``REASONS``) when the provider knows."""
+    ``kind`` what it means (one of ``REASON_KINDS``) when known, ``params`` its
+    details (``provider_message``: the provider's own words, when it gave some).
+    ``str()`` is English, for logs: models show users their translated reason
+    (``clienteling.sms.account._provider_error_reason``)."""
 
-    def __init__(self, message, code=None, status=None, kind=None):
+    def __init__(self, message, code=None, status=None, kind=None, **params):
         super().__init__(message)
         self.code = str(code) if code is not None else None
         self.status = status
         self.kind = kind
-
-    @property
-    def reason(self):
-        return reason(self.kind, default=str(self))
+        self.params = params
 
 
 class WebhookRefused(Exception):
@@ -187,7 +185,7 @@ class SmsProvider:
       and its secrets (a non-administrator who changes the former clears the latter);
     - ``webhook_keys``: the route keys it accepts webhooks on (its own key);
     - ``signature_header``: the request header carrying a webhook's signature;
-    - ``error_kinds``: ``{provider error code: key of REASONS}``.
+    - ``error_kinds``: ``{provider error code: one of REASON_KINDS}``.
     """
 
     key = None
@@ -223,14 +221,8 @@ class SmsProvider:
 
     @classmethod
     def error_kind(cls, code):
+        """What one of the provider's error codes means (one of ``REASON_KINDS``, or "")."""
         return cls.error_kinds.get(str(code or ""), "")
-
-    @classmethod
-    def error_reason(cls, code):
-        """The reason for one of the provider's error codes, for a person."""
-        return reason(
-            cls.error_kind(code), default=f"The provider refused the message (error {code})."
-        )
 
     # Outgoing.
 
@@ -239,7 +231,9 @@ class SmsProvider:
         raise NotImplementedError
 
     def check_credentials(self):
-        """Return a short description of the account or raise :class:`ProviderError`."""
+        """Return the provider's short description of the account (its own name and
+        status; empty when there is no account at a provider) or raise
+        :class:`ProviderError`."""
         raise NotImplementedError
 
     def search_numbers(

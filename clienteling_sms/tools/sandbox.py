@@ -71,7 +71,7 @@ class SandboxProvider(TwilioWebhooks, SmsProvider):
         return SendResult(sid=new_sid(), status="delivered")
 
     def check_credentials(self):
-        return "Sandbox: messages are recorded, never sent."
+        return ""  # no account at a provider to describe
 
     def sign(self, url, params):
         return form_signature(self.secret, url, params)

@@ -182,7 +182,11 @@ class TwilioProvider(TwilioWebhooks, SmsProvider):
         api_base_url=None,
     ):
         if not account_sid or not auth_token:
-            raise ProviderError("The Twilio account SID and auth token are required.")
+            raise ProviderError(
+                "The Twilio account SID and auth token are required.",
+                kind="credentials_missing",
+                provider="Twilio",
+            )
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.messaging_service_sid = messaging_service_sid or None
@@ -224,11 +228,17 @@ class TwilioProvider(TwilioWebhooks, SmsProvider):
                 code=error.code,
                 status=error.status,
                 kind=ERROR_KINDS.get(str(error.code)),
+                provider_message=error.msg,
             ) from error
         except exceptions.TwilioException as error:
-            raise ProviderError(str(error)) from error
+            raise ProviderError(str(error), provider_message=str(error)) from error
         except OSError as error:  # connection refused, timeouts (requests wraps them)
-            raise ProviderError(f"Twilio could not be reached: {error}") from error
+            raise ProviderError(
+                f"Twilio could not be reached: {error}",
+                kind="provider_unreachable",
+                provider="Twilio",
+                detail=str(error),
+            ) from error
 
     def send(self, to, from_, body, media_urls=(), status_callback=None):
         kwargs = {"to": to, "body": body}

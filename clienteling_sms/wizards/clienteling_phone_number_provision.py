@@ -141,7 +141,11 @@ class ClientelingPhoneNumberProvision(models.TransientModel):
                         number._assign(store=store)
                     done |= number
             except (UserError, ProviderError) as error:
-                reason = error.reason if isinstance(error, ProviderError) else str(error)
+                reason = (
+                    self.env["clienteling.sms.account"]._provider_error_reason(error)
+                    if isinstance(error, ProviderError)
+                    else str(error)
+                )
                 failures.append(f"{name}: {reason}")
         if not done and failures:
             raise UserError("\n".join(failures))
