@@ -31,6 +31,7 @@ class ClientelingInboxMessage(models.Model):
         )
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Write a Text"),
             "res_model": "clienteling.sms.composer",
             "view_mode": "form",
             "target": "new",

@@ -546,6 +546,7 @@ class ClientelingConversation(models.Model):
         self.check_access("write")
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Write a Text"),
             "res_model": "clienteling.sms.composer",
             "view_mode": "form",
             "target": "new",
