@@ -337,12 +337,15 @@ class TestCustomerEntryLink(HttpCase):
 
     def test_public_page_shows_the_company_logo_or_its_name(self):
         company = self.store.company_id
-        company.logo = False
-        page = self.url_open(self.url)
-        self.assertEqual(page.status_code, 200)
-        self.assertNotIn("company_logo", page.text)
-        self.assertNotIn("<img", page.text.split('class="o_clienteling_entry_form"')[0])
-        self.assertIn(f'o_clienteling_entry_company h3 mb-0">{company.name}<', page.text)
+        # no logo, or Odoo's "Your logo" placeholder a new company gets: the name
+        for logo in (False, company._get_logo()):
+            company.logo = logo
+            self.assertTrue(company.uses_default_logo)
+            page = self.url_open(self.url)
+            self.assertEqual(page.status_code, 200)
+            self.assertNotIn("company_logo", page.text)
+            self.assertNotIn("<img", page.text.split('class="o_clienteling_entry_form"')[0])
+            self.assertIn(f'o_clienteling_entry_company h3 mb-0">{company.name}<', page.text)
         company.logo = base64.b64encode(qr_png("logo"))
         page = self.url_open(self.url)
         self.assertIn(f"/web/binary/company_logo?company={company.id}", page.text)
