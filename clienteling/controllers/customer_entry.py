@@ -158,5 +158,11 @@ class ClientelingCustomerEntryController(http.Controller):
         request.update_context(lang=lang)
         return request.render(
             "clienteling.customer_entry_thanks",
-            {"store": store.with_context(lang=lang), "name": thanks["name"], "lang": lang},
+            {
+                "store": store.with_context(lang=lang),
+                "name": thanks["name"],
+                "lang": lang,
+                # Staff wording only for an associate of this store, signed in here.
+                "associate": self._associate(store),
+            },
         )

@@ -1,3 +1,4 @@
+import base64
 import secrets
 
 from odoo import api, fields, models
@@ -7,6 +8,7 @@ from odoo.tools import create_unique_index
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..tools.phone import PhoneNumberError, to_e164
+from ..tools.qr_code import qr_png
 
 # What decides who works with a store's data, and its company and regulatory
 # identity: Clienteling administrators only. Store managers manage the rest of their
@@ -97,6 +99,13 @@ class ClientelingStore(models.Model):
         help="Open it on your device, or on a device you hand to the customer, to "
         "capture a new customer. Submissions wait for review as pending customers.",
     )
+    entry_qr = fields.Binary(
+        compute="_compute_entry_url",
+        attachment=False,
+        string="Customer Entry QR Code",
+        groups="clienteling.group_clienteling_associate",
+        help="Scan it with a phone to open the customer entry form.",
+    )
     entry_consent_wording = fields.Text(
         string="Consent Wording",
         translate=True,
@@ -146,12 +155,19 @@ class ClientelingStore(models.Model):
 
     @api.depends("entry_token")
     def _compute_entry_url(self):
+        # Not stored: the link follows the database's base URL of the moment.
         for store in self:
-            store.entry_url = (
+            url = (
                 f"{store.get_base_url()}/clienteling/join/{store.entry_token}"
                 if store.entry_token
                 else False
             )
+            store.entry_url = url
+            store.entry_qr = url and base64.b64encode(qr_png(url))
+
+    def action_open_entry_url(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.entry_url, "target": "new"}
 
     def _entry_consent_text(self):
         self.ensure_one()

@@ -1,3 +1,4 @@
+import base64
 import re
 from unittest.mock import patch
 
@@ -5,6 +6,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import config
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+from odoo.addons.clienteling.tools.qr_code import qr_png
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 CONSENT_INPUT = re.compile(r"<input[^>]*\bid=\"entry_consent\"[^>]*>")
@@ -248,3 +250,126 @@ class TestCustomerEntryForm(HttpCase):
                 )
         self.assertEqual(statuses, [200, 200, 429])
         self.assertEqual(set(self._entries().mapped("remote_network")), {"2001:db8:7::/64"})
+
+
+@tagged("post_install", "-at_install", "clienteling")
+class TestCustomerEntryLink(HttpCase):
+    """The store's link, its QR code and poster, the public page's header and the
+    thank-you page's wording for customers and for associates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
+        cls.store, cls.other_store = cls.env["clienteling.store"].create(
+            [
+                {
+                    "name": "Link Test Store",
+                    "code": "T-LINK",
+                    "country_id": cls.env.ref("base.us").id,
+                },
+                {
+                    "name": "Other Link Store",
+                    "code": "T-LINK2",
+                    "country_id": cls.env.ref("base.us").id,
+                },
+            ]
+        )
+        cls.url = f"/clienteling/join/{cls.store.entry_token}"
+        group = cls.env.ref("clienteling.group_clienteling_associate")
+        for login, store in (("link_associate", cls.store), ("other_associate", cls.other_store)):
+            user = cls.env["res.users"].create(
+                {"name": login, "login": login, "password": login, "groups_id": [(4, group.id)]}
+            )
+            cls.env["hr.employee"].create(
+                {"name": login, "user_id": user.id, "clienteling_store_id": store.id}
+            )
+
+    def _submit_and_thank(self):
+        page = self.url_open(self.url)
+        data = {"csrf_token": CSRF.search(page.text).group(1), "name": "Mia Lee", "consent": "1"}
+        data["email"] = "mia@example.com"
+        response = self.url_open(self.url, data=data, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        return response.headers["Location"]
+
+    def test_link_and_qr_code_follow_the_current_base_url(self):
+        Param = self.env["ir.config_parameter"].sudo()
+        codes = []
+        for base in ("https://old-host.example.com", "https://shop.example.com"):
+            Param.set_param("web.base.url", base)
+            self.store.invalidate_recordset(["entry_url", "entry_qr"])
+            url = f"{base}/clienteling/join/{self.store.entry_token}"
+            self.assertEqual(self.store.entry_url, url)
+            self.assertEqual(base64.b64decode(self.store.entry_qr), qr_png(url))
+            codes.append(self.store.entry_qr)
+        self.assertNotEqual(codes[0], codes[1])
+
+    def test_qr_code_is_served_as_an_image_to_an_associate(self):
+        self.authenticate("link_associate", "link_associate")
+        response = self.url_open(
+            f"/web/image/clienteling.store/{self.store.id}/entry_qr", allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "image/png")
+        self.assertEqual(response.content, base64.b64decode(self.store.entry_qr))
+        self.authenticate(None, None)
+        response = self.url_open(
+            f"/web/image/clienteling.store/{self.store.id}/entry_qr", allow_redirects=False
+        )
+        self.assertNotEqual(response.content, base64.b64decode(self.store.entry_qr))
+
+    def test_open_button_opens_the_link_in_a_new_tab(self):
+        action = self.store.action_open_entry_url()
+        self.assertEqual(
+            action, {"type": "ir.actions.act_url", "url": self.store.entry_url, "target": "new"}
+        )
+
+    def test_poster_has_the_store_name_qr_code_and_link(self):
+        html = str(
+            self.env["ir.actions.report"]._render_qweb_html(
+                "clienteling.action_report_customer_entry_poster", self.store.ids
+            )[0]
+        )
+        self.assertIn("Link Test Store", html)
+        self.assertIn(self.store.entry_url, html)
+        self.assertIn('src="data:image/png;base64,' + self.store.entry_qr.decode() + '"', html)
+
+    def test_public_page_shows_the_company_logo_or_its_name(self):
+        company = self.store.company_id
+        # no logo, or Odoo's "Your logo" placeholder a new company gets: the name
+        for logo in (False, company._get_logo()):
+            company.logo = logo
+            self.assertTrue(company.uses_default_logo)
+            page = self.url_open(self.url)
+            self.assertEqual(page.status_code, 200)
+            self.assertNotIn("company_logo", page.text)
+            self.assertNotIn("<img", page.text.split('class="o_clienteling_entry_form"')[0])
+            self.assertIn(f'o_clienteling_entry_company h3 mb-0">{company.name}<', page.text)
+        company.logo = base64.b64encode(qr_png("logo"))
+        page = self.url_open(self.url)
+        self.assertIn(f"/web/binary/company_logo?company={company.id}", page.text)
+        self.assertNotIn("o_clienteling_entry_company", page.text)
+        logo = self.url_open(f"/web/binary/company_logo?company={company.id}")
+        self.assertEqual(logo.content, base64.b64decode(company.logo_web))
+
+    def test_thank_you_page_for_a_customer_has_no_staff_wording(self):
+        for login in (None, "other_associate"):
+            with self.subTest(login=login):
+                self.authenticate(login, login)
+                thanks = self.url_open(self._submit_and_thank())
+                self.assertIn("Thank you, Mia Lee", thanks.text)
+                self.assertIn("Your details were received", thanks.text)
+                self.assertNotIn("Enter another customer", thanks.text)
+
+    def test_thank_you_page_for_an_associate_offers_another_entry(self):
+        self.authenticate("link_associate", "link_associate")
+        location = self._submit_and_thank()
+        thanks = self.url_open(location)
+        self.assertIn("Thank you, Mia Lee", thanks.text)
+        self.assertIn("Enter another customer", thanks.text)
+        # refreshed: the form again, no second entry
+        again = self.url_open(location)
+        self.assertNotIn("Mia Lee", again.text)
+        entries = self.env["clienteling.customer.entry"].search([("store_id", "=", self.store.id)])
+        self.assertEqual(len(entries), 1)
