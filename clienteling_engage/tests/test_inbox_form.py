@@ -57,6 +57,14 @@ class TestInboxForm(EngageCase):
             {self.server_action(n).id for n in MENU_ACTIONS},
         )
 
+    def test_delete_dialog(self):
+        Wizard = self.env["clienteling.inbox.assign"].with_user(self.user_associate_a)
+        arch = etree.fromstring(Wizard.get_views([(False, "form")])["views"]["form"]["arch"])
+        self.assertTrue(arch.xpath("//p[contains(., 'The audit trail keeps a record')]"))
+        self.assertEqual(
+            arch.xpath("//footer/button[@string='Delete']/@invisible"), ["mode != 'delete'"]
+        )
+
     def test_state(self):
         _account, message = self.synced_message()
         self.assertEqual(message.state, "open")
