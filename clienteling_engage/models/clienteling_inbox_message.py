@@ -125,6 +125,12 @@ class ClientelingInboxMessage(models.Model):
     user_id = fields.Many2one("res.users", string="Assigned To", index="btree_not_null")
     completed_date = fields.Datetime(string="Completed", readonly=True, index="btree_not_null")
     is_completed = fields.Boolean(compute="_compute_is_completed", search="_search_is_completed")
+    state = fields.Selection(
+        [("open", "Open"), ("assigned", "Assigned"), ("completed", "Completed")],
+        string="Status",
+        compute="_compute_state",
+    )
+    partner_email = fields.Char(related="partner_id.email", string="Customer Email")
     message_id = fields.Char(string="Message-ID", readonly=True, index="btree_not_null")
     fingerprint = fields.Char(readonly=True, copy=False)
     imap_uid = fields.Integer(string="IMAP UID", readonly=True, copy=False)
@@ -158,6 +164,14 @@ class ClientelingInboxMessage(models.Model):
     def _compute_is_completed(self):
         for message in self:
             message.is_completed = bool(message.completed_date)
+
+    @api.depends("completed_date", "user_id")
+    def _compute_state(self):
+        for message in self:
+            if message.completed_date:
+                message.state = "completed"
+            else:
+                message.state = "assigned" if message.user_id else "open"
 
     def _search_is_completed(self, operator, value):
         if operator not in ("=", "!="):
@@ -980,16 +994,19 @@ class ClientelingInboxMessage(models.Model):
 
     def action_open_wizard(self, mode):
         self.check_access("write")
-        if mode not in ("link", "assign"):
+        titles = {
+            "link": self.env._("Link to Customer"),
+            "assign": self.env._("Assign to User"),
+            "delete": self.env._("Delete"),
+        }
+        if mode not in titles:
             raise UserError(self.env._("Unknown action %s.", mode))
         return {
             "type": "ir.actions.act_window",
             "res_model": "clienteling.inbox.assign",
             "view_mode": "form",
             "target": "new",
-            "name": self.env._("Link to Customer")
-            if mode == "link"
-            else self.env._("Assign to User"),
+            "name": titles[mode],
             "context": {"default_mode": mode, "default_message_ids": self.ids},
         }
 

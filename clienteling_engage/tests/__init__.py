@@ -1,1 +1,1 @@
-from . import test_inbox, test_security_boundaries
+from . import test_inbox, test_inbox_form, test_security_boundaries

@@ -3,13 +3,15 @@ from odoo.exceptions import UserError
 
 
 class ClientelingInboxAssign(models.TransientModel):
-    """Link inbox messages to a customer, or assign them to a user (bulk)."""
+    """Link inbox messages to a customer, assign them to a user (bulk), or confirm
+    their deletion (the form's Delete action)."""
 
     _name = "clienteling.inbox.assign"
     _description = "Engage: Link to Customer or Assign to User"
 
     mode = fields.Selection(
-        [("link", "Link to Customer"), ("assign", "Assign to User")], required=True
+        [("link", "Link to Customer"), ("assign", "Assign to User"), ("delete", "Delete")],
+        required=True,
     )
     message_ids = fields.Many2many("clienteling.inbox.message", string="Messages", required=True)
     partner_id = fields.Many2one("res.partner", string="Customer")
@@ -26,6 +28,11 @@ class ClientelingInboxAssign(models.TransientModel):
         if not messages:
             raise UserError(self.env._("Choose the messages first."))
         messages.check_access("write")
+        if self.mode == "delete":
+            messages.action_delete()
+            return self.env["ir.actions.act_window"]._for_xml_id(
+                "clienteling_engage.clienteling_inbox_message_action"
+            )
         if self.mode == "link":
             if not self.partner_id:
                 raise UserError(self.env._("Choose the customer to link the messages to."))

@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -68,6 +70,20 @@ class TestInboxTexts(ClientelingSmsCase):
             "arch"
         ]
         self.assertIn('name="action_sms_reply"', arch)
+        header = etree.fromstring(arch).xpath("//header")[0]
+        primaries = {
+            button.get("name"): button.get("invisible")
+            for button in header.xpath("button[contains(@class, 'btn-primary')]")
+        }
+        # on an SMS item SMS Reply is the primary reply, Email Reply is not
+        self.assertEqual(primaries["action_sms_reply"], "channel != 'sms'")
+        self.assertEqual(primaries["action_email_reply"], "channel != 'email'")
+        secondary_email = header.xpath(
+            "button[@name='action_email_reply'][not(contains(@class, 'btn-primary'))]"
+        )
+        self.assertEqual(
+            secondary_email[0].get("invisible"), "channel == 'email' or not partner_email"
+        )
 
 
 @tagged("post_install", "-at_install", "clienteling_engage_sms")
