@@ -115,6 +115,8 @@ class ResPartner(models.Model):
             partner.clienteling_next_important_date = first[0]
             partner.clienteling_next_important_date_id = first[2]
 
+    @api.depends("clienteling_consent_ids")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_clienteling_current_consent(self):
         # The rows this user may read (record rules), newest first: the first row of
         # each customer, store and channel is its current consent.
@@ -125,10 +127,11 @@ class ResPartner(models.Model):
         channels = dict(rows._fields["channel"]._description_selection(self.env))
         states = dict(rows._fields["state"]._description_selection(self.env))
         for partner in self:
-            latest = current.get(partner._origin.id, {})
-            partner.clienteling_current_consent_ids = rows.browse(
-                [row.id for row in latest.values()]
+            latest = sorted(
+                current.get(partner._origin.id, {}).items(),
+                key=lambda item: (item[0][0].sudo().name or "", item[0][1]),
             )
+            partner.clienteling_current_consent_ids = rows.browse([row.id for _key, row in latest])
             partner.clienteling_consent_summary = ", ".join(
                 self.env._(
                     "%(store)s: %(channel)s %(state)s",
@@ -136,7 +139,7 @@ class ResPartner(models.Model):
                     channel=channels[channel],
                     state=states[row.state],
                 )
-                for (store, channel), row in latest.items()
+                for (store, channel), row in latest
             )
 
     def _compute_clienteling_in_my_books(self):

@@ -45,7 +45,6 @@ class TestPartnerScreens(ClientelingCase):
         pages = self._arch(user, "form").xpath("//notebook/page")
         self.assertNotIn("clienteling", [page.get("name") for page in pages])
         self.assertEqual(pages[0].get("name"), "contact_addresses")
-        self.assertEqual(pages[0].get("autofocus"), "autofocus")
 
     def test_client_book_card(self):
         action = self.env.ref("clienteling.res_partner_action_client_book")
@@ -101,6 +100,10 @@ class TestPartnerScreens(ClientelingCase):
         self.assertIn(f"{self.store_a.name}: SMS Opted In", summary)
         self.assertIn(f"{self.store_b.name}: SMS Opted Out", summary)
         self.assertNotIn("Pending", summary)
-        # An associate sees their own store's consent only (record rules).
+        self.assertEqual(
+            summary, f"{self.store_a.name}: SMS Opted In, {self.store_b.name}: SMS Opted Out"
+        )
+        # An associate sees their own stores' consent only (record rules).
         mine = customer.with_user(self.user_associate_a)
         self.assertEqual(mine.clienteling_consent_summary, f"{self.store_a.name}: SMS Opted In")
+        self.assertEqual(mine.clienteling_current_consent_ids.store_id, self.store_a)
