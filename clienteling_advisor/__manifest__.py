@@ -24,6 +24,7 @@
         "views/clienteling_advisor_menus.xml",
     ],
     "demo": ["demo/clienteling_advisor_demo.xml"],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_tests": ["clienteling_advisor/static/tests/tours/*.js"],
     },

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, create_index
 
+from ..tools.dates import DateError, check_month_day, next_occurrence
 from ..tools.phone import PhoneNumberError, to_e164
 
 CONTACT_CHANNELS = [
@@ -55,6 +56,23 @@ class ResPartner(models.Model):
     clienteling_contact_ids = fields.One2many(
         "clienteling.associate.contact", "partner_id", string="Contacts by Associate", readonly=True
     )
+    clienteling_next_important_date_id = fields.Many2one(
+        "clienteling.important.date",
+        string="Next Important Date",
+        compute="_compute_clienteling_next_important_date",
+    )
+    clienteling_next_important_date = fields.Date(
+        string="Next Important Day", compute="_compute_clienteling_next_important_date"
+    )
+    clienteling_current_consent_ids = fields.Many2many(
+        "clienteling.consent",
+        string="Consent by Store",
+        compute="_compute_clienteling_current_consent",
+        help="The current consent of each store and channel (the newest row of the ledger).",
+    )
+    clienteling_consent_summary = fields.Char(
+        string="Consent", compute="_compute_clienteling_current_consent"
+    )
     clienteling_in_my_client_book = fields.Boolean(
         compute="_compute_clienteling_in_my_books", search="_search_clienteling_in_my_client_book"
     )
@@ -75,6 +93,54 @@ class ResPartner(models.Model):
                 method="gin",
             )
         return res
+
+    @api.depends(
+        "clienteling_important_date_ids.month",
+        "clienteling_important_date_ids.day",
+    )
+    @api.depends_context("tz")
+    def _compute_clienteling_next_important_date(self):
+        today = fields.Date.context_today(self)
+        nothing = self.env["clienteling.important.date"]
+        for partner in self:
+            upcoming = []
+            for important in partner.clienteling_important_date_ids:
+                try:
+                    check_month_day(important.month, important.day)
+                except DateError:
+                    continue
+                day = next_occurrence(important.month, important.day, today)
+                upcoming.append((day, important.id, important))
+            first = min(upcoming, default=(False, 0, nothing))
+            partner.clienteling_next_important_date = first[0]
+            partner.clienteling_next_important_date_id = first[2]
+
+    @api.depends("clienteling_consent_ids")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_clienteling_current_consent(self):
+        # The rows this user may read (record rules), newest first: the first row of
+        # each customer, store and channel is its current consent.
+        rows = self.env["clienteling.consent"].search([("partner_id", "in", self._origin.ids)])
+        current = {}
+        for row in rows:
+            current.setdefault(row.partner_id.id, {}).setdefault((row.store_id, row.channel), row)
+        channels = dict(rows._fields["channel"]._description_selection(self.env))
+        states = dict(rows._fields["state"]._description_selection(self.env))
+        for partner in self:
+            latest = sorted(
+                current.get(partner._origin.id, {}).items(),
+                key=lambda item: (item[0][0].sudo().name or "", item[0][1]),
+            )
+            partner.clienteling_current_consent_ids = rows.browse([row.id for _key, row in latest])
+            partner.clienteling_consent_summary = ", ".join(
+                self.env._(
+                    "%(store)s: %(channel)s %(state)s",
+                    store=store.sudo().name,
+                    channel=channels[channel],
+                    state=states[row.state],
+                )
+                for (store, channel), row in latest
+            )
 
     def _compute_clienteling_in_my_books(self):
         employees = self.env.user.employee_ids

@@ -9,6 +9,7 @@ from . import (
     test_hr_employee,
     test_important_date,
     test_partner,
+    test_partner_screens,
     test_quick_reply,
     test_res_company,
     test_security,

@@ -5,5 +5,6 @@ from . import (
     test_advisor_security,
     test_advisor_security_boundaries,
     test_company_defaults,
+    test_home,
     test_ui,
 )
