@@ -100,7 +100,7 @@ class ClientelingStore(models.Model):
         "capture a new customer. Submissions wait for review as pending customers.",
     )
     entry_qr = fields.Binary(
-        compute="_compute_entry_url",
+        compute="_compute_entry_qr",
         attachment=False,
         string="Customer Entry QR Code",
         groups="clienteling.group_clienteling_associate",
@@ -157,13 +157,17 @@ class ClientelingStore(models.Model):
     def _compute_entry_url(self):
         # Not stored: the link follows the database's base URL of the moment.
         for store in self:
-            url = (
+            store.entry_url = (
                 f"{store.get_base_url()}/clienteling/join/{store.entry_token}"
                 if store.entry_token
                 else False
             )
-            store.entry_url = url
-            store.entry_qr = url and base64.b64encode(qr_png(url))
+
+    @api.depends("entry_url")
+    def _compute_entry_qr(self):
+        # drawn only when the image is read, not with every read of the link
+        for store in self:
+            store.entry_qr = store.entry_url and base64.b64encode(qr_png(store.entry_url))
 
     def action_open_entry_url(self):
         self.ensure_one()
