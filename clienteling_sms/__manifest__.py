@@ -4,7 +4,7 @@
     "name": "Clienteling SMS",
     "summary": "Two-way texting with customers through Twilio, with opt-in, STOP and "
     "quiet hours that always hold",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Clienteling",
     "website": "https://github.com/clienteling-odoo/clienteling",
     "author": "Clienteling for Odoo",
@@ -34,6 +34,9 @@
     ],
     "demo": ["demo/clienteling_sms_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "clienteling_sms/static/src/discuss/**/*",
+        ],
         "web.assets_tests": ["clienteling_sms/static/tests/tours/*.js"],
     },
 }

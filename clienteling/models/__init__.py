@@ -7,6 +7,7 @@ from . import (
     clienteling_store,
     hr_employee,
     hr_employee_base,
+    mail_canned_response,
     res_company,
     res_config_settings,
     res_partner,

@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+import re
+
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.rendering_tools import parse_inline_template, render_inline_template
 
@@ -92,7 +94,38 @@ class ClientelingQuickReply(models.Model):
                     vals.get("company_id") or self.env.company.id
                 )
                 self._check_no_other_opt_in(company)
-        return super().create(vals_list)
+        replies = super().create(vals_list)
+        replies._sync_canned_responses()
+        return replies
+
+    def _sync_canned_responses(self):
+        """Offer each active quick reply in Discuss's composer (``::shortcut``),
+        once per language it is written in, to clienteling users."""
+        Canned = self.env["mail.canned.response"].with_user(SUPERUSER_ID)
+        Canned.search([("clienteling_quick_reply_id", "in", self.ids)]).unlink()
+        group = self.env.ref("clienteling.group_clienteling_associate")
+        langs = self.env["res.lang"].get_installed()
+        vals_list = []
+        for reply in self.filtered(lambda r: r.kind == "quick_reply" and r.active):
+            source = re.sub(r"[^a-z0-9]+", "-", reply.with_context(lang="en_US").name.lower())
+            seen = set()
+            for code, lang_name in langs:
+                translated = reply.with_context(lang=code)
+                if translated.body in seen:
+                    continue
+                seen.add(translated.body)
+                vals_list.append(
+                    {
+                        "source": source.strip("-") or str(reply.id),
+                        "substitution": translated.body,
+                        "description": f"{translated.name} ({lang_name})"
+                        if len(langs) > 1
+                        else translated.name,
+                        "group_ids": [fields.Command.set(group.ids)],
+                        "clienteling_quick_reply_id": reply.id,
+                    }
+                )
+        Canned.create(vals_list)
 
     def _check_no_other_opt_in(self, company, except_ids=()):
         """Refuse a second active opt-in message for ``company`` with a clear message
@@ -127,6 +160,8 @@ class ClientelingQuickReply(models.Model):
                     self._check_no_other_opt_in(company, except_ids=self.ids)
         res = super().write(vals)
         self._check_opt_in_kept(companies)
+        if {"name", "body", "kind", "active"} & vals.keys():
+            self._sync_canned_responses()
         return res
 
     @api.ondelete(at_uninstall=False)

@@ -63,6 +63,13 @@ class ClientelingSmsController(http.Controller):
         if not consteq(expected, token) or expires < time.time():
             raise NotFound()
         attachment = env["ir.attachment"].browse(attachment_id).exists()
-        if not attachment or attachment.res_model != "clienteling.conversation":
+        if not attachment or not (
+            attachment.res_model == "clienteling.conversation"
+            or (
+                attachment.res_model == "discuss.channel"
+                and env["discuss.channel"].browse(attachment.res_id).channel_type
+                == "clienteling_text"
+            )
+        ):
             raise NotFound()
         return env["ir.binary"]._get_stream_from(attachment).get_response()

@@ -2,11 +2,13 @@ from datetime import timedelta
 
 from markupsafe import escape
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.misc import hmac as odoo_hmac
+from odoo.tools.rendering_tools import parse_inline_template, render_inline_template
 
+from odoo.addons.clienteling.tools import placeholders
 from odoo.addons.clienteling.tools.phone import PhoneNumberError, to_e164
 
 from ..tools import quiet_hours
@@ -23,17 +25,20 @@ SYSTEM_FIELDS = {
     "last_message_date",
     "last_inbound_date",
     "unread_count",
+    "channel_id",
 }
+UNPIN_AFTER = timedelta(days=30)  # conversations quiet for longer leave Discuss's sidebar
 
 
 class ClientelingConversation(models.Model):
     """One text thread between a customer number and one of our numbers.
 
-    Messages are chatter messages of type ``sms`` of the conversation only (its
-    record rules keep them in the store; they are not copied to the customer's
-    chatter, which every internal user reads); delivery details are
-    ``clienteling.sms.message`` rows. ``_send_message`` is the one way to send.
-    Only people who may read a conversation follow it.
+    The texts are the messages of its Discuss channel (``channel_id``, type
+    ``clienteling_text``), whose members are the associates who answer the
+    number; they are never copied to the customer's chatter, which every
+    internal user reads. Delivery details are ``clienteling.sms.message`` rows.
+    ``_send_message`` is the one way to send, writing in the chat included. The
+    conversation's own chatter keeps its administrative history.
     """
 
     _name = "clienteling.conversation"
@@ -62,6 +67,14 @@ class ClientelingConversation(models.Model):
     unread_count = fields.Integer(readonly=True)
     sms_message_ids = fields.One2many(
         "clienteling.sms.message", "conversation_id", string="Delivery"
+    )
+    channel_id = fields.Many2one(
+        "discuss.channel",
+        string="Chat",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The conversation in Discuss, where its texts are read and written.",
     )
     consent_state = fields.Selection(
         [
@@ -268,13 +281,7 @@ class ClientelingConversation(models.Model):
         for a user who may read both."""
         phone_number.check_access("read")
         partner.check_access("read")
-        number = (
-            partner.phone_sanitized
-            or partner._phone_format(fname="mobile")
-            or partner._phone_format(fname="phone")
-        )
-        if not number:
-            raise UserError(self.env._("%s has no valid mobile number.", partner.display_name))
+        number = partner._clienteling_text_number()
         conversation = self._get_or_create(phone_number, number, partner).sudo(False)
         # checked before the customer is linked to it: a conversation the user
         # may not read is not theirs to link
@@ -282,6 +289,170 @@ class ClientelingConversation(models.Model):
         if not conversation.partner_id:
             conversation.sudo().partner_id = partner
         return conversation
+
+    # The chat in Discuss.
+
+    def _chat_name(self):
+        self.ensure_one()
+        number = self.customer_number
+        return f"{self.partner_id.name} ({number})" if self.partner_id else number
+
+    def _chat_member_partners(self):
+        """Partners of the users who answer this conversation: the associate of a
+        personal number, else the store's associates (active internal users)."""
+        self.ensure_one()
+        employees = self.employee_id or self.store_id.sudo().employee_ids
+        users = employees.sudo().user_id.filtered(lambda u: u.active and u._is_internal())
+        return users.partner_id
+
+    def _get_channel(self):
+        """The conversation's Discuss channel, created with its members the first
+        time it is needed (a conversation nobody wrote in has none)."""
+        self.ensure_one()
+        conversation = self.sudo()
+        if not conversation.channel_id:
+            members = conversation._chat_member_partners()
+            channel = (
+                self.env["discuss.channel"]
+                .sudo()
+                .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+                .create(
+                    {
+                        "name": conversation._chat_name(),
+                        "channel_type": "clienteling_text",
+                        "clienteling_conversation_id": conversation.id,
+                        "channel_member_ids": [
+                            Command.create({"partner_id": partner.id}) for partner in members
+                        ],
+                    }
+                )
+            )
+            # Discuss adds whoever creates a channel (here: the webhook's or the
+            # sender's user): the chat is the store's only
+            channel.channel_member_ids.filtered(lambda m: m.partner_id not in members).unlink()
+            conversation.channel_id = channel
+        return conversation.channel_id
+
+    def _sync_chat_members(self):
+        """Add the associates who joined the store since the chat was created."""
+        for conversation in self:
+            channel = conversation.sudo().channel_id
+            if not channel:
+                continue
+            missing = conversation._chat_member_partners() - channel.channel_member_ids.partner_id
+            if missing:
+                channel.add_members(partner_ids=missing.ids, post_joined_message=False)
+
+    @api.model
+    def _prune_chat_members(self, users):
+        """Take ``users`` out of the chats of conversations they may no longer read
+        (an associate who moved store, a personal number given to a colleague)."""
+        self.env.flush_all()
+        for user in users.sudo():
+            readable = (
+                self.with_user(user)
+                .with_context(allowed_company_ids=user.company_ids.ids)
+                ._search([])
+            )
+            self.env.cr.execute(
+                SQL(
+                    """
+                    DELETE FROM discuss_channel_member m
+                     USING discuss_channel c
+                     WHERE c.id = m.channel_id
+                       AND c.channel_type = 'clienteling_text'
+                       AND m.partner_id = %(partner)s
+                       AND c.clienteling_conversation_id NOT IN %(readable)s
+                    """,
+                    partner=user.partner_id.id,
+                    readable=readable.subselect(),
+                )
+            )
+        self.env["discuss.channel.member"].invalidate_model()
+        self.env["discuss.channel"].invalidate_model(["channel_member_ids"])
+
+    def _post_in_chat(self, text, author, media=None, email_from=None):
+        """Post one text (sent or received) in the chat; members are notified."""
+        self.ensure_one()
+        channel = self._get_channel()
+        self._sync_chat_members()
+        if channel.name != self._chat_name():
+            channel.name = self._chat_name()
+        return channel.with_context(
+            clienteling_text_post=True, mail_create_nosubscribe=True
+        ).message_post(
+            body=escape(text),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            author_id=author.id if author else False,
+            email_from=email_from,
+            attachment_ids=media.ids if media else [],
+        )
+
+    def _text_messages(self):
+        """The texts of the conversation (``mail.message``), newest first."""
+        channel = self.sudo().channel_id
+        if not channel:
+            return self.env["mail.message"]
+        return (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "discuss.channel"),
+                    ("res_id", "=", channel.id),
+                    ("message_type", "=", "comment"),
+                ]
+            )
+        )
+
+    def action_open_chat(self):
+        """Open the conversation in Discuss."""
+        self.ensure_one()
+        self.check_access("read")
+        channel = self._get_channel()
+        partner = self.env.user.partner_id
+        if partner not in channel.channel_member_ids.partner_id:
+            # a store manager or an administrator reading the store's texts
+            channel.add_members(partner_ids=partner.ids, post_joined_message=False)
+        return {
+            "type": "ir.actions.client",
+            "tag": "mail.action_discuss",
+            "name": self.env._("Texts"),
+            # in the context too: a button's context carries the form's active_id
+            "context": {"active_id": f"discuss.channel_{channel.id}"},
+            "params": {"active_id": f"discuss.channel_{channel.id}"},
+        }
+
+    @api.model
+    def _cron_unpin_quiet_chats(self, limit=50000):
+        """Unpin the chats nothing happened in for 30 days (Discuss loads pinned
+        chats only); a new text pins them again."""
+        outdated = fields.Datetime.now() - UNPIN_AFTER
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE discuss_channel_member m
+                   SET unpin_dt = %(now)s
+                  FROM discuss_channel c
+                 WHERE c.id = m.channel_id
+                   AND c.channel_type = 'clienteling_text'
+                   AND m.id IN (
+                        SELECT m2.id FROM discuss_channel_member m2
+                          JOIN discuss_channel c2 ON c2.id = m2.channel_id
+                         WHERE c2.channel_type = 'clienteling_text'
+                           AND m2.unpin_dt IS NULL
+                           AND COALESCE(c2.last_interest_dt, m2.last_interest_dt) < %(outdated)s
+                           AND m2.last_interest_dt < %(outdated)s
+                         LIMIT %(limit)s)
+                """,
+                outdated=outdated,
+                now=fields.Datetime.now(),
+                limit=limit,
+            )
+        )
+        self.env["discuss.channel.member"].invalidate_model(["unpin_dt"])
+        return self.env.cr.rowcount
 
     # Sending.
 
@@ -348,7 +519,8 @@ class ClientelingConversation(models.Model):
                 now, tz, account.quiet_hours_start, account.quiet_hours_end
             )
         message = self._post_outbound(body, media, employee, scheduled, is_opt_in_request)
-        if self.partner_id:
+        if self.partner_id and not scheduled:
+            # a scheduled text counts as a contact when it is sent
             self.partner_id.sudo()._clienteling_register_contact(
                 "sms", "outbound", now, employee or None
             )
@@ -366,6 +538,28 @@ class ClientelingConversation(models.Model):
             raise UserError(self.env._("There is no opt-in message: configure one first."))
         partner = self.partner_id or self.env["res.partner"].new({"name": ""})
         return opt_in._render(partner, employee, self.store_id)
+
+    def _render_placeholders(self, text, employee=None):
+        """``text`` with the quick reply placeholders (``{{ customer.first_name }}``)
+        filled for this customer: a quick reply picked in the chat (``::``) is
+        inserted as written and rendered when sent."""
+        self.ensure_one()
+        if "{{" not in (text or ""):
+            return text
+        parsed = parse_inline_template(text)
+        if placeholders.unknown_placeholders(part[1] for part in parsed):
+            return text  # not a quick reply: sent as typed
+        store = self.store_id
+        company = store.company_id or self.company_id
+        values = placeholders.render_values(
+            customer={"name": self.partner_id.name or ""},
+            associate={"name": employee.name} if employee else None,
+            store={"name": store.name, "landline": store.landline} if store else None,
+            company={"name": company.name},
+        )
+        return render_inline_template(
+            [(literal, expr, default.strip()) for literal, expr, default in parsed], values
+        )
 
     def action_send_opt_in(self):
         self.ensure_one()
@@ -405,17 +599,21 @@ class ClientelingConversation(models.Model):
         media = media or self.env["ir.attachment"]
         self._check_media(media)
         if media:
-            # a copy goes with the text: the original stays where it was
-            media = media.sudo().copy(
-                {"res_model": self._name, "res_id": self.id, "res_field": False, "public": False}
+            # a copy goes with the text (the original stays where it was), except
+            # images uploaded in this conversation's chat
+            channel = self._get_channel()
+            own = media.sudo().filtered(
+                lambda a: a.res_model == "discuss.channel" and a.res_id == channel.id
             )
+            media = own | (media - own).sudo().copy(
+                {"res_model": "discuss.channel", "res_id": channel.id, "res_field": False}
+            )
+            media.sudo().public = False
         links = self._media_links(media) if media else []
         mms = bool(media) and self.phone_number_id.mms_capable
         text = body if mms or not links else "\n".join(filter(None, [body, *links]))
         author = (employee.user_id.partner_id if employee else False) or self.env.user.partner_id
-        chatter = self.sudo()._message_log(
-            body=escape(text), message_type="sms", author_id=author.id, attachment_ids=media.ids
-        )
+        chatter = self._post_in_chat(text, author, media)
         message = (
             self.env["clienteling.sms.message"]
             .sudo()
@@ -464,14 +662,10 @@ class ClientelingConversation(models.Model):
         author = self.partner_id
         text = inbound.body or ""
         media_lines = [url for url, _type in inbound.media]
-        # posted by the system for the customer: nobody is subscribed by it
-        chatter = self.with_context(mail_create_nosubscribe=True).message_post(
-            body=escape("\n".join(filter(None, [text, *media_lines]))),
-            message_type="sms",
-            subtype_xmlid="mail.mt_comment",
-            author_id=author.id or False,
+        chatter = self._post_in_chat(
+            "\n".join(filter(None, [text, *media_lines])),
+            author,
             email_from=inbound.from_number if not author else None,
-            partner_ids=self._recipients_to_notify().ids,
         )
         received = self.env["clienteling.sms.message"].create(
             {
@@ -527,13 +721,6 @@ class ClientelingConversation(models.Model):
         for key, value in values.items():
             text = text.replace("{" + key + "}", value)
         return text
-
-    def _recipients_to_notify(self):
-        """Partners of the users to notify of an inbound text: the associate of a
-        personal number, else the store's associates and managers."""
-        self.ensure_one()
-        employees = self.employee_id or (self.store_id.employee_ids | self.store_id.manager_ids)
-        return employees.user_id.partner_id
 
     # Screens.
 

@@ -90,6 +90,7 @@ class ClientelingPhoneNumber(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        previous_users = self.employee_id.user_id if "employee_id" in vals else None
         res = super().write(vals)
         if {"state", "account_id"} & set(vals):
             # a released sender no longer sends Odoo's SMS (cached routing)
@@ -105,6 +106,9 @@ class ClientelingPhoneNumber(models.Model):
             )
             for conversation in conversations:
                 conversation.employee_id = conversation.phone_number_id.employee_id
+            conversations._sync_chat_members()
+        if previous_users:
+            self.env["clienteling.conversation"]._prune_chat_members(previous_users)
         return res
 
     def unlink(self):

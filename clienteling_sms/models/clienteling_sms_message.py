@@ -62,6 +62,36 @@ class ClientelingSmsMessage(models.Model):
         ("provider_sid_uniq", "unique(provider_sid)", "A provider message is stored once."),
     ]
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"state", "failure_reason", "scheduled_date"} & vals.keys():
+            self._notify_chat()
+        return res
+
+    def _chat_state(self):
+        """What the chat shows under the text: its delivery state."""
+        self.ensure_one()
+        states = dict(self._fields["state"]._description_selection(self.env))
+        return {
+            "id": self.id,
+            "state": self.state,
+            "label": states.get(self.state, ""),
+            "reason": self.failure_reason or "",
+            "scheduled_date": fields.Datetime.to_string(self.scheduled_date)
+            if self.state == "scheduled"
+            else False,
+            "direction": self.direction,
+        }
+
+    def _notify_chat(self):
+        """Tell the chat's open windows that delivery states changed."""
+        for message in self.sudo().filtered("mail_message_id"):
+            chat_message = message.mail_message_id
+            if chat_message.model != "discuss.channel":
+                continue
+            channel = self.env["discuss.channel"].browse(chat_message.res_id)
+            channel._bus_send_store(chat_message, {"clienteling_text": message._chat_state()})
+
     @api.depends("body")
     def _compute_segment_count(self):
         for message in self:
@@ -76,6 +106,7 @@ class ClientelingSmsMessage(models.Model):
             self.env["clienteling.sms.event"].sudo()._process_pending_from(numbers)
         account_model = self.env["clienteling.sms.account"]
         for message in to_send:
+            was_scheduled = bool(message.scheduled_date)
             conversation = message.conversation_id
             consent = conversation._consent_state()
             if not message.is_system_reply and (
@@ -119,6 +150,10 @@ class ClientelingSmsMessage(models.Model):
                     "sent_date": fields.Datetime.now(),
                 }
             )
+            if was_scheduled and conversation.partner_id and not message.is_system_reply:
+                conversation.partner_id._clienteling_register_contact(
+                    "sms", "outbound", message.sent_date, message.employee_id or None
+                )
         return True
 
     def _apply_status(self, status, error_code=None, failure_reason=None):
@@ -149,7 +184,7 @@ class ClientelingSmsMessage(models.Model):
         """Send a scheduled message now, on the associate's responsibility."""
         self.conversation_id.check_access("write")
         scheduled = self.filtered(lambda m: m.state == "scheduled")
-        scheduled.sudo().write({"state": "queued", "scheduled_date": False})
+        scheduled.sudo().write({"state": "queued"})
         scheduled._deliver()
 
     @api.model

@@ -55,13 +55,40 @@ class ResPartner(models.Model):
             raise UserError(
                 self.env._("Your store has no clienteling number yet: onboard it first.")
             )
-        conversation = self.env["clienteling.conversation"]._open_for_partner(self, number)
+        conversation = self.env["clienteling.conversation"].search(
+            [
+                ("phone_number_id", "=", number.id),
+                ("customer_number", "=", self._clienteling_text_number()),
+            ],
+            limit=1,
+        )
+        if conversation.channel_id or conversation.sms_message_ids:
+            return conversation.action_open_chat()
+        # nothing written yet: the composer, which creates the conversation on sending
         return {
             "type": "ir.actions.act_window",
-            "res_model": "clienteling.conversation",
-            "res_id": conversation.id,
+            "name": self.env._("Write a Text"),
+            "res_model": "clienteling.sms.composer",
             "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_conversation_id": conversation.id,
+                "default_partner_id": self.id,
+                "default_phone_number_id": number.id,
+            },
         }
+
+    def _clienteling_text_number(self):
+        """The number texts to this customer go to (E.164); an error if none."""
+        self.ensure_one()
+        number = (
+            self.phone_sanitized
+            or self._phone_format(fname="mobile")
+            or self._phone_format(fname="phone")
+        )
+        if not number:
+            raise UserError(self.env._("%s has no valid mobile number.", self.display_name))
+        return number
 
     def action_view_clienteling_conversations(self):
         self.ensure_one()

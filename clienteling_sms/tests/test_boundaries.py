@@ -9,7 +9,7 @@ from odoo.tests import tagged
 from odoo.addons.clienteling.tests.common import MANAGER_GROUPS, STORE_MANAGER_GROUPS
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from .common import ClientelingSmsCase
+from .common import ClientelingSmsCase, mock_sms_provider
 from .twilio_recorder import TwilioRecorder
 
 
@@ -190,8 +190,38 @@ class TestConversationBoundaries(BoundaryCase):
         """Opening a customer's texts from the customer form works on the user's
         own numbers only."""
         action = self.customer_b.with_user(self.user_associate_a).action_clienteling_text()
-        conversation = self.Conversation.browse(action["res_id"])
+        # nothing written yet: the composer, and no conversation until a text is sent
+        self.assertEqual(action["res_model"], "clienteling.sms.composer")
+        self.assertFalse(self.Conversation.search([("partner_id", "=", self.customer_b.id)]))
+        composer = (
+            self.env["clienteling.sms.composer"]
+            .with_user(self.user_associate_a)
+            .with_context(action["context"])
+            .create({})
+        )
+        self.assertEqual(composer.consent_state, "none")
+        self.assertEqual(
+            composer.body,
+            self.Conversation.new(
+                {
+                    "partner_id": self.customer_b.id,
+                    "store_id": self.store_a.id,
+                    "company_id": self.company.id,
+                    "customer_number": "+33600000000",
+                }
+            )._render_opt_in(self.employee_a),
+        )
+        with mock_sms_provider():
+            result = composer.action_send()
+        conversation = self.Conversation.search([("partner_id", "=", self.customer_b.id)])
         self.assertEqual(conversation.store_id, self.store_a)
+        self.assertEqual(result["tag"], "mail.action_discuss")
+        self.assertEqual(
+            result["params"]["active_id"], f"discuss.channel_{conversation.channel_id.id}"
+        )
+        # the next time, the chat itself
+        action = self.customer_b.with_user(self.user_associate_a).action_clienteling_text()
+        self.assertEqual(action["params"], result["params"])
         with self.assertRaises(AccessError):
             self.Conversation.with_user(self.user_associate_b)._open_for_partner(
                 self.customer_a, self.number_a
@@ -342,8 +372,8 @@ class TestComposerAttachments(BoundaryCase):
         self.assertEqual((image.res_model, image.res_id), ("res.partner", self.customer_a.id))
         copy = self.env["ir.attachment"].search(
             [
-                ("res_model", "=", "clienteling.conversation"),
-                ("res_id", "=", self.conversation_a.id),
+                ("res_model", "=", "discuss.channel"),
+                ("res_id", "=", self.conversation_a.channel_id.id),
             ]
         )
         self.assertEqual(len(copy), 1)

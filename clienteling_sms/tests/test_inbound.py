@@ -21,14 +21,25 @@ class TestInbound(ClientelingSmsCase):
         conversation = self.Conversation.search([("customer_number", "=", "+12125550142")])
         self.assertEqual(conversation.partner_id, self.customer_a)
         self.assertEqual((conversation.store_id, conversation.unread_count), (self.store_a, 1))
-        chatter = conversation.message_ids.filtered(lambda m: m.message_type == "sms")
+        chatter = conversation._text_messages()
         self.assertIn("is my coat ready", chatter.body)
         self.assertEqual(chatter.author_id, self.customer_a)
-        # the store's associates and managers are notified
         self.assertEqual(
-            chatter.notification_ids.res_partner_id,
-            (self.user_associate_a | self.user_store_manager_a).partner_id,
+            conversation.message_ids.filtered(lambda m: m.message_type == "sms"), chatter.browse()
         )
+        # the store's associates are the chat's members: each has one unread text
+        channel = conversation.channel_id
+        self.assertEqual(
+            (channel.channel_type, channel.clienteling_conversation_id),
+            ("clienteling_text", conversation),
+        )
+        self.assertEqual(
+            channel.channel_member_ids.partner_id,
+            self.store_a.employee_ids.user_id.partner_id,
+        )
+        self.assertIn(self.user_associate_a.partner_id, channel.channel_member_ids.partner_id)
+        self.assertNotIn(self.user_associate_b.partner_id, channel.channel_member_ids.partner_id)
+        self.assertEqual(set(channel.channel_member_ids.mapped("message_unread_counter")), {1})
         # not copied by the conversation into the customer's chatter (all internal users read it)
         self.assertNotIn(
             "Text from the customer",
@@ -49,7 +60,7 @@ class TestInbound(ClientelingSmsCase):
         conversation = self.Conversation.search([("phone_number_id", "=", self.number_personal.id)])
         self.assertEqual(conversation.employee_id, self.employee_a)
         self.assertEqual(
-            conversation.message_ids[0].notification_ids.res_partner_id,
+            conversation.channel_id.channel_member_ids.partner_id,
             self.user_associate_a.partner_id,
         )
         self.assertEqual(self.customer_a.clienteling_contact_ids.employee_id, self.employee_a)
@@ -155,7 +166,7 @@ class TestInbound(ClientelingSmsCase):
         self.assertEqual(partner.clienteling_store_id, self.store_a)
         # her next text is matched
         self._inbound("Thanks!", from_="+12125550999")
-        self.assertEqual(conversation.message_ids[0].author_id, partner)
+        self.assertEqual(conversation._text_messages()[0].author_id, partner)
 
     def test_add_the_number_to_an_existing_contact_and_search(self):
         self._inbound("Hi, it's Mia", from_="+12125550998")
@@ -288,7 +299,7 @@ class TestShortCodesAndRetries(ClientelingSmsCase):
             with self.assertRaisesRegex(UserError, "cannot be texted back"):
                 conversation._send_message("Hello?")
         self.assertIn(
-            "Carrier notice", self._conversation_of("ACME").message_ids.mapped("body")[-1]
+            "Carrier notice", self._conversation_of("ACME")._text_messages().mapped("body")[-1]
         )
         self.assertFalse(
             self.env["clienteling.consent"].search([("address", "in", ("72345", "ACME"))])

@@ -215,6 +215,9 @@ class TestNumbers(ClientelingSmsCase):
         self.number_personal.employee_id = self.employee_manager_a
         self.assertEqual(conversation.employee_id, self.employee_manager_a)
         self.assertEqual(len(conversation.sms_message_ids), 1)
-        self.assertIn(
-            "Hi Ann", conversation.message_ids.filtered(lambda m: m.message_type == "sms").body
+        self.assertIn("Hi Ann", conversation._text_messages().body)
+        # the chat follows the number to its new associate
+        self.assertEqual(
+            conversation.channel_id.channel_member_ids.partner_id,
+            self.employee_manager_a.user_id.partner_id,
         )

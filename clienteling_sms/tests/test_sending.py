@@ -52,7 +52,9 @@ class TestSending(ClientelingSmsCase):
         self.assertEqual(message.state, "delivered")
         self.assertEqual(message.employee_id, self.employee_a)
         self.assertEqual(message.segment_count, 1)
-        chatter = conversation.message_ids.filtered(lambda m: m.message_type == "sms")
+        chatter = conversation._text_messages()
+        self.assertEqual(message.mail_message_id, chatter[0])
+        self.assertEqual(chatter[0].model, "discuss.channel")
         self.assertIn("Your coat is ready", chatter[0].body)
         self.assertEqual(chatter[0].author_id, self.user_associate_a.partner_id)
         # the text stays in the conversation: not in the customer's chatter
@@ -159,10 +161,13 @@ class TestSending(ClientelingSmsCase):
         self.assertIn("https://shop.example.com/clienteling/sms/media/", message.media_urls)
         # a copy goes with the text, the original stays where it was
         self.assertFalse(image.res_model)
-        sent = conversation.message_ids.filtered(lambda m: m.message_type == "sms")[0]
+        sent = conversation._text_messages()[0]
         self.assertEqual(len(sent.attachment_ids), 1)
         self.assertNotEqual(sent.attachment_ids, image)
-        self.assertEqual(sent.attachment_ids.res_model, "clienteling.conversation")
+        self.assertEqual(
+            (sent.attachment_ids.res_model, sent.attachment_ids.res_id),
+            ("discuss.channel", conversation.channel_id.id),
+        )
         self.assertIn(f"/clienteling/sms/media/{sent.attachment_ids.id}/", message.media_urls)
         # the Paris number cannot send MMS: the image becomes a signed link in the text
         other = self._conversation(self.number_b, self.customer_b)

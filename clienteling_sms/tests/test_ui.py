@@ -19,3 +19,31 @@ class TestUi(ClientelingSmsCase, BrowserCase):
         self.assertEqual((sent.body, sent.state), ("Your coat is ready, Jane!", "delivered"))
         self.assertEqual(conversation.consent_state, "opted_out")
         self.assertEqual(len(self._outbound(conversation).filtered("is_system_reply")), 1)
+
+    def test_discuss_tour(self):
+        self.env["clienteling.quick.reply"].create(
+            {"name": "Coat Ready", "body": "Hi {{ customer.first_name }}, your coat is ready."}
+        )
+        jane = self._conversation()
+        self._opt_in(jane)
+        self._inbound("Is my coat ready?")
+        paul = self.env["res.partner"].create(
+            {
+                "name": "Paul Martin",
+                "mobile": "+12125550143",
+                "clienteling_store_id": self.store_a.id,
+            }
+        )
+        self._inbound("Thanks", from_="+12125550143")
+        stopped = self._conversation(customer=paul)
+        stopped._record_consent("opted_out", "keyword", "STOP")
+        self.start_tour(
+            "/odoo/discuss", "clienteling_sms_discuss_tour", login=self.user_associate_a.login
+        )
+        sent = self._outbound(jane).filtered(lambda m: not m.is_system_reply)
+        self.assertEqual(
+            (sent.body, sent.state, sent.employee_id),
+            ("Hi Jane, your coat is ready.", "delivered", self.employee_a),
+        )
+        self.assertFalse(self._outbound(stopped))
+        self.assertNotIn("Are you coming", str(stopped.channel_id.message_ids.mapped("body")))

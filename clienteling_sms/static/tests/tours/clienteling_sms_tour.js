@@ -25,10 +25,6 @@ registry.category("web_tour.tours").add("clienteling_sms_conversation_tour", {
             run: "click",
         },
         {
-            content: "The text is in the thread",
-            trigger: ".o-mail-Message:contains(Your coat is ready, Jane!)",
-        },
-        {
             content: "Play the customer: reply STOP",
             trigger: "button[name=action_simulate_reply]",
             run: "click",
@@ -50,6 +46,19 @@ registry.category("web_tour.tours").add("clienteling_sms_conversation_tour", {
         {
             content: "No composer any more",
             trigger: ".o_form_view:not(:has(button[name=action_open_composer]))",
+        },
+        {
+            content: "Open the chat",
+            trigger: "button[name=action_open_chat]",
+            run: "click",
+        },
+        {
+            content: "The text is in the chat, delivered",
+            trigger: ".o-mail-Message:contains(Your coat is ready, Jane!) .o-clienteling-TextState[data-state=delivered]",
+        },
+        {
+            content: "and the customer's STOP after it",
+            trigger: ".o-mail-Message:contains(STOP)",
         },
     ],
 });

@@ -1,0 +1,86 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, RedirectWarning, UserError
+from odoo.tools import html2plaintext
+
+
+class DiscussChannel(models.Model):
+    """A clienteling conversation seen in Discuss: its texts are this channel's
+    messages, its members the associates who answer the number."""
+
+    _inherit = "discuss.channel"
+
+    channel_type = fields.Selection(
+        selection_add=[("clienteling_text", "Customer Texts")],
+        ondelete={"clienteling_text": "cascade"},
+    )
+    clienteling_conversation_id = fields.Many2one(
+        "clienteling.conversation",
+        string="Text Conversation",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="cascade",
+    )
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, *, message_type="notification", **kwargs):
+        if (
+            len(self) == 1
+            and self.channel_type == "clienteling_text"
+            and message_type == "comment"
+            and not self.env.context.get("clienteling_text_post")
+        ):
+            # an associate writing in the chat: a text to the customer, under the
+            # same rules as every other way of sending (refused with the reason)
+            return self._clienteling_send_from_chat(**kwargs).mail_message_id
+        return super().message_post(message_type=message_type, **kwargs)
+
+    def _clienteling_send_from_chat(self, body="", attachment_ids=None, **_kwargs):
+        self.ensure_one()
+        conversation = self.sudo().clienteling_conversation_id.with_env(self.env)
+        if not conversation:
+            raise UserError(self.env._("This chat is no longer linked to a text conversation."))
+        try:
+            conversation.check_access("write")
+        except AccessError as error:
+            raise AccessError(
+                self.env._("Only the store's associates can text this customer.")
+            ) from error
+        text = html2plaintext(body) if isinstance(body, Markup) or "<" in (body or "") else body
+        media = self.env["ir.attachment"].browse(attachment_ids or [])
+        employee = self.env.user.employee_id
+        text = conversation._render_placeholders(text or "", employee).strip()
+        if (
+            text
+            and conversation._consent_state() not in ("opted_in", "opted_out")
+            and conversation._is_textable()
+            and text != conversation._render_opt_in(employee).strip()
+        ):
+            raise RedirectWarning(
+                self.env._(
+                    "%s has not opted in to texts from this store yet: send the opt-in "
+                    "message first. Nothing was sent.",
+                    conversation.display_name,
+                ),
+                conversation.action_open_composer(),
+                self.env._("Send the Opt-in Message"),
+            )
+        return conversation._send_message(text, media=media, employee=employee)
+
+    def add_members(self, partner_ids=None, guest_ids=None, **kwargs):
+        texts = self.filtered(lambda c: c.channel_type == "clienteling_text")
+        if texts and not self.env.su:
+            if guest_ids:
+                raise UserError(self.env._("Guests cannot join a customer's text conversation."))
+            conversations = texts.sudo().clienteling_conversation_id
+            allowed = conversations._clienteling_allowed_followers(partner_ids or [])
+            refused = set(partner_ids or []) - set(allowed)
+            if refused:
+                raise UserError(
+                    self.env._(
+                        "Only people who may read this customer's texts can join: %s.",
+                        ", ".join(self.env["res.partner"].sudo().browse(refused).mapped("name")),
+                    )
+                )
+        return super().add_members(partner_ids=partner_ids, guest_ids=guest_ids, **kwargs)

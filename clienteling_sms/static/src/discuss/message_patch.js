@@ -1,0 +1,31 @@
+import { Message } from "@mail/core/common/message";
+
+import { _t } from "@web/core/l10n/translation";
+import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
+import { patch } from "@web/core/utils/patch";
+
+/** The delivery state of a text under its bubble, and the actions on a
+ * scheduled text (cancel, send now). */
+patch(Message.prototype, {
+    get clientelingText() {
+        return this.props.message.clienteling_text;
+    },
+    get clientelingTextLabel() {
+        const text = this.clientelingText;
+        if (!text) {
+            return "";
+        }
+        if (text.state === "scheduled" && text.scheduled_date) {
+            const when = formatDateTime(deserializeDateTime(text.scheduled_date), {
+                format: "ccc d LLL HH:mm",
+            });
+            return _t("Scheduled for %(when)s (quiet hours)", { when });
+        }
+        return text.reason ? `${text.label}: ${text.reason}` : text.label;
+    },
+    async onClickClientelingText(method) {
+        await this.env.services.orm.call("clienteling.sms.message", method, [
+            [this.clientelingText.id],
+        ]);
+    },
+});
