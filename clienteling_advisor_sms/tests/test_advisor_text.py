@@ -14,10 +14,25 @@ class TestAdvisorText(ClientelingSmsCase, AdvisorCase):
             lambda r: r.partner_id == self.customer_a
         )
         action = line.with_user(self.user_associate_a).action_text_customer()
-        conversation = self.env["clienteling.conversation"].browse(action["res_id"])
-        self.assertEqual(action["res_model"], "clienteling.conversation")
-        self.assertEqual(conversation.partner_id, self.customer_a)
-        self.assertEqual(conversation.phone_number_id, self.number_personal)
+        # no conversation yet: the composer, on the associate's own number; the
+        # conversation exists from the first text on
+        self.assertEqual(action["res_model"], "clienteling.sms.composer")
+        self.assertEqual(
+            (action["context"]["default_partner_id"], action["context"]["default_phone_number_id"]),
+            (self.customer_a.id, self.number_personal.id),
+        )
+        self.assertFalse(
+            self.env["clienteling.conversation"].search([("partner_id", "=", self.customer_a.id)])
+        )
+        conversation = self.env["clienteling.conversation"]._open_for_partner(
+            self.customer_a, self.number_personal
+        )
+        self._inbound("Hi Ann", to=self.number_personal.number)
+        # a conversation with texts: its chat
+        action = line.with_user(self.user_associate_a).action_text_customer()
+        self.assertEqual(
+            action["params"]["active_id"], f"discuss.channel_{conversation.channel_id.id}"
+        )
 
     def test_pending_line_cannot_be_texted(self):
         entry, _errors = self.env["clienteling.customer.entry"]._submit(

@@ -8,6 +8,32 @@ class ClientelingInboxMessage(models.Model):
 
     _inherit = "clienteling.inbox.message"
 
+    def action_open_chat(self):
+        """An inbound text opens its conversation in Discuss, where the reply is
+        written (and audited here)."""
+        self.ensure_one()
+        self.check_access("write")
+        conversation = self._clienteling_conversation()
+        if not conversation:
+            raise UserError(self.env._("This text's conversation is no longer available."))
+        if not self.is_read:
+            self.action_mark_read()
+        return conversation.action_open_chat()
+
+    def _clienteling_conversation(self):
+        """The conversation an inbound text of the inbox came in."""
+        self.ensure_one()
+        if self.channel != "sms" or not self.message_id:
+            return self.env["clienteling.conversation"]
+        text = (
+            self.env["clienteling.sms.message"]
+            .sudo()
+            .search(
+                [("provider_sid", "=", self.message_id), ("direction", "=", "inbound")], limit=1
+            )
+        )
+        return text.conversation_id.with_env(self.env)
+
     def action_sms_reply(self):
         self.ensure_one()
         self.check_access("write")

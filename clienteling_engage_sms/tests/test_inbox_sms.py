@@ -55,6 +55,30 @@ class TestInboxTexts(ClientelingSmsCase):
         self.assertEqual(audit.user_id, self.user_associate_a)
         self.assertIn("ready since this morning", audit.details)
 
+    def test_an_inbox_text_opens_its_chat_and_the_reply_there_is_audited(self):
+        self._inbound("Is my coat ready?", sid="SMchat1")
+        inbox = self.env["clienteling.inbox.message"].search([("message_id", "=", "SMchat1")])
+        conversation = self._conversation()
+        action = inbox.with_user(self.user_associate_a).action_open_chat()
+        self.assertEqual(action["tag"], "mail.action_discuss")
+        self.assertEqual(
+            action["params"]["active_id"], f"discuss.channel_{conversation.channel_id.id}"
+        )
+        self.assertTrue(inbox.is_read)
+        # the same reply as from the inbox: written in the chat, audited on the item
+        conversation._record_consent("opted_in", "keyword", "YES")
+        self.env["discuss.channel"].with_user(self.user_associate_a).browse(
+            conversation.channel_id.id
+        ).message_post(body="Ready since this morning", message_type="comment")
+        audit = self.env["clienteling.inbox.audit"].search(
+            [("message_id", "=", inbox.id), ("action", "=", "sms_reply")]
+        )
+        self.assertEqual(audit.user_id, self.user_associate_a)
+        self.assertIn("Ready since this morning", audit.details)
+        # another store's associate opens nothing
+        with self.assertRaises(AccessError):
+            inbox.with_user(self.user_associate_b).action_open_chat()
+
     def test_sms_reply_needs_a_customer(self):
         self._inbound("Who is this?", sid="SMunknown", from_="+12125550188")
         inbox = self.env["clienteling.inbox.message"].search(
@@ -75,8 +99,9 @@ class TestInboxTexts(ClientelingSmsCase):
             button.get("name"): button.get("invisible")
             for button in header.xpath("button[contains(@class, 'btn-primary')]")
         }
-        # on an SMS item SMS Reply is the primary reply, Email Reply is not
-        self.assertEqual(primaries["action_sms_reply"], "channel != 'sms'")
+        # on an SMS item the reply is written in its chat; Email Reply is not primary
+        self.assertEqual(primaries["action_open_chat"], "channel != 'sms'")
+        self.assertNotIn("action_sms_reply", primaries)
         self.assertEqual(primaries["action_email_reply"], "channel != 'email'")
         secondary_email = header.xpath(
             "button[@name='action_email_reply'][not(contains(@class, 'btn-primary'))]"

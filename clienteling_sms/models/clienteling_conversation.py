@@ -348,12 +348,24 @@ class ClientelingConversation(models.Model):
         """Take ``users`` out of the chats of conversations they may no longer read
         (an associate who moved store, a personal number given to a colleague)."""
         self.env.flush_all()
+        Member = self.env["discuss.channel.member"].sudo()
         for user in users.sudo():
-            readable = (
-                self.with_user(user)
-                .with_context(allowed_company_ids=user.company_ids.ids)
-                ._search([])
-            )
+            if not Member.search_count(
+                [
+                    ("partner_id", "=", user.partner_id.id),
+                    ("channel_id.channel_type", "=", "clienteling_text"),
+                ],
+                limit=1,
+            ):
+                continue
+            if not self.with_user(user).has_access("read"):
+                readable = self.browse()._search([("id", "=", 0)])
+            else:
+                readable = (
+                    self.with_user(user)
+                    .with_context(allowed_company_ids=user.company_ids.ids)
+                    ._search([])
+                )
             self.env.cr.execute(
                 SQL(
                     """
@@ -423,6 +435,89 @@ class ClientelingConversation(models.Model):
             "context": {"active_id": f"discuss.channel_{channel.id}"},
             "params": {"active_id": f"discuss.channel_{channel.id}"},
         }
+
+    @api.model
+    def _move_texts_to_chats(self):
+        """Move texts kept in conversations' chatter (``sms`` messages, before
+        18.0.1.3.0, and the demo data) to the conversations' chats. Returns the
+        numbers of conversations, texts moved and chats unpinned."""
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(
+            """
+            SELECT DISTINCT res_id FROM mail_message
+             WHERE model = 'clienteling.conversation' AND message_type = 'sms'
+            """
+        )
+        conversations = self.sudo().browse([row[0] for row in cr.fetchall()]).exists()
+        for conversation in conversations:
+            conversation._get_channel()
+        self.env.flush_all()
+        cr.execute(
+            """
+            UPDATE ir_attachment a
+               SET res_model = 'discuss.channel', res_id = c.channel_id
+              FROM clienteling_conversation c
+             WHERE a.res_model = 'clienteling.conversation' AND a.res_id = c.id
+               AND c.channel_id IS NOT NULL
+            """
+        )
+        cr.execute(
+            """
+            UPDATE mail_message m
+               SET model = 'discuss.channel', res_id = c.channel_id, message_type = 'comment',
+                   subtype_id = (SELECT res_id FROM ir_model_data
+                                  WHERE module = 'mail' AND name = 'mt_comment'),
+                   record_name = NULL
+              FROM clienteling_conversation c
+             WHERE m.model = 'clienteling.conversation' AND m.res_id = c.id
+               AND m.message_type = 'sms' AND c.channel_id IS NOT NULL
+            """
+        )
+        moved = cr.rowcount
+        # texts written by an associate are theirs in the chat
+        cr.execute(
+            """
+            UPDATE mail_message m SET author_id = u.partner_id
+              FROM clienteling_sms_message t
+              JOIN hr_employee e ON e.id = t.employee_id
+              JOIN res_users u ON u.id = e.user_id
+             WHERE t.mail_message_id = m.id AND t.direction = 'outbound'
+               AND m.model = 'discuss.channel' AND m.author_id IS DISTINCT FROM u.partner_id
+            """
+        )
+        # a chat's last activity is its last text; members have read it up to the
+        # last text, except the conversations' unread texts
+        cr.execute(
+            """
+            WITH last AS (
+                SELECT res_id, max(date) AS date, max(id) AS message_id FROM mail_message
+                 WHERE model = 'discuss.channel' AND message_type = 'comment' GROUP BY res_id)
+            UPDATE discuss_channel ch SET last_interest_dt = last.date
+              FROM last, clienteling_conversation c
+             WHERE last.res_id = ch.id AND c.channel_id = ch.id
+            """
+        )
+        cr.execute(
+            """
+            WITH seen AS (
+                SELECT c.channel_id,
+                       (SELECT m.id FROM mail_message m
+                         WHERE m.model = 'discuss.channel' AND m.res_id = c.channel_id
+                           AND m.message_type = 'comment'
+                         ORDER BY m.id DESC OFFSET c.unread_count LIMIT 1) AS message_id
+                  FROM clienteling_conversation c WHERE c.channel_id IS NOT NULL)
+            UPDATE discuss_channel_member mb
+               SET last_interest_dt = ch.last_interest_dt,
+                   seen_message_id = seen.message_id,
+                   new_message_separator = COALESCE(seen.message_id, 0) + 1
+              FROM seen, discuss_channel ch
+             WHERE mb.channel_id = seen.channel_id AND ch.id = seen.channel_id
+            """
+        )
+        self.env.invalidate_all()
+        unpinned = self._cron_unpin_quiet_chats()
+        return len(conversations), moved, unpinned
 
     @api.model
     def _cron_unpin_quiet_chats(self, limit=50000):
@@ -529,6 +624,7 @@ class ClientelingConversation(models.Model):
         if not scheduled:
             # pending texts from this number were processed above
             message.with_context(clienteling_sms_processing=True)._deliver()
+        self._on_outbound_text(message)
         return message
 
     def _render_opt_in(self, employee=None):
@@ -709,6 +805,11 @@ class ClientelingConversation(models.Model):
                 self._send_system_reply(self._fill(account.opt_in_reply, fill))
         elif kind == "help":
             self._send_system_reply(self._fill(account.help_reply, fill))
+
+    def _on_outbound_text(self, sms_message):
+        """Called once for each text an associate sends in this conversation
+        (``clienteling.sms.message``, sent or scheduled), wherever it was written:
+        nothing here, for other addons (the store inbox's audit)."""
 
     def _on_inbound_text(self, sms_message):
         """Called once for each text received in this conversation

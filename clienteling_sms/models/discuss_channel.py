@@ -84,3 +84,10 @@ class DiscussChannel(models.Model):
                     )
                 )
         return super().add_members(partner_ids=partner_ids, guest_ids=guest_ids, **kwargs)
+
+    def _notify_by_web_push_prepare_payload(self, message, msg_vals=False):
+        payload = super()._notify_by_web_push_prepare_payload(message, msg_vals=msg_vals)
+        if self.channel_type == "clienteling_text":
+            # the phone's notification names the customer, like a text message
+            payload["title"] = self.name
+        return payload

@@ -64,7 +64,7 @@ registry.category("web_tour.tours").add("clienteling_sms_discuss_tour", {
             run: "click",
         },
         {
-            content: "Nothing was added to the chat",
+            content: "Nothing was added to the chat, and the words are back in the composer",
             trigger: ".o-mail-Thread:not(:has(.o-mail-Message:contains(Are you coming today?)))",
         },
     ],
