@@ -1,5 +1,5 @@
 import pytest
-from clienteling_tools.phone import PhoneNumberError, region_of, to_e164
+from clienteling_tools.phone import PhoneNumberError, for_display, region_of, to_e164
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,20 @@ def test_region_of():
     assert region_of("+33612345678") == "FR"
     assert region_of("+14155552671") == "US"
     assert region_of("not a number") is None
+
+
+@pytest.mark.parametrize(
+    ("e164", "region", "shown"),
+    [
+        ("+12125559876", "US", "(212) 555-9876"),
+        ("+33612345611", "FR", "06 12 34 56 11"),
+        ("+447400123411", "GB", "07400 123411"),
+        ("+33612345611", "US", "+33 6 12 34 56 11"),  # a foreign number: international
+        ("+12125559876", None, "+1 212-555-9876"),
+        ("72345", "US", "72345"),  # a short code, as it is
+        ("ACME", "US", "ACME"),  # a sender name, as it is
+        ("", "US", ""),
+    ],
+)
+def test_numbers_for_display(e164, region, shown):
+    assert for_display(e164, region) == shown

@@ -75,3 +75,22 @@ def region_of(e164):
         return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
     except phonenumbers.NumberParseException:
         return None
+
+
+def for_display(e164, region=None):
+    """How people read ``e164``: the national format when it is a number of
+    ``region`` (the store's country), else the international format; any text
+    that is not a phone number (a short code, a sender name) as it is."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164 or ""
+    if not phonenumbers.is_possible_number(number):
+        return e164
+    same_country = region and phonenumbers.region_code_for_number(number) == region.upper()
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if same_country
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)

@@ -91,3 +91,13 @@ class DiscussChannel(models.Model):
             # the phone's notification names the customer, like a text message
             payload["title"] = self.name
         return payload
+
+    def _to_store(self, store):
+        super()._to_store(store)
+        texts = self.filtered(lambda c: c.channel_type == "clienteling_text")
+        # sudo: the conversation's customer, for the chat's avatar
+        for channel in texts.sudo():
+            store.add(
+                channel,
+                {"clienteling_partner_id": channel.clienteling_conversation_id.partner_id.id},
+            )

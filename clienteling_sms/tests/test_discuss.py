@@ -57,7 +57,8 @@ class TestTextsInDiscuss(ClientelingSmsCase):
             self._inbound("Is my coat ready?")
         channel = self._chat_of()
         self.assertEqual(channel.channel_type, "clienteling_text")
-        self.assertEqual(channel.name, "Jane Doe (+12125550142)")
+        # the number as the store's country writes it
+        self.assertEqual(channel.name, "Jane Doe · (212) 555-0142")
         members = channel.channel_member_ids
         self.assertEqual(
             members.partner_id,

@@ -29,6 +29,13 @@ patch(Thread.prototype, {
     get allowDescription() {
         return this.channel_type !== TEXTS && super.allowDescription;
     },
+    /** The customer's picture, as a phone shows the contact's. */
+    get avatarUrl() {
+        if (this.channel_type === TEXTS && this.clienteling_partner_id) {
+            return `/web/image/res.partner/${this.clienteling_partner_id}/avatar_128`;
+        }
+        return super.avatarUrl;
+    },
     get isClientelingText() {
         return this.channel_type === TEXTS;
     },
