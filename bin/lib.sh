@@ -208,7 +208,7 @@ EOF
 repo_addons() {
   local addon list=""
   for addon in clienteling clienteling_engage clienteling_sms clienteling_engage_sms clienteling_compliance \
-    clienteling_advisor clienteling_advisor_sms; do
+    clienteling_advisor clienteling_advisor_sms spreadsheet_dashboard_clienteling; do
     [ -f "$REPO_DIR/$addon/__manifest__.py" ] && list="$list${list:+,}$addon"
   done
   echo "$list"

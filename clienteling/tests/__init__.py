@@ -2,6 +2,7 @@ from . import (
     test_client_book_reassign,
     test_consent,
     test_consent_forgery,
+    test_consent_reporting,
     test_customer_entry,
     test_customer_entry_evidence,
     test_customer_entry_form,

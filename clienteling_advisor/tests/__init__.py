@@ -2,6 +2,7 @@ from . import (
     test_advisor_list_builders,
     test_advisor_lists,
     test_advisor_refresh,
+    test_advisor_reporting,
     test_advisor_security,
     test_advisor_security_boundaries,
     test_company_defaults,

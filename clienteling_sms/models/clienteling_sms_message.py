@@ -43,6 +43,13 @@ class ClientelingSmsMessage(models.Model):
         "mail.message", index="btree_not_null", ondelete="set null", readonly=True
     )
     employee_id = fields.Many2one("hr.employee", string="Associate", readonly=True)
+    # Stored for reporting (texts received per associate); filled by SQL on upgrade.
+    number_employee_id = fields.Many2one(
+        related="conversation_id.employee_id",
+        store=True,
+        string="Number's Associate",
+        help="The associate whose own number the conversation is on; empty on a store number.",
+    )
     provider_sid = fields.Char(string="Provider ID", readonly=True, copy=False)
     state = fields.Selection(MESSAGE_STATES, required=True, readonly=True, index=True)
     error_code = fields.Char(readonly=True)
