@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -394,7 +394,7 @@ class ClientelingConversation(models.Model):
         return channel.with_context(
             clienteling_text_post=True, mail_create_nosubscribe=True
         ).message_post(
-            body=escape(text),
+            body=escape(text).replace("\n", Markup("<br>")),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             author_id=author.id if author else False,

@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
 
 from ..tools import segments
 from ..tools.provider import ProviderError, advance_state
@@ -20,9 +21,16 @@ MESSAGE_STATES = [
 ]
 
 
+WAITING_STATES = ("scheduled", "queued")
+
+
 class ClientelingSmsMessage(models.Model):
-    """Delivery details of one text of a conversation (the text itself is also a
-    chatter message)."""
+    """The delivery ledger of one text of a conversation.
+
+    The words are stored once, in the conversation's chat (``mail_message_id``):
+    the ledger keeps them (``pending_body``) only while the text waits to be
+    handed to the provider; ``body`` reads them from wherever they are.
+    """
 
     _name = "clienteling.sms.message"
     _description = "Clienteling Text Message"
@@ -37,7 +45,10 @@ class ClientelingSmsMessage(models.Model):
     direction = fields.Selection(
         [("inbound", "Received"), ("outbound", "Sent")], required=True, readonly=True
     )
-    body = fields.Text(readonly=True)
+    body = fields.Text(compute="_compute_body", search="_search_body", string="Text")
+    pending_body = fields.Text(
+        readonly=True, help="The words of a text waiting to be sent, until the provider has them."
+    )
     media_urls = fields.Text(readonly=True)
     mail_message_id = fields.Many2one(
         "mail.message", index="btree_not_null", ondelete="set null", readonly=True
@@ -56,7 +67,7 @@ class ClientelingSmsMessage(models.Model):
     failure_reason = fields.Char(readonly=True)
     scheduled_date = fields.Datetime(readonly=True, index="btree_not_null")
     sent_date = fields.Datetime(readonly=True)
-    segment_count = fields.Integer(compute="_compute_segment_count", store=True)
+    segment_count = fields.Integer(readonly=True)
     is_opt_in_request = fields.Boolean(readonly=True)
     is_system_reply = fields.Boolean(
         readonly=True, help="A keyword confirmation (STOP, START, HELP)."
@@ -69,7 +80,18 @@ class ClientelingSmsMessage(models.Model):
         ("provider_sid_uniq", "unique(provider_sid)", "A provider message is stored once."),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            words = vals.pop("body", None) or ""
+            vals.setdefault("segment_count", segments.segment_count(words))
+            if vals.get("state") in WAITING_STATES:
+                vals["pending_body"] = words
+        return super().create(vals_list)
+
     def write(self, vals):
+        if vals.get("state") and vals["state"] not in WAITING_STATES:
+            vals = {**vals, "pending_body": False}  # the provider has the words now
         res = super().write(vals)
         if {"state", "failure_reason", "scheduled_date"} & vals.keys():
             self._notify_chat()
@@ -99,10 +121,22 @@ class ClientelingSmsMessage(models.Model):
             channel = self.env["discuss.channel"].browse(chat_message.res_id)
             channel._bus_send_store(chat_message, {"clienteling_text": message._chat_state()})
 
-    @api.depends("body")
-    def _compute_segment_count(self):
+    def _search_body(self, operator, value):
+        return [
+            "|",
+            ("pending_body", operator, value),
+            ("mail_message_id", "any", [("body", operator, value)]),
+        ]
+
+    @api.depends("pending_body", "mail_message_id.body")
+    def _compute_body(self):
         for message in self:
-            message.segment_count = segments.segment_count(message.body or "")
+            chat_message = message.sudo().mail_message_id
+            message.body = message.pending_body or (
+                html2plaintext(chat_message.body, include_references=False).strip()
+                if chat_message.body
+                else False
+            )
 
     def _deliver(self):
         """Hand queued or due scheduled messages to the provider. Consent is checked
