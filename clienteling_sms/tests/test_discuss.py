@@ -245,3 +245,43 @@ class TestTextsInDiscuss(ClientelingSmsCase):
             self.assertFalse(any(channel.channel_member_ids.mapped("is_pinned")))
             self._inbound("Back again")
             self.assertTrue(all(channel.channel_member_ids.mapped("is_pinned")))
+
+    @freeze_time(DAY)
+    def test_images_from_the_chat_go_with_the_text(self):
+        conversation = self._conversation()
+        self._opt_in(conversation)
+        channel = conversation._get_channel()
+        Attachment = self.env["ir.attachment"].with_user(self.user_associate_a)
+        # what Discuss's composer uploads: an attachment of the chat
+        image = Attachment.create(
+            {
+                "name": "coat.png",
+                "raw": b"\x89PNG\r\n\x1a\nDATA",
+                "mimetype": "image/png",
+                "res_model": "discuss.channel",
+                "res_id": channel.id,
+            }
+        )
+        with mock_sms_provider() as texts:
+            message = self._write_in_chat(
+                channel, self.user_associate_a, "The coat", attachment_ids=image.ids
+            )
+        sent = texts.assertTextSent("+12125550142", "The coat")[0]
+        self.assertEqual(len(sent.media_urls), 1)
+        self.assertIn(f"/clienteling/sms/media/{image.id}/", sent.media_urls[0])
+        self.assertEqual(message.attachment_ids, image)
+        # anything but an image is refused, and nothing is sent
+        document = Attachment.create(
+            {
+                "name": "terms.pdf",
+                "raw": b"%PDF-1.4",
+                "mimetype": "application/pdf",
+                "res_model": "discuss.channel",
+                "res_id": channel.id,
+            }
+        )
+        with mock_sms_provider() as texts, self.assertRaisesRegex(UserError, "not an image"):
+            self._write_in_chat(
+                channel, self.user_associate_a, "Terms", attachment_ids=document.ids
+            )
+        texts.assertNoTextSent()
