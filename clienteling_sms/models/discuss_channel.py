@@ -25,15 +25,19 @@ class DiscussChannel(models.Model):
 
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, *, message_type="notification", **kwargs):
-        if (
-            len(self) == 1
-            and self.channel_type == "clienteling_text"
-            and message_type == "comment"
-            and not self.env.context.get("clienteling_text_post")
-        ):
-            # an associate writing in the chat: a text to the customer, under the
-            # same rules as every other way of sending (refused with the reason)
-            return self._clienteling_send_from_chat(**kwargs).mail_message_id
+        if len(self) == 1 and self.channel_type == "clienteling_text":
+            # texts are posted here by the conversation, under sudo (a context key
+            # alone can come from a client)
+            if self.env.su and self.env.context.get("clienteling_text_post"):
+                return super().message_post(message_type=message_type, **kwargs)
+            if message_type == "comment":
+                # an associate writing in the chat: a text to the customer, under
+                # the same rules as every other way of sending (refused with the reason)
+                return self._clienteling_send_from_chat(**kwargs).mail_message_id
+            if message_type != "notification":
+                raise UserError(
+                    self.env._("Only texts and notices can be posted in a customer's chat.")
+                )
         return super().message_post(message_type=message_type, **kwargs)
 
     def _clienteling_send_from_chat(self, body="", attachment_ids=None, **_kwargs):

@@ -94,6 +94,17 @@ class TestTextsInDiscuss(ClientelingSmsCase):
             self.env["discuss.channel.member"].with_user(self.user_associate_b).create(
                 {"channel_id": channel.id, "partner_id": self.user_associate_b.partner_id.id}
             )
+        # a member cannot slip a message into the chat that was not texted
+        member_channel = Channel.with_user(self.user_associate_a).browse(channel.id)
+        with mock_sms_provider() as texts:
+            with self.assertRaisesRegex(RedirectWarning, "has not opted in"):
+                member_channel.with_context(clienteling_text_post=True).message_post(
+                    body="Not a text", message_type="comment"
+                )
+            with self.assertRaisesRegex(UserError, "Only texts"):
+                member_channel.message_post(body="Not a text", message_type="sms")
+            texts.assertNoTextSent()
+        self.assertNotIn("Not a text", str(channel.message_ids.mapped("body")))
         # a member cannot invite someone who may not read the customer's texts
         with self.assertRaisesRegex(UserError, "Bea Associate"):
             Channel.with_user(self.user_associate_a).browse(channel.id).add_members(
