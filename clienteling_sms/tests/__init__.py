@@ -7,6 +7,7 @@ from . import (
     test_security,
     test_security_boundaries,
     test_sending,
+    test_text_button,
     test_ui,
     test_webhooks,
 )
