@@ -131,6 +131,8 @@ class ClientelingInboxMessage(models.Model):
         compute="_compute_state",
     )
     partner_email = fields.Char(related="partner_id.email", string="Customer Email")
+    # Replies show only where they can work (no button that answers with an error).
+    can_email_reply = fields.Boolean(compute="_compute_can_email_reply")
     message_id = fields.Char(string="Message-ID", readonly=True, index="btree_not_null")
     fingerprint = fields.Char(readonly=True, copy=False)
     imap_uid = fields.Integer(string="IMAP UID", readonly=True, copy=False)
@@ -980,6 +982,11 @@ class ClientelingInboxMessage(models.Model):
         self.sudo().with_context(clienteling_from_imap=True).write({"imap_flags_dirty": False})
 
     # Actions
+
+    @api.depends("partner_id.email")
+    def _compute_can_email_reply(self):
+        for message in self:
+            message.can_email_reply = bool(message.partner_id.email)
 
     def _check_customer(self):
         missing = self.filtered(lambda m: not m.partner_id)
