@@ -1,5 +1,5 @@
 import pytest
-from clienteling_tools.phone import PhoneNumberError, region_of, to_e164
+from clienteling_tools.phone import PhoneNumberError, display_number, region_of, to_e164
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,18 @@ def test_region_of():
     assert region_of("+33612345678") == "FR"
     assert region_of("+14155552671") == "US"
     assert region_of("not a number") is None
+
+
+def test_display_number_national_in_the_store_country():
+    assert display_number("+12125550100", "US") == "(212) 555-0100"
+    assert display_number("+12125550100", "us") == "(212) 555-0100"
+    assert display_number("+33142685399", "FR") == "01 42 68 53 99"
+    assert display_number("+447400123422", "GB") == "07400 123422"
+    # another country's number keeps its country code
+    assert display_number("+447400123422", "US") == "+44 7400 123422"
+    assert display_number("+12125550100", None) == "+1 212-555-0100"
+    # not a number: unchanged
+    assert display_number("jane@example.com", "US") == "jane@example.com"
+    assert display_number("", "US") == ""
+    assert display_number(False, "US") is False
+    assert display_number("+1", "US") == "+1"

@@ -63,6 +63,7 @@ class ClientelingCustomerEntry(models.Model):
     name = fields.Char(required=True, tracking=True)
     email = fields.Char(tracking=True)
     mobile = fields.Char(help="In international (E.164) form.", tracking=True)
+    mobile_display = fields.Char(compute="_compute_mobile_display", string="Mobile Number")
     birthday_month = fields.Integer()
     birthday_day = fields.Integer()
     birthday_year = fields.Integer()
@@ -127,6 +128,11 @@ class ClientelingCustomerEntry(models.Model):
                 raise ValidationError(
                     self.env["clienteling.important.date"]._date_error_message(error)
                 ) from error
+
+    @api.depends("mobile", "store_id.country_id")
+    def _compute_mobile_display(self):
+        for entry in self:
+            entry.mobile_display = entry.store_id._clienteling_display_number(entry.mobile)
 
     @api.depends("birthday_day", "birthday_month", "birthday_year")
     @api.depends_context("lang")

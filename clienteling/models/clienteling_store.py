@@ -7,7 +7,7 @@ from odoo.tools import create_unique_index
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from ..tools.phone import PhoneNumberError, to_e164
+from ..tools.phone import PhoneNumberError, display_number, to_e164
 from ..tools.qr_code import qr_png
 
 # What decides who works with a store's data, and its company and regulatory
@@ -66,6 +66,7 @@ class ClientelingStore(models.Model):
         help="The store's voice number. Type it as dialled locally or with its country "
         "code; it is stored in international (E.164) form.",
     )
+    landline_display = fields.Char(compute="_compute_landline_display", string="Landline Number")
     environment = fields.Selection(
         [("production", "Production"), ("staging", "Staging"), ("sandbox", "Sandbox")],
         required=True,
@@ -195,6 +196,18 @@ class ClientelingStore(models.Model):
         )
         for store in self:
             store.customer_count = counts.get(store, 0)
+
+    @api.depends("landline", "country_id")
+    def _compute_landline_display(self):
+        for store in self:
+            store.landline_display = store._clienteling_display_number(store.landline)
+
+    def _clienteling_display_number(self, number):
+        """``number`` (E.164) as shown to users: national for a number of this store's
+        country (the company's without a store), international for another; the
+        stored value stays E.164."""
+        country = self[:1].country_id or self.env.company.country_id
+        return display_number(number, country.code)
 
     @api.constrains("landline", "country_id")
     def _check_landline(self):

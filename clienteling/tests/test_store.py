@@ -73,3 +73,28 @@ class TestStore(ClientelingCase):
             self.env["hr.employee"].search(action["domain"]),
             self.employee_a | self.employee_manager_a,
         )
+
+    def test_numbers_shown_in_the_national_format_of_the_store_country(self):
+        self.assertEqual(self.store_a.landline, "+12125550199")  # stored E.164
+        self.assertEqual(self.store_a.landline_display, "(212) 555-0199")
+        self.assertEqual(self.store_b.landline_display, "01 42 68 53 99")
+        consent = self.env["clienteling.consent"].create(
+            {
+                "partner_id": self.customer_a.id,
+                "channel": "sms",
+                "store_id": self.store_b.id,
+                "state": "opted_in",
+                "source": "associate",
+            }
+        )
+        self.assertEqual(consent.address, "+12125550142")
+        # a New York number seen from the Paris store keeps its country code
+        self.assertEqual(consent.address_display, "+1 212-555-0142")
+        consent.store_id = self.store_a
+        self.assertEqual(consent.address_display, "(212) 555-0142")
+        entry, _errors = self.env["clienteling.customer.entry"]._submit(
+            self.store_b, {"name": "Louis Martin", "mobile": "06 12 34 56 78"}, "192.0.2.7"
+        )
+        self.assertEqual(entry.mobile, "+33612345678")
+        self.assertEqual(entry.mobile_display, "06 12 34 56 78")
+

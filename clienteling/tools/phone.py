@@ -75,3 +75,26 @@ def region_of(e164):
         return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
     except phonenumbers.NumberParseException:
         return None
+
+
+def display_number(number, region=None):
+    """``number`` (E.164) as people of ``region`` (ISO code of the store's country)
+    write it: the national format for a number of that country (``(212) 555-0100``),
+    the international one for another (``+44 20 7946 0000``). Text that is not a
+    phone number (an email address, an empty value) is returned as it is."""
+    text = (number or "").strip()
+    if not text.startswith("+"):
+        return number
+    try:
+        parsed = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return number
+    if not phonenumbers.is_possible_number(parsed):
+        return number
+    same_country = region and phonenumbers.region_code_for_number(parsed) == region.upper()
+    return phonenumbers.format_number(
+        parsed,
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if same_country
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    )

@@ -78,6 +78,7 @@ class ClientelingInboxMessage(models.Model):
     )
     channel = fields.Selection(CHANNELS, required=True, default="email", readonly=True)
     sender = fields.Char(readonly=True, help="Email address or E.164 number of the sender.")
+    sender_display = fields.Char(compute="_compute_sender_display", string="From")
     sender_email = fields.Char(readonly=True, index="btree_not_null")
     subject = fields.Char(readonly=True)
     body = fields.Html(
@@ -982,6 +983,15 @@ class ClientelingInboxMessage(models.Model):
         self.sudo().with_context(clienteling_from_imap=True).write({"imap_flags_dirty": False})
 
     # Actions
+
+    @api.depends("sender", "channel", "store_id.country_id")
+    def _compute_sender_display(self):
+        for message in self:
+            message.sender_display = (
+                message.store_id._clienteling_display_number(message.sender)
+                if message.channel == "sms"
+                else message.sender
+            )
 
     @api.depends("partner_id.email")
     def _compute_can_email_reply(self):

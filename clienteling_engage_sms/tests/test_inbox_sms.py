@@ -94,6 +94,8 @@ class TestInboxTexts(ClientelingSmsCase):
             [("channel", "=", "sms"), ("store_id", "=", self.store_a.id)]
         )
         self.assertEqual(inbox.partner_id, self.customer_a)
+        self.assertEqual(inbox.sender, "+12125550142")
+        self.assertEqual(inbox.sender_display, "(212) 555-0142")
 
         def can_reply():
             inbox.invalidate_recordset(["can_sms_reply"])

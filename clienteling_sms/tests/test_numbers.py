@@ -218,3 +218,9 @@ class TestNumbers(ClientelingSmsCase):
         self.assertIn(
             "Hi Ann", conversation.message_ids.filtered(lambda m: m.message_type == "sms").body
         )
+
+    def test_numbers_shown_in_the_national_format_of_their_store(self):
+        self.assertEqual(self.number_a.number, "+12125550170")
+        self.assertEqual(self.number_a.display_name, "(212) 555-0170")
+        self.assertEqual(self.number_b.display_name, "06 12 34 56 70")
+        self.assertEqual(self.number_personal.number_display, "(212) 555-0171")
