@@ -7,6 +7,7 @@ from odoo.tools import create_unique_index
 
 from odoo.addons.base.models.res_partner import _tz_get
 
+from ..tools import placeholders
 from ..tools.phone import PhoneNumberError, display_number, to_e164
 from ..tools.qr_code import qr_png
 
@@ -112,7 +113,8 @@ class ClientelingStore(models.Model):
         translate=True,
         default=lambda self: self._default_entry_consent_wording(),
         help="The consent text the customer entry form shows next to its checkbox; "
-        "{store} stands for the store's name. Its exact words are kept with each consent given.",
+        "{{ store.name }} stands for the store's name. Its exact words are kept with each "
+        "consent given.",
     )
     employee_count = fields.Integer(compute="_compute_employee_count", string="Associate Count")
     customer_count = fields.Integer(compute="_compute_customer_count", string="Store Book Size")
@@ -176,7 +178,9 @@ class ClientelingStore(models.Model):
 
     def _entry_consent_text(self):
         self.ensure_one()
-        return (self.entry_consent_wording or "").replace("{store}", self.name)
+        return placeholders.fill_store(
+            self.entry_consent_wording, self.name, self._clienteling_display_number(self.landline)
+        )
 
     def action_regenerate_entry_token(self):
         self.check_access("write")
@@ -237,10 +241,13 @@ class ClientelingStore(models.Model):
 
     @api.model
     def _default_entry_consent_wording(self):
-        return self.env._(
-            "I agree to receive personal messages by text and email from {store}. "
-            "Message frequency varies. Message and data rates may apply. "
-            "Reply STOP to stop, HELP for help."
+        # written with {store} in the translated source, stored as {{ store.name }}
+        return placeholders.modernize(
+            self.env._(
+                "I agree to receive personal messages by text and email from {store}. "
+                "Message frequency varies. Message and data rates may apply. "
+                "Reply STOP to stop, HELP for help."
+            )
         )
 
     @api.model_create_multi

@@ -1,3 +1,6 @@
+import importlib.util
+from pathlib import Path
+
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import ValidationError
@@ -98,3 +101,31 @@ class TestStore(ClientelingCase):
         self.assertEqual(entry.mobile, "+33612345678")
         self.assertEqual(entry.mobile_display, "06 12 34 56 78")
 
+    def test_consent_wording_uses_the_quick_reply_placeholders(self):
+        self.assertIn("{{ store.name }}", self.store_a.entry_consent_wording)
+        self.assertNotIn("{store}", self.store_a.entry_consent_wording)
+        self.assertIn("from Test Fifth Avenue.", self.store_a._entry_consent_text())
+        self.store_a.entry_consent_wording = "Texts from {{ store.name }}, {{ store.landline }}."
+        self.assertEqual(
+            self.store_a._entry_consent_text(), "Texts from Test Fifth Avenue, (212) 555-0199."
+        )
+
+    def test_migration_rewrites_the_former_placeholders_in_every_language(self):
+        path = Path(__file__).parents[1] / "migrations" / "18.0.1.3.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("clienteling_migration_1_3", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        self.env.cr.execute(
+            """UPDATE clienteling_store SET entry_consent_wording = %s::jsonb WHERE id = %s""",
+            ('{"en_US": "Yes, {store}.", "fr_FR": "Oui, {store} ({landline})."}', self.store_a.id),
+        )
+        self.store_a.invalidate_recordset(["entry_consent_wording"])
+        self.assertEqual(self.store_a._entry_consent_text(), "Yes, Test Fifth Avenue.")
+        migration.migrate(self.env.cr, "18.0.1.2.0")
+        self.store_a.invalidate_recordset(["entry_consent_wording"])
+        self.assertEqual(self.store_a.entry_consent_wording, "Yes, {{ store.name }}.")
+        self.assertEqual(
+            self.store_a.with_context(lang="fr_FR").entry_consent_wording,
+            "Oui, {{ store.name }} ({{ store.landline }}).",
+        )
+        self.assertEqual(self.store_a._entry_consent_text(), "Yes, Test Fifth Avenue.")
