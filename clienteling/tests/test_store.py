@@ -77,6 +77,21 @@ class TestStore(ClientelingCase):
             self.employee_a | self.employee_manager_a,
         )
 
+    def test_associates_screen_only_for_users_who_may_read_employees(self):
+        menu = self.env.ref("clienteling.clienteling_menu_associates")
+        Store = self.env["clienteling.store"]
+        for user, shown in ((self.user_store_manager_a, False), (self.user_manager, True)):
+            menus = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            self.assertEqual(menu.id in menus, shown, user.login)
+            arch = Store.with_user(user).get_view(
+                self.env.ref("clienteling.clienteling_store_view_form").id
+            )["arch"]
+            self.assertEqual('name="action_view_employees"' in arch, shown, user.login)
+            # whoever sees them can open them
+            if shown:
+                action = self.store_a.with_user(user).action_view_employees()
+                self.env["hr.employee"].with_user(user).search(action["domain"])
+
     def test_numbers_shown_in_the_national_format_of_the_store_country(self):
         self.assertEqual(self.store_a.landline, "+12125550199")  # stored E.164
         self.assertEqual(self.store_a.landline_display, "(212) 555-0199")
