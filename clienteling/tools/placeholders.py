@@ -30,7 +30,7 @@ SAMPLE_VALUES = {
     "customer": {"name": "Jane Doe"},
     "associate": {"name": "Sam Smith"},
     "store": {"name": "Main Street", "landline": "+14155550100"},
-    "company": {"name": "My Company"},
+    "company": {"name": "Hartley & Vane"},
 }
 
 

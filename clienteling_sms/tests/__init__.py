@@ -1,5 +1,6 @@
 from . import (
     test_boundaries,
+    test_demo,
     test_inbound,
     test_numbers,
     test_odoo_sms,
