@@ -7,6 +7,7 @@ from clienteling_tools.dates import (
     day_month_text,
     next_occurrence,
     occurrence_in,
+    without_year,
 )
 
 D = datetime.date
@@ -71,3 +72,15 @@ def test_day_month_text():
     assert day_month_text(29, 2, 1992) == "29/02/1992"
     assert day_month_text(0, 2) == ""
     assert day_month_text(None, None, 1990) == ""
+    assert day_month_text(4, 5, date_format="%m/%d/%Y") == "05/04"
+    assert day_month_text(29, 2, 1992, date_format="%m/%d/%Y") == "02/29/1992"
+    assert day_month_text(29, 2, date_format="%Y-%m-%d") == "02-29"
+    assert day_month_text(4, 5, date_format="%d.%m.%Y") == "04.05"
+
+
+def test_without_year():
+    assert without_year("%m/%d/%Y") == "%m/%d"
+    assert without_year("%Y-%m-%d") == "%m-%d"
+    assert without_year("%d %B %Y") == "%d %B"
+    assert without_year("%d/%m/%y") == "%d/%m"
+    assert without_year("%d/%m") == "%d/%m"

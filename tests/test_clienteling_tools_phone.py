@@ -1,5 +1,5 @@
 import pytest
-from clienteling_tools.phone import PhoneNumberError, for_display, region_of, to_e164
+from clienteling_tools.phone import PhoneNumberError, display_number, region_of, to_e164
 
 
 @pytest.mark.parametrize(
@@ -60,18 +60,16 @@ def test_region_of():
     assert region_of("not a number") is None
 
 
-@pytest.mark.parametrize(
-    ("e164", "region", "shown"),
-    [
-        ("+12125559876", "US", "(212) 555-9876"),
-        ("+33612345611", "FR", "06 12 34 56 11"),
-        ("+447400123411", "GB", "07400 123411"),
-        ("+33612345611", "US", "+33 6 12 34 56 11"),  # a foreign number: international
-        ("+12125559876", None, "+1 212-555-9876"),
-        ("72345", "US", "72345"),  # a short code, as it is
-        ("ACME", "US", "ACME"),  # a sender name, as it is
-        ("", "US", ""),
-    ],
-)
-def test_numbers_for_display(e164, region, shown):
-    assert for_display(e164, region) == shown
+def test_display_number_national_in_the_store_country():
+    assert display_number("+12125550100", "US") == "(212) 555-0100"
+    assert display_number("+12125550100", "us") == "(212) 555-0100"
+    assert display_number("+33142685399", "FR") == "01 42 68 53 99"
+    assert display_number("+447400123422", "GB") == "07400 123422"
+    # another country's number keeps its country code
+    assert display_number("+447400123422", "US") == "+44 7400 123422"
+    assert display_number("+12125550100", None) == "+1 212-555-0100"
+    # not a number: unchanged
+    assert display_number("jane@example.com", "US") == "jane@example.com"
+    assert display_number("", "US") == ""
+    assert display_number(False, "US") is False
+    assert display_number("+1", "US") == "+1"

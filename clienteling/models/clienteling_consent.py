@@ -47,6 +47,7 @@ class ClientelingConsent(models.Model):
         help="The number (E.164) or email address the consent is for. Defaults to the "
         "customer's mobile or email.",
     )
+    address_display = fields.Char(compute="_compute_address_display", string="Number or Email")
     store_id = fields.Many2one(
         "clienteling.store",
         required=True,
@@ -99,6 +100,11 @@ class ClientelingConsent(models.Model):
             ["address", "channel", "store_id", "date DESC", "id DESC"],
         )
         return res
+
+    @api.depends("address", "store_id.country_id")
+    def _compute_address_display(self):
+        for consent in self:
+            consent.address_display = consent.store_id._clienteling_display_number(consent.address)
 
     @api.depends("partner_id", "channel", "state", "store_id")
     def _compute_display_name(self):

@@ -6,7 +6,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.customer_entry import CONTROL_CHARACTERS, check_submission, name_words, rate_key
-from ..tools.dates import DateError, check_month_day, day_month_text
+from ..tools.dates import DateError, check_month_day
 
 ENTRY_STATES = [
     ("pending", "Pending"),
@@ -63,6 +63,7 @@ class ClientelingCustomerEntry(models.Model):
     name = fields.Char(required=True, tracking=True)
     email = fields.Char(tracking=True)
     mobile = fields.Char(help="In international (E.164) form.", tracking=True)
+    mobile_display = fields.Char(compute="_compute_mobile_display", string="Mobile Number")
     birthday_month = fields.Integer()
     birthday_day = fields.Integer()
     birthday_year = fields.Integer()
@@ -128,10 +129,18 @@ class ClientelingCustomerEntry(models.Model):
                     self.env["clienteling.important.date"]._date_error_message(error)
                 ) from error
 
+    @api.depends("mobile", "store_id.country_id")
+    def _compute_mobile_display(self):
+        for entry in self:
+            entry.mobile_display = entry.store_id._clienteling_display_number(entry.mobile)
+
+    @api.depends("birthday_day", "birthday_month", "birthday_year")
+    @api.depends_context("lang")
     def _compute_birthday_display(self):
+        dates = self.env["clienteling.important.date"]
         for entry in self:
             entry.birthday_display = (
-                day_month_text(entry.birthday_day, entry.birthday_month, entry.birthday_year)
+                dates._day_month_text(entry.birthday_day, entry.birthday_month, entry.birthday_year)
                 or False
             )
 

@@ -1,8 +1,10 @@
+import babel.dates
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date
+from odoo.tools.misc import babel_locale_parse, get_lang
 
-from ..tools.dates import DateError, check_month_day, next_occurrence
+from ..tools.dates import DateError, check_month_day, day_month_text, next_occurrence
 
 
 class ClientelingImportantDate(models.Model):
@@ -50,7 +52,14 @@ class ClientelingImportantDate(models.Model):
                 continue
             record.next_date = next_occurrence(record.month, record.day, today)
 
+    @api.model
+    def _day_month_text(self, day, month, year=None):
+        """A day and month (and year) in the user's date format ("05/04" for 4 May
+        in English (US), "04/05" in French), or "" without a day and month."""
+        return day_month_text(day, month, year, date_format=get_lang(self.env).date_format)
+
     @api.depends("kind", "label", "month", "day", "year")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for record in self:
@@ -59,8 +68,11 @@ class ClientelingImportantDate(models.Model):
                 if record.kind == "other" and record.label
                 else kinds.get(record.kind, "")
             )
+            # day and month in the user's language: "March 28", "28 mars"
             when = (
-                format_date(self.env, record.next_date, date_format="d MMMM")
+                babel.dates.format_skeleton(
+                    "MMMMd", record.next_date, locale=babel_locale_parse(get_lang(self.env).code)
+                )
                 if record.next_date
                 else ""
             )

@@ -7,7 +7,8 @@ from odoo.tools import create_unique_index
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from ..tools.phone import PhoneNumberError, to_e164
+from ..tools import placeholders
+from ..tools.phone import PhoneNumberError, display_number, to_e164
 from ..tools.qr_code import qr_png
 
 # What decides who works with a store's data, and its company and regulatory
@@ -66,6 +67,7 @@ class ClientelingStore(models.Model):
         help="The store's voice number. Type it as dialled locally or with its country "
         "code; it is stored in international (E.164) form.",
     )
+    landline_display = fields.Char(compute="_compute_landline_display", string="Landline Number")
     environment = fields.Selection(
         [("production", "Production"), ("staging", "Staging"), ("sandbox", "Sandbox")],
         required=True,
@@ -111,7 +113,8 @@ class ClientelingStore(models.Model):
         translate=True,
         default=lambda self: self._default_entry_consent_wording(),
         help="The consent text the customer entry form shows next to its checkbox; "
-        "{store} stands for the store's name. Its exact words are kept with each consent given.",
+        "{{ store.name }} stands for the store's name. Its exact words are kept with each "
+        "consent given.",
     )
     employee_count = fields.Integer(compute="_compute_employee_count", string="Associate Count")
     customer_count = fields.Integer(compute="_compute_customer_count", string="Store Book Size")
@@ -175,7 +178,9 @@ class ClientelingStore(models.Model):
 
     def _entry_consent_text(self):
         self.ensure_one()
-        return (self.entry_consent_wording or "").replace("{store}", self.name)
+        return placeholders.fill_store(
+            self.entry_consent_wording, self.name, self._clienteling_display_number(self.landline)
+        )
 
     def action_regenerate_entry_token(self):
         self.check_access("write")
@@ -195,6 +200,18 @@ class ClientelingStore(models.Model):
         )
         for store in self:
             store.customer_count = counts.get(store, 0)
+
+    @api.depends("landline", "country_id")
+    def _compute_landline_display(self):
+        for store in self:
+            store.landline_display = store._clienteling_display_number(store.landline)
+
+    def _clienteling_display_number(self, number):
+        """``number`` (E.164) as shown to users: national for a number of this store's
+        country (the company's without a store), international for another; the
+        stored value stays E.164."""
+        country = self[:1].country_id or self.env.company.country_id
+        return display_number(number, country.code)
 
     @api.constrains("landline", "country_id")
     def _check_landline(self):
@@ -224,10 +241,13 @@ class ClientelingStore(models.Model):
 
     @api.model
     def _default_entry_consent_wording(self):
-        return self.env._(
-            "I agree to receive personal messages by text and email from {store}. "
-            "Message frequency varies. Message and data rates may apply. "
-            "Reply STOP to stop, HELP for help."
+        # written with {store} in the translated source, stored as {{ store.name }}
+        return placeholders.modernize(
+            self.env._(
+                "I agree to receive personal messages by text and email from {store}. "
+                "Message frequency varies. Message and data rates may apply. "
+                "Reply STOP to stop, HELP for help."
+            )
         )
 
     @api.model_create_multi

@@ -44,6 +44,10 @@ class ResPartner(models.Model):
     clienteling_purchase_total = fields.Float(
         string="Lifetime Spend", digits=(16, 2), readonly=True
     )
+    # The currency the spend is in (the company's): shown with it on the screens.
+    clienteling_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_clienteling_currency_id", string="Spend Currency"
+    )
     clienteling_last_contact_date = fields.Datetime(
         string="Last Contact", readonly=True, index="btree_not_null"
     )
@@ -93,6 +97,14 @@ class ResPartner(models.Model):
                 method="gin",
             )
         return res
+
+    @api.depends("company_id")
+    @api.depends_context("company")
+    def _compute_clienteling_currency_id(self):
+        for partner in self:
+            partner.clienteling_currency_id = (
+                partner.company_id.currency_id or self.env.company.currency_id
+            )
 
     @api.depends(
         "clienteling_important_date_ids.month",

@@ -77,3 +77,21 @@ class TestImportantDate(ClientelingCase):
         self._date(5, 6, kind="anniversary")
         self.customer_a.invalidate_recordset()
         self.assertEqual(len(self.customer_a.clienteling_important_date_ids), 2)
+
+    @freeze_time("2026-03-01")
+    def test_dates_shown_in_the_user_language(self):
+        birthday = self._date(3, 28, kind="birthday", year=1975)
+        self.assertEqual(birthday.with_context(lang="en_US").display_name, "Birthday · March 28")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.assertIn("28 mars", birthday.with_context(lang="fr_FR").display_name)
+        Dates = self.env["clienteling.important.date"]
+        self.assertEqual(Dates.with_context(lang="en_US")._day_month_text(28, 3), "03/28")
+        self.assertEqual(
+            Dates.with_context(lang="en_US")._day_month_text(28, 3, 1975), "03/28/1975"
+        )
+        self.assertEqual(Dates.with_context(lang="fr_FR")._day_month_text(28, 3), "28/03")
+
+    def test_year_and_spend_shown_as_a_year_and_an_amount(self):
+        arch = self.env["res.partner"].get_view(self.env.ref("base.view_partner_form").id)["arch"]
+        self.assertIn("""<field name="year" options="{'enable_formatting': false}\"""", arch)
+        self.assertEqual(self.customer_a.clienteling_currency_id, self.env.company.currency_id)

@@ -1,3 +1,6 @@
+import importlib.util
+from pathlib import Path
+
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import ValidationError
@@ -73,3 +76,71 @@ class TestStore(ClientelingCase):
             self.env["hr.employee"].search(action["domain"]),
             self.employee_a | self.employee_manager_a,
         )
+
+    def test_associates_screen_only_for_users_who_may_read_employees(self):
+        menu = self.env.ref("clienteling.clienteling_menu_associates")
+        Store = self.env["clienteling.store"]
+        for user, shown in ((self.user_store_manager_a, False), (self.user_manager, True)):
+            menus = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            self.assertEqual(menu.id in menus, shown, user.login)
+            arch = Store.with_user(user).get_view(
+                self.env.ref("clienteling.clienteling_store_view_form").id
+            )["arch"]
+            self.assertEqual('name="action_view_employees"' in arch, shown, user.login)
+            # whoever sees them can open them
+            if shown:
+                action = self.store_a.with_user(user).action_view_employees()
+                self.env["hr.employee"].with_user(user).search(action["domain"])
+
+    def test_numbers_shown_in_the_national_format_of_the_store_country(self):
+        self.assertEqual(self.store_a.landline, "+12125550199")  # stored E.164
+        self.assertEqual(self.store_a.landline_display, "(212) 555-0199")
+        self.assertEqual(self.store_b.landline_display, "01 42 68 53 99")
+        consent = self.env["clienteling.consent"].create(
+            {
+                "partner_id": self.customer_a.id,
+                "channel": "sms",
+                "store_id": self.store_b.id,
+                "state": "opted_in",
+                "source": "associate",
+            }
+        )
+        self.assertEqual(consent.address, "+12125550142")
+        # a New York number seen from the Paris store keeps its country code
+        self.assertEqual(consent.address_display, "+1 212-555-0142")
+        consent.store_id = self.store_a
+        self.assertEqual(consent.address_display, "(212) 555-0142")
+        entry, _errors = self.env["clienteling.customer.entry"]._submit(
+            self.store_b, {"name": "Louis Martin", "mobile": "06 12 34 56 78"}, "192.0.2.7"
+        )
+        self.assertEqual(entry.mobile, "+33612345678")
+        self.assertEqual(entry.mobile_display, "06 12 34 56 78")
+
+    def test_consent_wording_uses_the_quick_reply_placeholders(self):
+        self.assertIn("{{ store.name }}", self.store_a.entry_consent_wording)
+        self.assertNotIn("{store}", self.store_a.entry_consent_wording)
+        self.assertIn("from Test Fifth Avenue.", self.store_a._entry_consent_text())
+        self.store_a.entry_consent_wording = "Texts from {{ store.name }}, {{ store.landline }}."
+        self.assertEqual(
+            self.store_a._entry_consent_text(), "Texts from Test Fifth Avenue, (212) 555-0199."
+        )
+
+    def test_migration_rewrites_the_former_placeholders_in_every_language(self):
+        path = Path(__file__).parents[1] / "migrations" / "18.0.1.3.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("clienteling_migration_1_3", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        self.env.cr.execute(
+            """UPDATE clienteling_store SET entry_consent_wording = %s::jsonb WHERE id = %s""",
+            ('{"en_US": "Yes, {store}.", "fr_FR": "Oui, {store} ({landline})."}', self.store_a.id),
+        )
+        self.store_a.invalidate_recordset(["entry_consent_wording"])
+        self.assertEqual(self.store_a._entry_consent_text(), "Yes, Test Fifth Avenue.")
+        migration.migrate(self.env.cr, "18.0.1.2.0")
+        self.store_a.invalidate_recordset(["entry_consent_wording"])
+        self.assertEqual(self.store_a.entry_consent_wording, "Yes, {{ store.name }}.")
+        self.assertEqual(
+            self.store_a.with_context(lang="fr_FR").entry_consent_wording,
+            "Oui, {{ store.name }} ({{ store.landline }}).",
+        )
+        self.assertEqual(self.store_a._entry_consent_text(), "Yes, Test Fifth Avenue.")

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import re
 
 
 class DateError(ValueError):
@@ -55,9 +56,25 @@ def next_occurrence(month, day, today):
     return occurrence_in(today.year + 1, month, day)
 
 
-def day_month_text(day, month, year=None):
-    """``DD/MM`` or ``DD/MM/YYYY`` for display, or ``""`` without a day and month."""
+def without_year(date_format):
+    """A ``strftime`` date format (as ``res.lang.date_format``) without its year and
+    the separator next to it: ``%m/%d/%Y`` gives ``%m/%d``, ``%Y-%m-%d`` gives ``%m-%d``."""
+    year = r"%[Yy]"
+    separator = r"[^%A-Za-z0-9]*"
+    if re.search(separator + year + "$", date_format):
+        return re.sub(separator + year + "$", "", date_format)
+    if re.match("^" + year + separator, date_format):
+        return re.sub("^" + year + separator, "", date_format)
+    return re.sub(year + separator, "", date_format)
+
+
+def day_month_text(day, month, year=None, date_format="%d/%m/%Y"):
+    """The day and month (and year, when given) in ``date_format`` (``strftime``
+    directives, as ``res.lang.date_format``; without a year, the format without its
+    year), or ``""`` without a day and month."""
     if not (day and month):
         return ""
-    text = f"{day:02d}/{month:02d}"
-    return f"{text}/{year}" if year else text
+    if year:
+        return occurrence_in(year, month, day).strftime(date_format)
+    # a leap year: 29 February exists
+    return datetime.date(2000, month, day).strftime(without_year(date_format))

@@ -77,20 +77,24 @@ def region_of(e164):
         return None
 
 
-def for_display(e164, region=None):
-    """How people read ``e164``: the national format when it is a number of
-    ``region`` (the store's country), else the international format; any text
-    that is not a phone number (a short code, a sender name) as it is."""
+def display_number(number, region=None):
+    """``number`` (E.164) as people of ``region`` (ISO code of the store's country)
+    write it: the national format for a number of that country (``(212) 555-0100``),
+    the international one for another (``+44 20 7946 0000``). Text that is not a
+    phone number (an email address, an empty value) is returned as it is."""
+    text = (number or "").strip()
+    if not text.startswith("+"):
+        return number
     try:
-        number = phonenumbers.parse(e164, None)
+        parsed = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:
-        return e164 or ""
-    if not phonenumbers.is_possible_number(number):
-        return e164
-    same_country = region and phonenumbers.region_code_for_number(number) == region.upper()
-    style = (
+        return number
+    if not phonenumbers.is_possible_number(parsed):
+        return number
+    same_country = region and phonenumbers.region_code_for_number(parsed) == region.upper()
+    return phonenumbers.format_number(
+        parsed,
         phonenumbers.PhoneNumberFormat.NATIONAL
         if same_country
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL,
     )
-    return phonenumbers.format_number(number, style)

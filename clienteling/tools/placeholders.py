@@ -4,8 +4,14 @@ Bodies use Odoo's inline template syntax: ``Hi {{ customer.first_name }}``, with
 an optional default: ``{{ customer.first_name ||| there }}``. Only the names
 below are allowed, so associates may write templates without template-editor
 rights and nothing but these values can be reached.
+
+The store's texts (the consent wording of the customer entry form, the SMS
+account's automatic replies) use the same syntax with the store's names only:
+``{{ store.name }}`` and ``{{ store.landline }}``. Their former ``{store}`` and
+``{landline}`` still render (:func:`fill_store`); :func:`modernize` rewrites them.
 """
 
+import re
 from types import SimpleNamespace
 
 # The allowed names, in the order the quick reply form lists them (with the labels
@@ -24,7 +30,7 @@ SAMPLE_VALUES = {
     "customer": {"name": "Jane Doe"},
     "associate": {"name": "Sam Smith"},
     "store": {"name": "Main Street", "landline": "+14155550100"},
-    "company": {"name": "My Company"},
+    "company": {"name": "Hartley & Vane"},
 }
 
 
@@ -64,3 +70,30 @@ def render_values(customer, associate, store, company):
             landline=data.get("landline") or "",
         )
     return values
+
+
+# The store texts' former placeholders and the ones that replace them.
+LEGACY_STORE_PLACEHOLDERS = {
+    "{store}": "{{ store.name }}",
+    "{landline}": "{{ store.landline }}",
+}
+
+_STORE_PLACEHOLDER = re.compile(r"{{\s*store\.(name|landline)\s*}}")
+
+
+def modernize(text):
+    """``text`` with its former ``{store}``/``{landline}`` written as
+    ``{{ store.name }}``/``{{ store.landline }}``."""
+    if not text:
+        return text
+    for old, new in LEGACY_STORE_PLACEHOLDERS.items():
+        text = text.replace(old, new)
+    return text
+
+
+def fill_store(text, name, landline=""):
+    """A store text with ``{{ store.name }}`` and ``{{ store.landline }}`` (spaces
+    inside the braces optional; the former ``{store}`` and ``{landline}`` too)
+    replaced by ``name`` and ``landline``."""
+    values = {"name": name or "", "landline": landline or ""}
+    return _STORE_PLACEHOLDER.sub(lambda match: values[match.group(1)], modernize(text or ""))

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.dates import day_month_text
-
 
 class ClientelingCustomerEntryMerge(models.TransientModel):
     """Merge a pending entry into an existing customer: empty fields are filled,
@@ -51,7 +49,10 @@ class ClientelingCustomerEntryMerge(models.TransientModel):
                 lambda d: d.kind == "birthday"
             )[:1]
             wizard.partner_birthday = (
-                day_month_text(birthday.day, birthday.month, birthday.year) or False
+                self.env["clienteling.important.date"]._day_month_text(
+                    birthday.day, birthday.month, birthday.year
+                )
+                or False
             )
 
     @api.depends("partner_id", "entry_id")

@@ -43,3 +43,26 @@ class TestAdvisorText(ClientelingSmsCase, AdvisorCase):
         )
         with self.assertRaisesRegex(UserError, "Review the pending customer"):
             line.with_user(self.user_associate_a).action_text_customer()
+
+    def test_text_shown_only_where_it_can_work(self):
+        self.purchased(self.customer_a, 200)
+        self.refresh()
+        line = self.lines(self.user_associate_a, "keep_in_touch").filtered(
+            lambda r: r.partner_id == self.customer_a
+        )
+        self.assertEqual(len(line), 1)
+        self.assertTrue(line.can_text)
+        # neither the associate nor the store has a number any more
+        (self.number_personal | self.number_a).action_unassign()
+        line.invalidate_recordset(["can_text"])
+        self.customer_a.invalidate_recordset(["clienteling_can_text"])
+        self.assertFalse(line.can_text)
+        entry, _errors = self.env["clienteling.customer.entry"]._submit(
+            self.store_a, {"name": "Pending Person", "mobile": "212 555 0111"}, "192.0.2.9"
+        )
+        self.refresh()
+        pending = self.lines(self.user_associate_a, "pending_customer").filtered(
+            lambda r: r.entry_id == entry
+        )
+        self.assertEqual(len(pending), 1)
+        self.assertFalse(pending.can_text)

@@ -78,6 +78,7 @@ class ClientelingInboxMessage(models.Model):
     )
     channel = fields.Selection(CHANNELS, required=True, default="email", readonly=True)
     sender = fields.Char(readonly=True, help="Email address or E.164 number of the sender.")
+    sender_display = fields.Char(compute="_compute_sender_display", string="From")
     sender_email = fields.Char(readonly=True, index="btree_not_null")
     subject = fields.Char(readonly=True)
     body = fields.Html(
@@ -131,6 +132,8 @@ class ClientelingInboxMessage(models.Model):
         compute="_compute_state",
     )
     partner_email = fields.Char(related="partner_id.email", string="Customer Email")
+    # Replies show only where they can work (no button that answers with an error).
+    can_email_reply = fields.Boolean(compute="_compute_can_email_reply")
     message_id = fields.Char(string="Message-ID", readonly=True, index="btree_not_null")
     fingerprint = fields.Char(readonly=True, copy=False)
     imap_uid = fields.Integer(string="IMAP UID", readonly=True, copy=False)
@@ -980,6 +983,20 @@ class ClientelingInboxMessage(models.Model):
         self.sudo().with_context(clienteling_from_imap=True).write({"imap_flags_dirty": False})
 
     # Actions
+
+    @api.depends("sender", "channel", "store_id.country_id")
+    def _compute_sender_display(self):
+        for message in self:
+            message.sender_display = (
+                message.store_id._clienteling_display_number(message.sender)
+                if message.channel == "sms"
+                else message.sender
+            )
+
+    @api.depends("partner_id.email")
+    def _compute_can_email_reply(self):
+        for message in self:
+            message.can_email_reply = bool(message.partner_id.email)
 
     def _check_customer(self):
         missing = self.filtered(lambda m: not m.partner_id)

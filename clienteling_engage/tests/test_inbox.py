@@ -897,6 +897,18 @@ class TestInboxSecurity(EngageCase):
         self.env["clienteling.mail.account"]._cron_sync()
         self.assertEqual(self.messages(account).subject, "By cron")
 
+    def test_scheduled_sync_leaves_archived_accounts_alone(self):
+        archived = self.new_account()
+        self.deliver(archived, make_email("Not polled"))
+        archived.active = False
+        cron = self.env.ref("clienteling_engage.ir_cron_engage_sync")
+        cron.method_direct_trigger()
+        self.assertFalse(self.messages(archived))
+        self.assertFalse(archived.last_sync_date)
+        archived.active = True
+        cron.method_direct_trigger()
+        self.assertEqual(self.messages(archived).subject, "Not polled")
+
     def test_sync_button_of_the_inbox(self):
         account = self.new_account()
         self.deliver(account, make_email("A"))

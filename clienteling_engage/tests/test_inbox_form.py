@@ -57,6 +57,21 @@ class TestInboxForm(EngageCase):
             {self.server_action(n).id for n in MENU_ACTIONS},
         )
 
+    def test_reply_buttons_only_where_they_can_work(self):
+        _account, message = self.synced_message(sender="stranger@example.com")
+        self.assertFalse(message.partner_id)
+        self.assertFalse(message.can_email_reply)
+        message.partner_id = self.customer_a
+        self.assertTrue(message.can_email_reply)
+        self.customer_a.email = False
+        self.assertFalse(message.can_email_reply)
+        form, _views = self.arch(self.user_associate_a, "form")
+        header = form.xpath("//header")[0]
+        for button in header.xpath("button[@name='action_email_reply']"):
+            self.assertIn("not can_email_reply", button.get("invisible"))
+        for name in ("action_todo", "action_appointment"):
+            self.assertEqual(header.xpath(f"button[@name='{name}']/@invisible"), ["not partner_id"])
+
     def test_delete_dialog(self):
         Wizard = self.env["clienteling.inbox.assign"].with_user(self.user_associate_a)
         arch = etree.fromstring(Wizard.get_views([(False, "form")])["views"]["form"]["arch"])

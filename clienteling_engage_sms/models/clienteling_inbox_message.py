@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -7,6 +7,25 @@ class ClientelingInboxMessage(models.Model):
     inbox, and an inbox message can be answered by text."""
 
     _inherit = "clienteling.inbox.message"
+
+    # SMS Reply shows only where it can work: a linked customer with a number, and
+    # a store number to answer from (as the current user sees the store).
+    can_sms_reply = fields.Boolean(compute="_compute_can_sms_reply", compute_sudo=False)
+
+    @api.depends("partner_id", "store_id")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_can_sms_reply(self):
+        for message in self:
+            partner = message.partner_id
+            message.can_sms_reply = bool(
+                partner
+                and message.store_id.clienteling_number_id
+                and (
+                    partner.phone_sanitized
+                    or partner._phone_format(fname="mobile")
+                    or partner._phone_format(fname="phone")
+                )
+            )
 
     def action_open_chat(self):
         """An inbound text opens its conversation in Discuss, where the reply is

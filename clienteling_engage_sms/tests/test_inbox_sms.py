@@ -86,6 +86,7 @@ class TestInboxTexts(ClientelingSmsCase):
         )
         self.assertEqual(len(inbox), 1)
         self.assertFalse(inbox.partner_id)
+        self.assertFalse(inbox.with_user(self.user_associate_a).can_sms_reply)
         with self.assertRaisesRegex(UserError, "Link the message"):
             inbox.with_user(self.user_associate_a).action_sms_reply()
 
@@ -102,13 +103,34 @@ class TestInboxTexts(ClientelingSmsCase):
         # on an SMS item the reply is written in its chat; Email Reply is not primary
         self.assertEqual(primaries["action_open_chat"], "channel != 'sms'")
         self.assertNotIn("action_sms_reply", primaries)
-        self.assertEqual(primaries["action_email_reply"], "channel != 'email'")
+        self.assertEqual(
+            primaries["action_email_reply"], "channel != 'email' or not can_email_reply"
+        )
         secondary_email = header.xpath(
             "button[@name='action_email_reply'][not(contains(@class, 'btn-primary'))]"
         )
         self.assertEqual(
-            secondary_email[0].get("invisible"), "channel == 'email' or not partner_email"
+            secondary_email[0].get("invisible"), "channel == 'email' or not can_email_reply"
         )
+
+    def test_sms_reply_shown_only_with_a_customer_and_a_store_number(self):
+        self._inbound("Is my coat ready?", sid="SMflag1")
+        inbox = self.env["clienteling.inbox.message"].search(
+            [("channel", "=", "sms"), ("store_id", "=", self.store_a.id)]
+        )
+        self.assertEqual(inbox.partner_id, self.customer_a)
+        self.assertEqual(inbox.sender, "+12125550142")
+        self.assertEqual(inbox.sender_display, "(212) 555-0142")
+
+        def can_reply():
+            inbox.invalidate_recordset(["can_sms_reply"])
+            return inbox.with_user(self.user_associate_a).can_sms_reply
+
+        self.assertTrue(can_reply())
+        self.number_a.action_unassign()  # the store has no number any more
+        self.assertFalse(can_reply())
+        with self.assertRaisesRegex(UserError, "no clienteling number"):
+            inbox.with_user(self.user_associate_a).action_sms_reply()
 
 
 @tagged("post_install", "-at_install", "clienteling_engage_sms")

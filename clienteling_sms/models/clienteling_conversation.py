@@ -9,7 +9,7 @@ from odoo.tools.misc import hmac as odoo_hmac
 from odoo.tools.rendering_tools import parse_inline_template, render_inline_template
 
 from odoo.addons.clienteling.tools import placeholders
-from odoo.addons.clienteling.tools.phone import PhoneNumberError, for_display, to_e164
+from odoo.addons.clienteling.tools.phone import PhoneNumberError, display_number, to_e164
 
 from ..tools import quiet_hours
 
@@ -295,7 +295,7 @@ class ClientelingConversation(models.Model):
     def _chat_name(self):
         """The customer's name and number, as the store's country writes numbers."""
         self.ensure_one()
-        number = for_display(self.customer_number, self.store_id.sudo().country_id.code)
+        number = display_number(self.customer_number, self.store_id.sudo().country_id.code)
         return f"{self.partner_id.name} · {number}" if self.partner_id else number
 
     def _chat_member_partners(self):

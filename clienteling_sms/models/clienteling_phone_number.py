@@ -3,7 +3,12 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.clienteling.tools.phone import PhoneNumberError, region_of, to_e164
+from odoo.addons.clienteling.tools.phone import (
+    PhoneNumberError,
+    display_number,
+    region_of,
+    to_e164,
+)
 
 from ..tools.provider import ProviderError
 
@@ -21,6 +26,7 @@ class ClientelingPhoneNumber(models.Model):
     _order = "state, number"
 
     number = fields.Char(required=True, index=True, tracking=True, help="E.164, e.g. +12125550100.")
+    number_display = fields.Char(compute="_compute_number_display", string="Phone Number")
     account_id = fields.Many2one(
         "clienteling.sms.account", required=True, index=True, ondelete="restrict"
     )
@@ -63,6 +69,19 @@ class ClientelingPhoneNumber(models.Model):
             "An associate has one personal clienteling number.",
         ),
     ]
+
+    @api.depends("number", "country_id", "store_id.country_id", "employee_id")
+    def _compute_number_display(self):
+        for record in self:
+            store = record.store_id or record.employee_id.clienteling_store_id
+            record.number_display = display_number(
+                record.number, (store.country_id or record.country_id).code
+            )
+
+    @api.depends("number_display")
+    def _compute_display_name(self):
+        for record in self:
+            record.display_name = record.number_display or record.number
 
     def _compute_conversation_count(self):
         counts = dict(

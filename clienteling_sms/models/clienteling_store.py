@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ClientelingStore(models.Model):
@@ -14,6 +14,7 @@ class ClientelingStore(models.Model):
     sms_onboarded = fields.Boolean(string="Onboarded for SMS", readonly=True, tracking=True)
     sms_onboarded_date = fields.Datetime(readonly=True)
 
+    @api.depends("phone_number_ids.state")
     def _compute_clienteling_number_id(self):
         for store in self:
             store.clienteling_number_id = store.phone_number_ids.filtered(

@@ -20,6 +20,51 @@ class ResPartner(models.Model):
         groups="clienteling.group_clienteling_associate",
     )
 
+    # Whether the Text button can work for the current user: the customer has a
+    # mobile number and a clienteling number serves the user or the customer's store.
+    clienteling_can_text = fields.Boolean(
+        compute="_compute_clienteling_can_text",
+        compute_sudo=False,
+        groups="clienteling.group_clienteling_associate",
+    )
+
+    @api.depends("mobile", "phone", "phone_sanitized", "clienteling_store_id")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_clienteling_can_text(self):
+        numbers = self.env["clienteling.phone.number"]
+        employee = self.env.user.employee_id
+        # the numbers action_clienteling_text looks for, in the same order
+        own = bool(
+            numbers.search_count(
+                [
+                    ("state", "=", "assigned"),
+                    "|",
+                    ("employee_id", "=", employee.id),
+                    ("store_id", "=", employee.clienteling_store_id.id),
+                ],
+                limit=1,
+            )
+        )
+        served = set()
+        if not own:
+            served = set(
+                numbers.search(
+                    [
+                        ("state", "=", "assigned"),
+                        ("store_id", "in", self.clienteling_store_id.ids),
+                    ]
+                ).store_id.ids
+            )
+        for partner in self:
+            reachable = bool(
+                partner.phone_sanitized
+                or partner._phone_format(fname="mobile")
+                or partner._phone_format(fname="phone")
+            )
+            partner.clienteling_can_text = reachable and (
+                own or partner.clienteling_store_id.id in served
+            )
+
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_clienteling_conversation_ids(self):
         conversations = self.env["clienteling.conversation"].search(

@@ -1,6 +1,7 @@
 from . import (
     test_boundaries,
     test_discuss,
+    test_demo,
     test_inbound,
     test_numbers,
     test_odoo_sms,
@@ -9,6 +10,7 @@ from . import (
     test_security,
     test_security_boundaries,
     test_sending,
+    test_text_button,
     test_ui,
     test_webhooks,
 )

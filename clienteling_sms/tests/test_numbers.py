@@ -1,5 +1,7 @@
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
@@ -197,6 +199,23 @@ class TestNumbers(ClientelingSmsCase):
                 {"store_id": other_store.id, "phone_number_id": spare.id}
             ).action_onboard()
 
+    def test_onboarding_and_provisioning_buttons_only_where_they_can_work(self):
+        Onboard = self.env["clienteling.store.onboard"].with_user(self.user_manager)
+        arch = etree.fromstring(Onboard.get_views([(False, "form")])["views"]["form"]["arch"])
+        self.assertEqual(
+            arch.xpath("//footer/button[@name='action_onboard']/@invisible"),
+            ["not store_available or not number_available"],
+        )
+        Provision = self.env["clienteling.phone.number.provision"].with_user(self.user_manager)
+        arch = etree.fromstring(Provision.get_views([(False, "form")])["views"]["form"]["arch"])
+        self.assertEqual(
+            arch.xpath("//footer/button[@name='action_provision']/@invisible"),
+            ["not account_available"],
+        )
+        self.assertTrue(Provision.new({}).account_available)
+        self.account.active = False  # the company has no SMS account any more
+        self.assertFalse(Provision.new({}).account_available)
+
     def test_number_rules(self):
         Number = self.env["clienteling.phone.number"]
         with self.assertRaisesRegex(ValidationError, "not a phone number"):
@@ -221,3 +240,9 @@ class TestNumbers(ClientelingSmsCase):
             conversation.channel_id.channel_member_ids.partner_id,
             self.employee_manager_a.user_id.partner_id,
         )
+
+    def test_numbers_shown_in_the_national_format_of_their_store(self):
+        self.assertEqual(self.number_a.number, "+12125550170")
+        self.assertEqual(self.number_a.display_name, "(212) 555-0170")
+        self.assertEqual(self.number_b.display_name, "06 12 34 56 70")
+        self.assertEqual(self.number_personal.number_display, "(212) 555-0171")

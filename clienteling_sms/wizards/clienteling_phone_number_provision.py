@@ -2,7 +2,7 @@ import logging
 
 import phonenumbers
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.provider import ProviderError
@@ -47,6 +47,18 @@ class ClientelingPhoneNumberProvision(models.TransientModel):
     )
     country_id = fields.Many2one("res.country", help="For spare numbers.")
     quantity = fields.Integer(default=1, help="For spare numbers.")
+    # Provision shows only when numbers can be bought: the company has an SMS account.
+    account_available = fields.Boolean(compute="_compute_account_available")
+
+    @api.depends("account_id")
+    def _compute_account_available(self):
+        available = bool(
+            self.env["clienteling.sms.account"].search_count(
+                [("company_id", "in", self.env.companies.ids)], limit=1
+            )
+        )
+        for wizard in self:
+            wizard.account_available = bool(wizard.account_id) or available
 
     def _buy(self, country, near_store=None):
         account = self.account_id
