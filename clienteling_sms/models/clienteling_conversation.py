@@ -90,6 +90,11 @@ class ClientelingConversation(models.Model):
         help="Several customers have this number: choose who is texting with Add to Contacts.",
     )
     is_sandbox = fields.Boolean(compute="_compute_is_sandbox", compute_sudo=True)
+    customer_number_display = fields.Char(
+        string="Number",
+        compute="_compute_customer_number_display",
+        help="The customer's number as the store's country writes it.",
+    )
     can_reply = fields.Boolean(
         compute="_compute_can_reply",
         help="False for short codes and sender names (carrier notices): they cannot be texted back.",
@@ -108,6 +113,12 @@ class ClientelingConversation(models.Model):
         for conversation in self:
             who = conversation.partner_id.name or conversation.customer_number
             conversation.display_name = f"{who} · {conversation.store_id.name or ''}".strip(" ·")
+
+    def _compute_customer_number_display(self):
+        for conversation in self:
+            conversation.customer_number_display = display_number(
+                conversation.customer_number, conversation.store_id.sudo().country_id.code
+            )
 
     def _compute_consent_state(self):
         for conversation in self:
@@ -794,7 +805,10 @@ class ClientelingConversation(models.Model):
                 "sms", "inbound", now, self.employee_id or None
             )
         store = self.store_id
-        fill = {"store": store.name or "", "landline": store.landline or ""}
+        fill = {
+            "store": store.name or "",
+            "landline": display_number(store.landline or "", store.country_id.code),
+        }
         account = account.with_context(lang=self.partner_id.lang or self.env.lang)
         if kind == "opt_out":
             self._record_consent("opted_out", "keyword", text, reference=inbound.sid)
@@ -819,10 +833,7 @@ class ClientelingConversation(models.Model):
 
     @staticmethod
     def _fill(template, values):
-        text = template or ""
-        for key, value in values.items():
-            text = text.replace("{" + key + "}", value)
-        return text
+        return placeholders.fill_store(template or "", values["store"], values["landline"])
 
     # Screens.
 
@@ -847,6 +858,7 @@ class ClientelingConversation(models.Model):
         self.check_access("write")
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Add to Contacts"),
             "res_model": "clienteling.conversation.link",
             "view_mode": "form",
             "target": "new",
@@ -862,6 +874,7 @@ class ClientelingConversation(models.Model):
             )
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Simulate a Customer Reply"),
             "res_model": "clienteling.sms.simulate",
             "view_mode": "form",
             "target": "new",

@@ -103,18 +103,18 @@ class ClientelingSmsAccount(models.Model):
     help_keywords = fields.Char(default=", ".join(keywords.DEFAULT_HELP), required=True)
     opt_in_reply = fields.Text(
         translate=True,
-        default="You're subscribed to texts from {store}. Msg & data rates may apply. Reply STOP to opt out.",
-        help="Sent once when a customer opts in. {store} is the store name.",
+        default="You're subscribed to texts from {{ store.name }}. Msg & data rates may apply. Reply STOP to opt out.",
+        help="Sent once when a customer opts in. {{ store.name }} is the store name.",
     )
     opt_out_reply = fields.Text(
         translate=True,
-        default="You're unsubscribed from {store} texts and will receive no more messages. Reply START to resubscribe.",
+        default="You're unsubscribed from {{ store.name }} texts and will receive no more messages. Reply START to resubscribe.",
         help="The one confirmation sent when a customer opts out; nothing is sent after it.",
     )
     help_reply = fields.Text(
         translate=True,
-        default="{store}: texts from your store associate. Call us on {landline}. Reply STOP to opt out.",
-        help="Answer to HELP and INFO. {store} and {landline} are the store's.",
+        default="{{ store.name }}: texts from your store associate. Call us on {{ store.landline }}. Reply STOP to opt out.",
+        help="Answer to HELP and INFO. {{ store.name }} and {{ store.landline }} are the store's.",
     )
     voice_message = fields.Text(
         translate=True,

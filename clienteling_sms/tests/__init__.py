@@ -1,7 +1,7 @@
 from . import (
     test_boundaries,
-    test_discuss,
     test_demo,
+    test_discuss,
     test_inbound,
     test_numbers,
     test_odoo_sms,

@@ -134,7 +134,15 @@ class TestInbound(ClientelingSmsCase):
         conversation = self._conversation()
         reply = self._replies(conversation)
         self.assertIn("Test Fifth Avenue", reply.body)
-        self.assertIn("+12125550199", reply.body)
+        # the landline as the store's customers dial it, placeholders all filled
+        self.assertIn("(212) 555-0199", reply.body)
+        self.assertNotIn("{", reply.body)
+        # a reply still written the former way renders too
+        self.account.help_reply = "{store}: call {landline}."
+        self._inbound("help")
+        self.assertIn(
+            "Test Fifth Avenue: call (212) 555-0199.", self._replies(conversation)[-1].body
+        )
         self.assertEqual(conversation.consent_state, "none")
 
     def test_keyword_lists_per_company(self):
