@@ -97,7 +97,7 @@ class DiscussChannel(models.Model):
         return payload
 
     def _to_store(self, store):
-        super()._to_store(store)
+        result = super()._to_store(store)
         texts = self.filtered(lambda c: c.channel_type == "clienteling_text")
         # sudo: the conversation's customer, for the chat's avatar
         for channel in texts.sudo():
@@ -105,3 +105,4 @@ class DiscussChannel(models.Model):
                 channel,
                 {"clienteling_partner_id": channel.clienteling_conversation_id.partner_id.id},
             )
+        return result

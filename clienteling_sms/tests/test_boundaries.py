@@ -196,7 +196,7 @@ class TestConversationBoundaries(BoundaryCase):
         composer = (
             self.env["clienteling.sms.composer"]
             .with_user(self.user_associate_a)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         self.assertEqual(composer.consent_state, "none")
