@@ -1,4 +1,8 @@
+import base64
+import io
 from datetime import date
+
+from PIL import Image
 
 from odoo.tests import tagged
 
@@ -40,3 +44,37 @@ class TestUi(ClientelingCase, BrowserCase):
         self.assertEqual(
             self.customer_a._clienteling_consent_state("sms", self.store_a), "opted_in"
         )
+
+    def test_customer_entry_link_tour(self):
+        """A store manager opens their store's customer entry link from its form; a
+        customer fills the form in; the thank-you page, reloaded, sends nothing again."""
+        company = self.store_a.company_id
+        logo = io.BytesIO()
+        Image.new("RGB", (120, 40), "navy").save(logo, format="PNG")
+        company.logo = base64.b64encode(logo.getvalue())
+        self.assertFalse(company.uses_default_logo)
+        Entry = self.env["clienteling.customer.entry"]
+        self.assertFalse(Entry.search([("name", "=", "Tour Walk-In")]))
+        self.start_tour(
+            "/odoo/action-clienteling.clienteling_store_action",
+            "clienteling_customer_entry_link_tour",
+            login=self.user_store_manager_a.login,
+        )
+        entry = Entry.search([("name", "=", "Tour Walk-In")])
+        self.assertEqual(len(entry), 1)
+        self.assertEqual(
+            (entry.store_id, entry.state, entry.mobile, entry.consent, entry.associate_id),
+            (self.store_a, "pending", "+12125550166", True, self.employee_manager_a),
+        )
+        self.assertIn("Test Fifth Avenue", entry.consent_wording)
+        # The thank-you page once more, in the same session: back to the form.
+        self.authenticate(self.user_store_manager_a.login, self.user_store_manager_a.login)
+        thanks = f"/clienteling/join/{self.store_a.entry_token}/thanks"
+        response = self.url_open(thanks, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(
+            response.headers["Location"].endswith(
+                f"/clienteling/join/{self.store_a.entry_token}?lang=en_US"
+            )
+        )
+        self.assertEqual(Entry.search_count([("name", "=", "Tour Walk-In")]), 1)
