@@ -42,7 +42,7 @@ class ClientelingInboxMessage(models.Model):
     def _clienteling_conversation(self):
         """The conversation an inbound text of the inbox came in."""
         self.ensure_one()
-        if self.channel != "sms" or not self.message_id:
+        if self.channel != "sms":
             return self.env["clienteling.conversation"]
         text = (
             self.env["clienteling.sms.message"]
@@ -51,7 +51,21 @@ class ClientelingInboxMessage(models.Model):
                 [("provider_sid", "=", self.message_id), ("direction", "=", "inbound")], limit=1
             )
         )
-        return text.conversation_id.with_env(self.env)
+        conversation = text.conversation_id
+        if not conversation and self.store_id.clienteling_number_id:
+            # a text whose ledger row is gone: the store number's conversation with the sender
+            conversation = (
+                self.env["clienteling.conversation"]
+                .sudo()
+                .search(
+                    [
+                        ("phone_number_id", "=", self.store_id.clienteling_number_id.id),
+                        ("customer_number", "=", self.sender),
+                    ],
+                    limit=1,
+                )
+            )
+        return conversation.with_env(self.env)
 
     def action_sms_reply(self):
         self.ensure_one()
