@@ -2,7 +2,7 @@
 as a ratio to Odoo's trivial /web/health route on the same server in the same run.
 
     .venv/bin/python bench/sms_webhook.py [--requests 2000] [--concurrency 8]
-        [--associates 5] [--modules clienteling_engage_sms] [--db bench_sms] [--port 0]
+        [--associates 5] [--modules clienteling_sms] [--db bench_sms] [--port 0]
 
 Creates the database bench_sms (dropped at the end) with ``--modules``, a sandbox
 account, a store number, ``--associates`` associates of the store (users, the
@@ -153,7 +153,7 @@ def main():
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--associates", type=int, default=5)
-    parser.add_argument("--modules", default="clienteling_engage_sms")
+    parser.add_argument("--modules", default="clienteling_sms")
     parser.add_argument("--db", default=DB)
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()

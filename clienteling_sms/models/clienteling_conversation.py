@@ -434,17 +434,29 @@ class ClientelingConversation(models.Model):
         companies = channels._mail_get_companies(default=company)
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         channel_by_id = {channel.id: channel for channel in channels}
-        reply_tos = {}
-        values_list, targets = [], []
-        for conversation, text, author, email_from in posts:
+        authors = []
+        for conversation, _text, author, email_from in posts:
             channel = channel_by_id[conversation.channel_id.id]
-            author_id, email_from = channel._message_compute_author(
-                author.id if author else False, email_from
+            authors.append(
+                channel._message_compute_author(author.id if author else False, email_from)
             )
-            if (channel.id, email_from) not in reply_tos:
-                reply_tos[channel.id, email_from] = channel._notify_get_reply_to(
-                    default=email_from
-                )[channel.id]
+        # the reply-to address of each chat, for each sender address (its default)
+        reply_tos = {}
+        for email_from in {email_from for _author_id, email_from in authors}:
+            chats = channels.browse(
+                {
+                    post[0].channel_id.id
+                    for post, author in zip(posts, authors, strict=True)
+                    if author[1] == email_from
+                }
+            )
+            for channel_id, reply_to in chats._notify_get_reply_to(default=email_from).items():
+                reply_tos[channel_id, email_from] = reply_to
+        values_list, targets = [], []
+        for (conversation, text, _author, _email_from), (author_id, email_from) in zip(
+            posts, authors, strict=True
+        ):
+            channel = channel_by_id[conversation.channel_id.id]
             values = {
                 "email_add_signature": True,
                 "record_name": channel.display_name,
@@ -498,7 +510,8 @@ class ClientelingConversation(models.Model):
             channel._bus_send_store(channel, {"is_pinned": True}, subchannel="members")
             channel._bus_send(
                 "discuss.channel/new_message",
-                {"data": Store(message).get_result(), "id": channel.id},
+                # msg_vals: a message just created is not scheduled (one query less)
+                {"data": Store(message, msg_vals=values).get_result(), "id": channel.id},
             )
         return messages
 

@@ -2,6 +2,7 @@ import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
+from itertools import groupby
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -247,17 +248,19 @@ class ClientelingSmsEvent(models.Model):
         run of them; should anything fail there, they are processed again one by
         one, as every other event (status callbacks, keywords, unknown numbers)."""
         plain = self._plain_texts() if len(self) > 1 else {}
-        run = []
-        for event in self:
-            if event.id in plain:
-                run.append(event)
-                continue
-            self._process_together(run, plain)
-            run = []
-            event._process_each()
-        self._process_together(run, plain)
+        retries = []
+        for is_plain, run in groupby(self, key=lambda event: event.id in plain):
+            events = self.browse([event.id for event in run])
+            if is_plain:
+                retries += events._process_together(plain)
+            else:
+                retries += events._process_each()
+        if retries:
+            self.env.ref("clienteling_sms.ir_cron_process_events")._trigger(min(retries))
 
     def _process_each(self):
+        """Process the events one by one, each in its savepoint; returns the dates
+        of the retries of those that failed."""
         retries = []
         for event in self:
             try:
@@ -290,8 +293,7 @@ class ClientelingSmsEvent(models.Model):
                     retries.append(event.next_retry_date)
             else:
                 event._mark_done()
-        if retries:
-            self.env.ref("clienteling_sms.ir_cron_process_events")._trigger(min(retries))
+        return retries
 
     def _mark_done(self):
         now = fields.Datetime.now()
@@ -348,24 +350,21 @@ class ClientelingSmsEvent(models.Model):
         except PhoneNumberError:
             return inbound.from_number  # short codes and alphanumeric senders
 
-    def _process_together(self, events, plain):
-        """Process plain texts (``events``, listed in ``plain``) at once; one by
-        one should that fail."""
-        if not events:
-            return
-        events = self.browse([event.id for event in events])
+    def _process_together(self, plain):
+        """Process these plain texts (listed in ``plain``) at once; one by one
+        should that fail. Returns the dates of the retries, as ``_process_each``."""
         try:
             with self.env.cr.savepoint():
-                events.with_context(clienteling_sms_processing=True)._process_plain_texts(plain)
+                self.with_context(clienteling_sms_processing=True)._process_plain_texts(plain)
         except Exception as error:  # each event's own error is kept below
             _logger.info(
                 "Clienteling SMS events %s processed one by one: %s",
-                events.ids,
+                self.ids,
                 type(error).__name__,
             )
-            events._process_each()
-        else:
-            events._mark_done()
+            return self._process_each()
+        self._mark_done()
+        return []
 
     def _process_plain_texts(self, plain):
         """As ``_process_inbound`` for each event, with the conversations and

@@ -1,4 +1,5 @@
 from . import (
+    test_batch,
     test_boundaries,
     test_discuss,
     test_inbound,
