@@ -318,27 +318,53 @@ class ClientelingConversation(models.Model):
         self.ensure_one()
         conversation = self.sudo()
         if not conversation.channel_id:
-            members = conversation._chat_member_partners()
-            channel = (
-                self.env["discuss.channel"]
-                .sudo()
-                .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
-                .create(
+            conversation._create_chats()
+        return conversation.channel_id
+
+    def _create_chats(self):
+        """Create the Discuss channels of these conversations that have none, with
+        their members, together (the associates looked up once per store or
+        personal number)."""
+        conversations = self.sudo().filtered(lambda c: not c.channel_id)
+        if not conversations:
+            return
+        members = {}
+        for conversation in conversations:
+            key = (conversation.employee_id.id, conversation.store_id.id)
+            if key not in members:
+                members[key] = conversation._chat_member_partners()
+        expected = [
+            members[conversation.employee_id.id, conversation.store_id.id]
+            for conversation in conversations
+        ]
+        channels = (
+            self.env["discuss.channel"]
+            .sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                [
                     {
                         "name": conversation._chat_name(),
                         "channel_type": "clienteling_text",
                         "clienteling_conversation_id": conversation.id,
                         "channel_member_ids": [
-                            Command.create({"partner_id": partner.id}) for partner in members
+                            Command.create({"partner_id": partner.id}) for partner in partners
                         ],
                     }
-                )
+                    for conversation, partners in zip(conversations, expected, strict=True)
+                ]
             )
-            # Discuss adds whoever creates a channel (here: the webhook's or the
-            # sender's user): the chat is the store's only
-            channel.channel_member_ids.filtered(lambda m: m.partner_id not in members).unlink()
+        )
+        # Discuss adds whoever creates a channel (here: the webhook's or the
+        # sender's user): the chat is the store's only
+        self.env["discuss.channel.member"].union(
+            *(
+                channel.channel_member_ids.filtered(lambda m, p=partners: m.partner_id not in p)
+                for channel, partners in zip(channels, expected, strict=True)
+            )
+        ).unlink()
+        for conversation, channel in zip(conversations, channels, strict=True):
             conversation.channel_id = channel
-        return conversation.channel_id
 
     def _sync_chat_members(self):
         """Add the associates who joined the store since the chat was created. The
@@ -360,8 +386,7 @@ class ClientelingConversation(models.Model):
         """Before texts are posted in them: each conversation's chat, created if
         needed, with its current members and name."""
         conversations = self.sudo()
-        for conversation in conversations.filtered(lambda c: not c.channel_id):
-            conversation._get_channel()
+        conversations._create_chats()
         conversations._sync_chat_members()
         for conversation in conversations:
             name = conversation._chat_name()

@@ -157,7 +157,12 @@ class ClientelingSmsEvent(models.Model):
         account = Account
         if raw_number:
             try:
-                number = number.search([("number", "=", to_e164(raw_number))], limit=1)
+                # read with the fields checked below: one query
+                number = number.search_fetch(
+                    [("number", "=", to_e164(raw_number))],
+                    ["account_id", "state"],
+                    limit=1,
+                )
             except PhoneNumberError:
                 number = number.browse()
             account = number.account_id
@@ -221,13 +226,16 @@ class ClientelingSmsEvent(models.Model):
     def _trigger_processing(self):
         """Wake the processing cron, unless a trigger is already waiting for it
         (waking it costs a connection and a NOTIFY on every webhook otherwise)."""
-        cron = self.env.ref("clienteling_sms.ir_cron_process_events")
+        # the cron's id is cached: no query but this one on every webhook
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "clienteling_sms.ir_cron_process_events", raise_if_not_found=True
+        )
         self.env.cr.execute(
             "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= (now() at time zone 'UTC') LIMIT 1",
-            [cron.id],
+            [cron_id],
         )
         if not self.env.cr.fetchone():
-            cron._trigger()
+            self.env["ir.cron"].browse(cron_id)._trigger()
 
     @api.model
     def _process_pending_from(self, numbers):
