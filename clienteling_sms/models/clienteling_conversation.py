@@ -13,7 +13,7 @@ from odoo.addons.clienteling.tools import placeholders
 from odoo.addons.clienteling.tools.phone import PhoneNumberError, to_e164
 from odoo.addons.mail.tools.discuss import Store
 
-from ..tools import quiet_hours
+from ..tools import keywords, quiet_hours
 
 REPLY_WINDOW = timedelta(hours=1)  # a reply to a customer who just wrote ignores quiet hours
 MEDIA_LINK_DAYS = 7
@@ -831,14 +831,24 @@ class ClientelingConversation(models.Model):
         )
 
     @api.model
-    def _keyword_of(self, inbound, textable, account):
+    def _keyword_of(self, inbound, textable, account, word_lists=None):
         """``_inbound_keyword`` of a text from a number that can be texted back
-        (``textable``) or not, to a number of ``account``."""
+        (``textable``) or not, to a number of ``account``. ``word_lists``: a dict
+        where the account's keyword lists are kept, read once for many texts."""
         if not textable:
             # a short code or an alphanumeric sender (carrier notices...): kept and
             # shown, but nobody can text it back, so its keywords mean nothing
             return None
-        kind = account._keyword_kind(inbound.body)
+        if word_lists is None:
+            kind = account._keyword_kind(inbound.body)
+        else:
+            if account.id not in word_lists:
+                word_lists[account.id] = {
+                    "opt_in": keywords.parse_list(account.opt_in_keywords),
+                    "opt_out": keywords.parse_list(account.opt_out_keywords),
+                    "help_words": keywords.parse_list(account.help_keywords),
+                }
+            kind = keywords.classify(inbound.body, **word_lists[account.id])
         if inbound.opt_out_type in ("STOP", "START", "HELP") and not kind:
             kind = {"STOP": "opt_out", "START": "opt_in", "HELP": "help"}[inbound.opt_out_type]
         return kind

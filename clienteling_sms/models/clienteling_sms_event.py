@@ -337,6 +337,7 @@ class ClientelingSmsEvent(models.Model):
         Conversation = self.env["clienteling.conversation"]
         plain = {}
         senders = {}  # a sender texts several times: its number is read once
+        word_lists = {}
         for event_id, inbound in parsed.items():
             number = numbers.get(inbound.to_number)
             if not number:
@@ -346,7 +347,7 @@ class ClientelingSmsEvent(models.Model):
                 customer_number = self._customer_number(inbound, number)
                 senders[key] = customer_number, Conversation._number_is_textable(customer_number)
             customer_number, textable = senders[key]
-            if Conversation._keyword_of(inbound, textable, number.account_id.sudo()):
+            if Conversation._keyword_of(inbound, textable, number.account_id.sudo(), word_lists):
                 continue
             plain[event_id] = (inbound, number, customer_number)
         return plain
