@@ -2,7 +2,6 @@ import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
-from itertools import groupby
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -256,9 +255,15 @@ class ClientelingSmsEvent(models.Model):
         run of them; should anything fail there, they are processed again one by
         one, as every other event (status callbacks, keywords, unknown numbers)."""
         plain = self._plain_texts() if len(self) > 1 else {}
+        runs = []  # [(plain texts?, [event ids])], consecutive events alike together
+        for event in self:
+            if runs and runs[-1][0] == (event.id in plain):
+                runs[-1][1].append(event.id)
+            else:
+                runs.append((event.id in plain, [event.id]))
         retries = []
-        for is_plain, run in groupby(self, key=lambda event: event.id in plain):
-            events = self.browse([event.id for event in run])
+        for is_plain, ids in runs:
+            events = self.browse(ids)
             if is_plain:
                 retries += events._process_together(plain)
             else:
