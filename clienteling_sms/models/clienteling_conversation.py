@@ -1,3 +1,4 @@
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup, escape
@@ -10,8 +11,9 @@ from odoo.tools.rendering_tools import parse_inline_template, render_inline_temp
 
 from odoo.addons.clienteling.tools import placeholders
 from odoo.addons.clienteling.tools.phone import PhoneNumberError, display_number, to_e164
+from odoo.addons.mail.tools.discuss import Store
 
-from ..tools import quiet_hours
+from ..tools import keywords, quiet_hours
 
 REPLY_WINDOW = timedelta(hours=1)  # a reply to a customer who just wrote ignores quiet hours
 MEDIA_LINK_DAYS = 7
@@ -28,6 +30,7 @@ SYSTEM_FIELDS = {
     "channel_id",
 }
 UNPIN_AFTER = timedelta(days=30)  # conversations quiet for longer leave Discuss's sidebar
+NOTIFY_PREFETCH = 25  # received texts read together when their chats are notified
 
 
 class ClientelingConversation(models.Model):
@@ -216,8 +219,12 @@ class ClientelingConversation(models.Model):
         """Whether the customer number can be texted back (a valid E.164 number,
         not a short code or an alphanumeric sender)."""
         self.ensure_one()
+        return self._number_is_textable(self.customer_number)
+
+    @api.model
+    def _number_is_textable(self, number):
         try:
-            return to_e164(self.customer_number) == self.customer_number
+            return to_e164(number) == number
         except PhoneNumberError:
             return False
 
@@ -323,37 +330,80 @@ class ClientelingConversation(models.Model):
         self.ensure_one()
         conversation = self.sudo()
         if not conversation.channel_id:
-            members = conversation._chat_member_partners()
-            channel = (
-                self.env["discuss.channel"]
-                .sudo()
-                .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
-                .create(
+            conversation._create_chats()
+        return conversation.channel_id
+
+    def _create_chats(self):
+        """Create the Discuss channels of these conversations that have none, with
+        their members, together (the associates looked up once per store or
+        personal number)."""
+        conversations = self.sudo().filtered(lambda c: not c.channel_id)
+        if not conversations:
+            return
+        members = {}
+        for conversation in conversations:
+            key = (conversation.employee_id.id, conversation.store_id.id)
+            if key not in members:
+                members[key] = conversation._chat_member_partners()
+        expected = [
+            members[conversation.employee_id.id, conversation.store_id.id]
+            for conversation in conversations
+        ]
+        channels = (
+            self.env["discuss.channel"]
+            .sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                [
                     {
                         "name": conversation._chat_name(),
                         "channel_type": "clienteling_text",
                         "clienteling_conversation_id": conversation.id,
                         "channel_member_ids": [
-                            Command.create({"partner_id": partner.id}) for partner in members
+                            Command.create({"partner_id": partner.id}) for partner in partners
                         ],
                     }
-                )
+                    for conversation, partners in zip(conversations, expected, strict=True)
+                ]
             )
-            # Discuss adds whoever creates a channel (here: the webhook's or the
-            # sender's user): the chat is the store's only
-            channel.channel_member_ids.filtered(lambda m: m.partner_id not in members).unlink()
+        )
+        # Discuss adds whoever creates a channel (here: the webhook's or the
+        # sender's user): the chat is the store's only
+        self.env["discuss.channel.member"].union(
+            *(
+                channel.channel_member_ids.filtered(lambda m, p=partners: m.partner_id not in p)
+                for channel, partners in zip(channels, expected, strict=True)
+            )
+        ).unlink()
+        for conversation, channel in zip(conversations, channels, strict=True):
             conversation.channel_id = channel
-        return conversation.channel_id
 
     def _sync_chat_members(self):
-        """Add the associates who joined the store since the chat was created."""
-        for conversation in self:
-            channel = conversation.sudo().channel_id
+        """Add the associates who joined the store since the chat was created. The
+        associates are looked up once per store (or personal number), the chats'
+        members read together."""
+        expected = {}
+        for conversation in self.sudo():
+            channel = conversation.channel_id
             if not channel:
                 continue
-            missing = conversation._chat_member_partners() - channel.channel_member_ids.partner_id
+            key = (conversation.employee_id.id, conversation.store_id.id)
+            if key not in expected:
+                expected[key] = conversation._chat_member_partners()
+            missing = expected[key] - channel.channel_member_ids.partner_id
             if missing:
                 channel.add_members(partner_ids=missing.ids, post_joined_message=False)
+
+    def _prepare_chats(self):
+        """Before texts are posted in them: each conversation's chat, created if
+        needed, with its current members and name."""
+        conversations = self.sudo()
+        conversations._create_chats()
+        conversations._sync_chat_members()
+        for conversation in conversations:
+            name = conversation._chat_name()
+            if conversation.channel_id.name != name:
+                conversation.channel_id.name = name
 
     @api.model
     def _prune_chat_members(self, users):
@@ -398,10 +448,8 @@ class ClientelingConversation(models.Model):
     def _post_in_chat(self, text, author, media=None, email_from=None):
         """Post one text (sent or received) in the chat; members are notified."""
         self.ensure_one()
-        channel = self._get_channel()
-        self._sync_chat_members()
-        if channel.name != self._chat_name():
-            channel.name = self._chat_name()
+        self._prepare_chats()
+        channel = self.sudo().channel_id
         return channel.with_context(
             clienteling_text_post=True, mail_create_nosubscribe=True
         ).message_post(
@@ -412,6 +460,109 @@ class ClientelingConversation(models.Model):
             email_from=email_from,
             attachment_ids=media.ids if media else [],
         )
+
+    def _post_received_in_chats(self, posts):
+        """Post received texts in their chats, in order: ``posts`` is a list of
+        ``(conversation, text, author, email_from)``. The same messages and
+        notifications as ``message_post`` on each chat (members' unread counters,
+        ``discuss.channel/new_message`` on the bus, web push), with what it
+        computes per message computed once per chat, and the messages created
+        together. Returns the ``mail.message`` records, in the order of ``posts``."""
+        if not posts:
+            return self.env["mail.message"]
+        conversations = self.browse().union(*(post[0] for post in posts)).sudo()
+        conversations._prepare_chats()
+        channels = conversations.channel_id
+        channels = channels.with_context(
+            clienteling_text_post=True, mail_create_nosubscribe=True, mail_post_autofollow=False
+        )._fallback_lang()
+        # message_post marks the chat's interest with every message
+        channels.last_interest_dt = fields.Datetime.now()
+        company = self.env.company
+        alias_domains = channels._mail_get_alias_domains(default_company=company)
+        companies = channels._mail_get_companies(default=company)
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        channel_by_id = {channel.id: channel for channel in channels}
+        authors = []
+        for conversation, _text, author, email_from in posts:
+            channel = channel_by_id[conversation.channel_id.id]
+            authors.append(
+                channel._message_compute_author(author.id if author else False, email_from)
+            )
+        # the reply-to address of each chat, for each sender address (its default)
+        reply_tos = {}
+        for email_from in {email_from for _author_id, email_from in authors}:
+            chats = channels.browse(
+                {
+                    post[0].channel_id.id
+                    for post, author in zip(posts, authors, strict=True)
+                    if author[1] == email_from
+                }
+            )
+            for channel_id, reply_to in chats._notify_get_reply_to(default=email_from).items():
+                reply_tos[channel_id, email_from] = reply_to
+        values_list, targets = [], []
+        for (conversation, text, _author, _email_from), (author_id, email_from) in zip(
+            posts, authors, strict=True
+        ):
+            channel = channel_by_id[conversation.channel_id.id]
+            values = {
+                "email_add_signature": True,
+                "record_name": channel.display_name,
+                "author_id": author_id,
+                "author_guest_id": False,
+                "email_from": email_from,
+                "model": channel._name,
+                "res_id": channel.id,
+                "body": escape(text).replace("\n", Markup("<br>")),
+                "message_type": "comment",
+                "parent_id": channel._message_compute_parent_id(False),
+                "subject": False,
+                "subtype_id": subtype_id,
+                "partner_ids": [],
+                "record_alias_domain_id": alias_domains[channel.id].id,
+                "record_company_id": companies[channel.id].id,
+                "reply_to": reply_tos[channel.id, email_from],
+            }
+            values.update(channel._process_attachments_for_post([], [], values))
+            values_list.append(values)
+            targets.append(channel)
+        messages = channels[:1]._message_create(values_list)
+        posted = list(zip(messages, values_list, targets, strict=True))
+        # Discuss notifies a chat's members, but its author, of each message: the
+        # members and their devices are read once per chat and author
+        recipients = {}
+        for message, values, channel in posted:
+            key = (channel.id, values["author_id"])
+            if key not in recipients:
+                recipients[key] = channel._notify_get_recipients(message, values)
+        members = {r["id"] for found in recipients.values() for r in found}
+        push = bool(members) and bool(
+            self.env["mail.push.device"].sudo().search_count([("partner_id", "in", list(members))])
+        )
+        user_partner = self.env.user.partner_id
+        for index, (message, values, channel) in enumerate(posted):
+            if user_partner and values["author_id"] == user_partner.id:
+                # the user's own message is seen by them (message_post's hook)
+                channel._message_post_after_hook(message, values)
+            # read with a few of its neighbours: Discuss's formatting of a message
+            # goes through all the messages it is prefetched with
+            start = index - index % NOTIFY_PREFETCH
+            message = message.with_prefetch(messages[start : start + NOTIFY_PREFETCH]._ids)
+            found = recipients[channel.id, values["author_id"]]
+            if any(r["notif"] != "web_push" for r in found):
+                channel._notify_thread(message, values)  # someone to notify otherwise
+                continue
+            # what discuss.channel's _notify_thread does for members (web push only)
+            if push:
+                channel._notify_thread_by_web_push(message, found, values)
+            channel._bus_send_store(channel, {"is_pinned": True}, subchannel="members")
+            channel._bus_send(
+                "discuss.channel/new_message",
+                # msg_vals: a message just created is not scheduled (one query less)
+                {"data": Store(message, msg_vals=values).get_result(), "id": channel.id},
+            )
+        return messages
 
     def _text_messages(self):
         """The texts of the conversation (``mail.message``), newest first."""
@@ -755,60 +906,21 @@ class ClientelingConversation(models.Model):
 
     def _receive(self, inbound, event):
         """Handle one inbound message (``tools.provider.InboundMessage``) for this
-        conversation: keywords, chatter, contact dates, notifications."""
+        conversation: keywords, chat, contact dates, notifications."""
         self.ensure_one()
-        account = self.phone_number_id.account_id.sudo()
-        textable = self._is_textable()
-        kind = account._keyword_kind(inbound.body)
-        if inbound.opt_out_type in ("STOP", "START", "HELP") and not kind:
-            kind = {"STOP": "opt_out", "START": "opt_in", "HELP": "help"}[inbound.opt_out_type]
-        if not textable:
-            # a short code or an alphanumeric sender (carrier notices...): kept and
-            # shown, but nobody can text it back, so its keywords mean nothing
-            kind = None
-        previous = self._consent_state()
-        author = self.partner_id
+        kind = self._inbound_keyword(inbound)
+        # the consent matters to keywords only
+        previous = self._consent_state() if kind else None
+        self._receive_texts([(self, inbound, kind)])
+        if not kind:
+            return
         text = inbound.body or ""
-        media_lines = [url for url, _type in inbound.media]
-        chatter = self._post_in_chat(
-            "\n".join(filter(None, [text, *media_lines])),
-            author,
-            email_from=inbound.from_number if not author else None,
-        )
-        received = self.env["clienteling.sms.message"].create(
-            {
-                "conversation_id": self.id,
-                "direction": "inbound",
-                "body": text,
-                "media_urls": "\n".join(media_lines) or False,
-                "provider_sid": inbound.sid,
-                "state": "received",
-                "mail_message_id": chatter.id,
-                "keyword": kind or False,
-            }
-        )
-        now = fields.Datetime.now()
-        self.env.cr.execute(
-            SQL(
-                "UPDATE clienteling_conversation SET unread_count = unread_count + 1, "
-                "last_message_date = %(now)s, last_inbound_date = %(now)s WHERE id = %(id)s",
-                now=now,
-                id=self.id,
-            )
-        )
-        self.invalidate_recordset(["unread_count", "last_message_date", "last_inbound_date"])
-        self._on_inbound_text(received)
-        if self.partner_id:
-            # the text itself stays in this conversation (store-scoped), never in
-            # the customer's chatter that every internal user reads
-            self.partner_id.sudo()._clienteling_register_contact(
-                "sms", "inbound", now, self.employee_id or None
-            )
         store = self.store_id
         fill = {
             "store": store.name or "",
             "landline": display_number(store.landline or "", store.country_id.code),
         }
+        account = self.phone_number_id.account_id.sudo()
         account = account.with_context(lang=self.partner_id.lang or self.env.lang)
         if kind == "opt_out":
             self._record_consent("opted_out", "keyword", text, reference=inbound.sid)
@@ -825,6 +937,108 @@ class ClientelingConversation(models.Model):
         """Called once for each text an associate sends in this conversation
         (``clienteling.sms.message``, sent or scheduled), wherever it was written:
         nothing here, for other addons (the store inbox's audit)."""
+
+    def _inbound_keyword(self, inbound):
+        """What the received ``inbound`` asks: 'opt_out' (STOP), 'opt_in' (START),
+        'help' (HELP) or None (a plain text)."""
+        self.ensure_one()
+        return self._keyword_of(
+            inbound, self._is_textable(), self.phone_number_id.account_id.sudo()
+        )
+
+    @api.model
+    def _keyword_of(self, inbound, textable, account, word_lists=None):
+        """``_inbound_keyword`` of a text from a number that can be texted back
+        (``textable``) or not, to a number of ``account``. ``word_lists``: a dict
+        where the account's keyword lists are kept, read once for many texts."""
+        if not textable:
+            # a short code or an alphanumeric sender (carrier notices...): kept and
+            # shown, but nobody can text it back, so its keywords mean nothing
+            return None
+        if word_lists is None:
+            kind = account._keyword_kind(inbound.body)
+        else:
+            if account.id not in word_lists:
+                word_lists[account.id] = {
+                    "opt_in": keywords.parse_list(account.opt_in_keywords),
+                    "opt_out": keywords.parse_list(account.opt_out_keywords),
+                    "help_words": keywords.parse_list(account.help_keywords),
+                }
+            kind = keywords.classify(inbound.body, **word_lists[account.id])
+        if inbound.opt_out_type in ("STOP", "START", "HELP") and not kind:
+            kind = {"STOP": "opt_out", "START": "opt_in", "HELP": "help"}[inbound.opt_out_type]
+        return kind
+
+    def _receive_texts(self, texts):
+        """Store received texts, in order: ``texts`` is a list of ``(conversation,
+        inbound, keyword kind)`` (``tools.provider.InboundMessage``). Each is posted
+        in its chat, stored as a ``clienteling.sms.message``, counted unread; the
+        store's hooks run (``_on_inbound_texts``) and the customers' contact dates
+        are updated. Keywords are the caller's. Returns the
+        ``clienteling.sms.message`` rows, in order."""
+        posts = []
+        for conversation, inbound, _kind in texts:
+            author = conversation.partner_id
+            media_lines = [url for url, _type in inbound.media]
+            posts.append(
+                (
+                    conversation,
+                    "\n".join(filter(None, [inbound.body or "", *media_lines])),
+                    author,
+                    inbound.from_number if not author else None,
+                )
+            )
+        chatters = self._post_received_in_chats(posts)
+        received = self.env["clienteling.sms.message"].create(
+            [
+                {
+                    "conversation_id": conversation.id,
+                    "direction": "inbound",
+                    "body": inbound.body or "",
+                    "media_urls": "\n".join(url for url, _type in inbound.media) or False,
+                    "provider_sid": inbound.sid,
+                    "state": "received",
+                    "mail_message_id": chatter.id,
+                    "keyword": kind or False,
+                }
+                for (conversation, inbound, kind), chatter in zip(texts, chatters, strict=True)
+            ]
+        )
+        now = fields.Datetime.now()
+        counts = Counter(conversation.id for conversation, _inbound, _kind in texts)
+        conversations = self.browse(list(counts))
+        counters = ["unread_count", "last_message_date", "last_inbound_date"]
+        conversations.flush_recordset(counters)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE clienteling_conversation c
+                   SET unread_count = c.unread_count + v.texts,
+                       last_message_date = %(now)s, last_inbound_date = %(now)s
+                  FROM (VALUES %(values)s) AS v(id, texts)
+                 WHERE c.id = v.id
+                """,
+                now=now,
+                values=SQL(", ").join(SQL("(%s, %s)", cid, texts) for cid, texts in counts.items()),
+            )
+        )
+        conversations.invalidate_recordset(counters)
+        self._on_inbound_texts(received)
+        # the texts themselves stay in their conversations (store-scoped), never in
+        # the customers' chatter that every internal user reads
+        contacts = defaultdict(lambda: self.env["res.partner"])
+        for conversation, _inbound, _kind in texts:
+            contacts[conversation.employee_id] |= conversation.partner_id
+        for employee, partners in contacts.items():
+            partners.sudo()._clienteling_register_contact("sms", "inbound", now, employee or None)
+        return received
+
+    def _on_inbound_texts(self, sms_messages):
+        """Called once for the texts received together (``clienteling.sms.message``,
+        in the order received), after they are stored: ``_on_inbound_text`` for
+        each; other addons may handle them at once."""
+        for sms_message in sms_messages:
+            self.browse(sms_message.conversation_id.id)._on_inbound_text(sms_message)
 
     def _on_inbound_text(self, sms_message):
         """Called once for each text received in this conversation

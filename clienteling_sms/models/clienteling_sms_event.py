@@ -1,5 +1,6 @@
 import json
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -155,7 +156,12 @@ class ClientelingSmsEvent(models.Model):
         account = Account
         if raw_number:
             try:
-                number = number.search([("number", "=", to_e164(raw_number))], limit=1)
+                # read with the fields checked below: one query
+                number = number.search_fetch(
+                    [("number", "=", to_e164(raw_number))],
+                    ["account_id", "state"],
+                    limit=1,
+                )
             except PhoneNumberError:
                 number = number.browse()
             account = number.account_id
@@ -219,13 +225,16 @@ class ClientelingSmsEvent(models.Model):
     def _trigger_processing(self):
         """Wake the processing cron, unless a trigger is already waiting for it
         (waking it costs a connection and a NOTIFY on every webhook otherwise)."""
-        cron = self.env.ref("clienteling_sms.ir_cron_process_events")
+        # the cron's id is cached: no query but this one on every webhook
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "clienteling_sms.ir_cron_process_events", raise_if_not_found=True
+        )
         self.env.cr.execute(
             "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= (now() at time zone 'UTC') LIMIT 1",
-            [cron.id],
+            [cron_id],
         )
         if not self.env.cr.fetchone():
-            cron._trigger()
+            self.env["ir.cron"].browse(cron_id)._trigger()
 
     @api.model
     def _process_pending_from(self, numbers):
@@ -241,6 +250,30 @@ class ClientelingSmsEvent(models.Model):
         pending._process()
 
     def _process(self):
+        """Process the events in order. Plain inbound texts (no STOP, START or
+        HELP) are processed together with batched lookups, in one savepoint per
+        run of them; should anything fail there, they are processed again one by
+        one, as every other event (status callbacks, keywords, unknown numbers)."""
+        plain = self._plain_texts() if len(self) > 1 else {}
+        runs = []  # [(plain texts?, [event ids])], consecutive events alike together
+        for event in self:
+            if runs and runs[-1][0] == (event.id in plain):
+                runs[-1][1].append(event.id)
+            else:
+                runs.append((event.id in plain, [event.id]))
+        retries = []
+        for is_plain, ids in runs:
+            events = self.browse(ids)
+            if is_plain:
+                retries += events._process_together(plain)
+            else:
+                retries += events._process_each()
+        if retries:
+            self.env.ref("clienteling_sms.ir_cron_process_events")._trigger(min(retries))
+
+    def _process_each(self):
+        """Process the events one by one, each in its savepoint; returns the dates
+        of the retries of those that failed."""
         retries = []
         for event in self:
             try:
@@ -272,17 +305,117 @@ class ClientelingSmsEvent(models.Model):
                 if retry:
                     retries.append(event.next_retry_date)
             else:
-                event.write(
-                    {
-                        "state": "done",
-                        "error": False,
-                        "attempts": event.attempts + 1,
-                        "next_retry_date": False,
-                        "processed_date": fields.Datetime.now(),
-                    }
-                )
-        if retries:
-            self.env.ref("clienteling_sms.ir_cron_process_events")._trigger(min(retries))
+                event._mark_done()
+        return retries
+
+    def _mark_done(self):
+        now = fields.Datetime.now()
+        for attempts, events in self.grouped("attempts").items():
+            events.write(
+                {
+                    "state": "done",
+                    "error": False,
+                    "attempts": attempts + 1,
+                    "next_retry_date": False,
+                    "processed_date": now,
+                }
+            )
+
+    def _plain_texts(self):
+        """``{event id: (inbound message, our number, customer number)}`` of the
+        inbound events of ``self`` that are plain texts to one of our numbers,
+        looked up together; the others are left out (processed one by one)."""
+        parsed = {}
+        for event in self.filtered(lambda e: e.kind == "inbound"):
+            try:
+                parsed[event.id] = event._parser().parse_inbound(event._params())
+            except Exception:  # processed (and failed) one by one
+                continue
+        numbers = {}
+        for number in self.env["clienteling.phone.number"].search(
+            [
+                ("number", "in", list({inbound.to_number for inbound in parsed.values()})),
+                ("state", "!=", "released"),
+            ]
+        ):
+            numbers.setdefault(number.number, number)
+        Conversation = self.env["clienteling.conversation"]
+        plain = {}
+        senders = {}  # a sender texts several times: its number is read once
+        word_lists = {}
+        for event_id, inbound in parsed.items():
+            number = numbers.get(inbound.to_number)
+            if not number:
+                continue
+            key = (inbound.from_number, number.country_id.code)
+            if key not in senders:
+                customer_number = self._customer_number(inbound, number)
+                senders[key] = customer_number, Conversation._number_is_textable(customer_number)
+            customer_number, textable = senders[key]
+            if Conversation._keyword_of(inbound, textable, number.account_id.sudo(), word_lists):
+                continue
+            plain[event_id] = (inbound, number, customer_number)
+        return plain
+
+    @api.model
+    def _customer_number(self, inbound, number):
+        try:
+            return to_e164(inbound.from_number, number.country_id.code)
+        except PhoneNumberError:
+            return inbound.from_number  # short codes and alphanumeric senders
+
+    def _process_together(self, plain):
+        """Process these plain texts (listed in ``plain``) at once; one by one
+        should that fail. Returns the dates of the retries, as ``_process_each``."""
+        try:
+            with self.env.cr.savepoint():
+                self.with_context(clienteling_sms_processing=True)._process_plain_texts(plain)
+        except Exception as error:  # each event's own error is kept below
+            _logger.info(
+                "Clienteling SMS events %s processed one by one: %s",
+                self.ids,
+                type(error).__name__,
+            )
+            return self._process_each()
+        self._mark_done()
+        return []
+
+    def _process_plain_texts(self, plain):
+        """As ``_process_inbound`` for each event, with the conversations and
+        customers looked up together and the texts posted together."""
+        Conversation = self.env["clienteling.conversation"].sudo()
+        numbers = {plain[event.id][1].id: plain[event.id][1] for event in self}
+        pairs = {(plain[event.id][1].id, plain[event.id][2]) for event in self}
+        conversations = {
+            (conversation.phone_number_id.id, conversation.customer_number): conversation
+            for conversation in Conversation.search(
+                [
+                    ("phone_number_id", "in", list(numbers)),
+                    ("customer_number", "in", list({customer for _number, customer in pairs})),
+                ]
+            )
+        }
+        for number_id, customer_number in pairs - set(conversations):
+            conversations[number_id, customer_number] = Conversation._get_or_create(
+                numbers[number_id], customer_number
+            )
+        unlinked = [c for c in conversations.values() if not c.partner_id]
+        if unlinked:
+            partners = defaultdict(list)
+            for partner in self.env["res.partner"].search(
+                [("phone_sanitized", "in", [c.customer_number for c in unlinked])]
+            ):
+                partners[partner.phone_sanitized].append(partner)
+            for conversation in unlinked:
+                found = partners[conversation.customer_number]
+                if len(found) == 1:  # several customers share it: the associate chooses
+                    conversation.partner_id = found[0]
+        Conversation._receive_texts(
+            [
+                (conversations[plain[event.id][1].id, plain[event.id][2]], plain[event.id][0], None)
+                for event in self
+            ]
+        )
 
     def _params(self):
         return json.loads(self.payload or "{}")
@@ -302,10 +435,7 @@ class ClientelingSmsEvent(models.Model):
         )
         if not number:
             raise UserError(self.env._("No clienteling number %s.", inbound.to_number))
-        try:
-            customer_number = to_e164(inbound.from_number, number.country_id.code)
-        except PhoneNumberError:
-            customer_number = inbound.from_number  # short codes and alphanumeric senders
+        customer_number = self._customer_number(inbound, number)
         conversation = self.env["clienteling.conversation"]._get_or_create(number, customer_number)
         if not conversation.partner_id:
             partners = self.env["res.partner"].search(

@@ -1,4 +1,5 @@
 from . import (
+    test_batch,
     test_boundaries,
     test_demo,
     test_discuss,
