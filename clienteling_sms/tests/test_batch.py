@@ -84,7 +84,7 @@ class TestProcessingTogether(ClientelingSmsCase):
 
         paul, paul_chat = self._chat(PAUL)
         self.assertEqual(paul.partner_id, self.paul)  # linked by its number
-        self.assertEqual(paul_chat.name, "Paul Martin (+12125550143)")
+        self.assertEqual(paul_chat.name, "Paul Martin · (212) 555-0143")
         self.assertEqual(
             paul_chat.channel_member_ids.partner_id,
             (self.user_associate_a | self.user_store_manager_a).partner_id,
