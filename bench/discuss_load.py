@@ -4,8 +4,8 @@ large store, against an associate of another store who has no text chats.
     .venv/bin/python bench/discuss_load.py [--conversations 50000] [--associates 20]
         [--runs 15] [--keep]
 
-Creates the database bench_discuss (no demo data; kept with --keep, which also reuses
-it when it exists): one store with ``--associates`` associates (users with the
+Creates the database bench_discuss (no demo data; dropped at the end unless --keep,
+which also reuses it, without generating again, when it exists): one store with ``--associates`` associates (users with the
 associate group, password = login) and a store number, ``--conversations`` text
 conversations with that number (nine in ten with a known customer), each with its
 Discuss chat (``discuss.channel`` of type ``clienteling_text``) whose members are the
@@ -409,20 +409,29 @@ def main():
         user = env["res.users"].search([("login", "=", "assoc01")])
         cr.execute(
             """
-            SELECT count(*), count(*) FILTER (WHERE unpin_dt IS NULL
-                                                OR c.last_interest_dt >= unpin_dt
-                                                OR m.last_interest_dt >= unpin_dt)
-              FROM discuss_channel_member m JOIN discuss_channel c ON c.id = m.channel_id
+            SELECT count(*),
+                   count(*) FILTER (WHERE pinned),
+                   count(*) FILTER (WHERE pinned AND EXISTS (
+                        SELECT 1 FROM mail_message msg
+                         WHERE msg.model = 'discuss.channel' AND msg.res_id = m.channel_id
+                           AND msg.id >= m.new_message_separator)),
+                   count(*) FILTER (WHERE pinned AND c.last_interest_dt
+                                          > (now() AT TIME ZONE 'UTC') - interval '1 day')
+              FROM discuss_channel_member m
+              JOIN discuss_channel c ON c.id = m.channel_id,
+                   LATERAL (SELECT m.unpin_dt IS NULL OR c.last_interest_dt >= m.unpin_dt
+                                   OR m.last_interest_dt >= m.unpin_dt AS pinned) p
              WHERE c.channel_type = 'clienteling_text' AND m.partner_id = %s
             """,
             [user.partner_id.id],
         )
-        memberships, pinned = cr.fetchone()
+        memberships, pinned, unread, last_day = cr.fetchone()
         cr.execute("SELECT count(*) FROM discuss_channel_member")
         members = cr.fetchone()[0]
     print(
         f"{conversations:,} conversations in one store, {texts:,} texts, {members:,} channel "
-        f"members; assoc01: member of {memberships:,} text chats, {pinned:,} pinned"
+        f"members; assoc01: member of {memberships:,} text chats, {pinned:,} pinned "
+        f"({unread} unread, {last_day} active in the last day)"
     )
     server = start_server()
     try:
