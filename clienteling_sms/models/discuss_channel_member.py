@@ -21,10 +21,11 @@ class DiscussChannelMember(models.Model):
         )
 
     def init(self):
-        super().init()
+        result = super().init()
         # Whose chats (the is_member rule of every channel query): an index-only scan
         # of the user's memberships, tens of thousands for a store's associate
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS discuss_channel_member_partner_channel_idx "
             "ON discuss_channel_member (partner_id, channel_id)"
         )
+        return result
