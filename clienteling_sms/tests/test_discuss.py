@@ -312,6 +312,20 @@ class TestTextsInDiscuss(ClientelingSmsCase):
             # and takes the place of the oldest of the 50 at the next pass
             self.assertEqual(self.Conversation._cron_unpin_quiet_chats(), 1)
             self.assertEqual(loaded(), expected - {chats[numbers[10]]} | {chats[numbers[1]]})
+        # their sidebar lists each chat with their own membership only, not the
+        # store's twenty others (the member list loads them when opened)
+        data = Store(Channel._get_channels_as_member()).get_result()
+        text_ids = {chat.id for chat in chats.values()}
+        text_members = [
+            member
+            for member in data["discuss.channel.member"]
+            if member["thread"]["id"] in text_ids
+        ]
+        self.assertEqual(len(text_members), len(loaded()))
+        self.assertEqual(
+            {member["persona"]["id"] for member in text_members},
+            {self.user_associate_a.partner_id.id},
+        )
         # another store's associate is in none of them
         other = self.env["discuss.channel"].with_user(self.user_associate_b)
         self.assertFalse(
