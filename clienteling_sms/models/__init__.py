@@ -6,6 +6,7 @@ from . import (
     clienteling_sms_message,
     clienteling_store,
     discuss_channel,
+    discuss_channel_member,
     hr_employee,
     mail_message,
     mail_notification,

@@ -31,6 +31,8 @@ SYSTEM_FIELDS = {
 }
 UNPIN_AFTER = timedelta(days=30)  # conversations quiet for longer leave Discuss's sidebar
 NOTIFY_PREFETCH = 25  # received texts read together when their chats are notified
+PINNED_TEXT_CHATS = 50  # an associate's most recent conversations that stay in it longer
+KEEP_RECENT_FOR = timedelta(days=1)  # what happened today stays in the sidebar in any case
 
 
 class ClientelingConversation(models.Model):
@@ -684,33 +686,55 @@ class ClientelingConversation(models.Model):
 
     @api.model
     def _cron_unpin_quiet_chats(self, limit=50000):
-        """Unpin the chats nothing happened in for 30 days (Discuss loads pinned
-        chats only); a new text pins them again."""
-        outdated = fields.Datetime.now() - UNPIN_AFTER
+        """Unpin, for each associate, the text chats they have read that are quiet:
+        nothing happened in them for 30 days, or for a day when they are not among
+        the associate's 50 most recent chats. Discuss loads pinned chats only (the
+        others are found by search), and an associate may be a member of tens of
+        thousands; unread chats stay, a new text pins a chat again. Returns the
+        number of memberships unpinned (at most ``limit``)."""
+        now = fields.Datetime.now()
+        self.env["discuss.channel"].flush_model()
+        self.env["discuss.channel.member"].flush_model()
+        self.env["mail.message"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE discuss_channel_member m
+                UPDATE discuss_channel_member
                    SET unpin_dt = %(now)s
-                  FROM discuss_channel c
-                 WHERE c.id = m.channel_id
-                   AND c.channel_type = 'clienteling_text'
-                   AND m.id IN (
-                        SELECT m2.id FROM discuss_channel_member m2
-                          JOIN discuss_channel c2 ON c2.id = m2.channel_id
-                         WHERE c2.channel_type = 'clienteling_text'
-                           AND m2.unpin_dt IS NULL
-                           AND COALESCE(c2.last_interest_dt, m2.last_interest_dt) < %(outdated)s
-                           AND m2.last_interest_dt < %(outdated)s
+                 WHERE id IN (
+                        SELECT pinned.id
+                          FROM (SELECT m.id, m.channel_id, m.new_message_separator,
+                                       GREATEST(c.last_interest_dt, m.last_interest_dt) AS last_dt,
+                                       row_number() OVER (
+                                           PARTITION BY m.partner_id
+                                           ORDER BY GREATEST(c.last_interest_dt, m.last_interest_dt)
+                                                    DESC, m.channel_id DESC) AS rank
+                                  FROM discuss_channel_member m
+                                  JOIN discuss_channel c ON c.id = m.channel_id
+                                 WHERE c.channel_type = 'clienteling_text'
+                                   AND (m.unpin_dt IS NULL
+                                        OR m.last_interest_dt >= m.unpin_dt
+                                        OR c.last_interest_dt >= m.unpin_dt)) pinned
+                         WHERE (pinned.last_dt < %(outdated)s
+                                OR (pinned.rank > %(keep)s AND pinned.last_dt < %(recent)s))
+                           AND NOT EXISTS (
+                                SELECT 1 FROM mail_message msg
+                                 WHERE msg.model = 'discuss.channel'
+                                   AND msg.res_id = pinned.channel_id
+                                   AND msg.id >= pinned.new_message_separator
+                                   AND msg.message_type NOT IN ('notification', 'user_notification'))
                          LIMIT %(limit)s)
                 """,
-                outdated=outdated,
-                now=fields.Datetime.now(),
+                now=now,
+                outdated=now - UNPIN_AFTER,
+                recent=now - KEEP_RECENT_FOR,
+                keep=PINNED_TEXT_CHATS,
                 limit=limit,
             )
         )
-        self.env["discuss.channel.member"].invalidate_model(["unpin_dt"])
-        return self.env.cr.rowcount
+        count = self.env.cr.rowcount
+        self.env["discuss.channel.member"].invalidate_model(["unpin_dt", "is_pinned"])
+        return count
 
     # Sending.
 

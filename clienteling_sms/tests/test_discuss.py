@@ -246,12 +246,21 @@ class TestTextsInDiscuss(ClientelingSmsCase):
         self.assertEqual(sent.state, "queued")
         self.assertEqual(self.customer_a.clienteling_last_contact_date, NIGHT)
 
+    def _read_chat(self, channel, user):
+        """``user`` reads the chat up to its last message, as Discuss does."""
+        member = channel.channel_member_ids.filtered(lambda m: m.partner_id == user.partner_id)
+        member.with_user(user)._mark_as_read(max(channel.message_ids.ids))
+
     @freeze_time(DAY)
     def test_quiet_chats_are_unpinned_and_come_back_with_a_text(self):
         self._inbound("Is my coat ready?")
         channel = self._chat_of()
         self.assertEqual(self.Conversation._cron_unpin_quiet_chats(), 0)
         with freeze_time(datetime(2026, 8, 15)):
+            # nobody read it: it stays in their sidebar
+            self.assertEqual(self.Conversation._cron_unpin_quiet_chats(), 0)
+            self._read_chat(channel, self.user_associate_a)
+            self._read_chat(channel, self.user_store_manager_a)
             self.assertEqual(self.Conversation._cron_unpin_quiet_chats(), 2)
             self.assertFalse(any(channel.channel_member_ids.mapped("is_pinned")))
             self._inbound("Back again")
@@ -296,3 +305,81 @@ class TestTextsInDiscuss(ClientelingSmsCase):
                 channel, self.user_associate_a, "Terms", attachment_ids=document.ids
             )
         texts.assertNoTextSent()
+
+    def test_discuss_loads_the_recent_and_unread_chats_only(self):
+        """An associate in many chats: Discuss loads (channels as member) their 50
+        most recent, today's and the unread ones; the others are found by search
+        and a new text brings its chat back."""
+        numbers = [f"+1212555{2000 + i:04d}" for i in range(61)]
+        with freeze_time(datetime(2026, 4, 1, 16, 0)):
+            self._inbound("Hello", from_=numbers[60])  # quiet for 3 months
+        for index, number in enumerate(numbers[:55]):  # 3 weeks ago, oldest first
+            with freeze_time(datetime(2026, 6, 10, 16, index)):
+                self._inbound("Hello", from_=number)
+        for index, number in enumerate(numbers[55:60]):  # this morning
+            with freeze_time(datetime(2026, 7, 1, 10, index)):
+                self._inbound("Hello", from_=number)
+        chats = {number: self._chat_of(number) for number in numbers}
+        with freeze_time(datetime(2026, 7, 1, 12, 0)):
+            for chat in chats.values():
+                self._read_chat(chat, self.user_associate_a)
+        with freeze_time(datetime(2026, 6, 10, 15, 0)):
+            self._inbound("Still there?", from_=numbers[0])  # the oldest, unread
+        Channel = self.env["discuss.channel"].with_user(self.user_associate_a)
+
+        def loaded():
+            Channel.invalidate_model()
+            self.env["discuss.channel.member"].invalidate_model()
+            return set(
+                Channel._get_channels_as_member().filtered(
+                    lambda c: c.channel_type == "clienteling_text"
+                )
+            )
+
+        self.assertEqual(loaded(), set(chats.values()))  # until the cron passes
+        with freeze_time(datetime(2026, 7, 1, 16, 0)):
+            self.assertEqual(self.Conversation._cron_unpin_quiet_chats(), 10)
+            # this morning's 5, the 45 most recent others, and the unread one
+            expected = {chats[n] for n in numbers[10:60]} | {chats[numbers[0]]}
+            self.assertEqual(loaded(), expected)
+            # the store manager, who read none, keeps them all
+            manager_chats = (
+                self.env["discuss.channel"]
+                .with_user(self.user_store_manager_a)
+                ._get_channels_as_member()
+                .filtered(lambda c: c.channel_type == "clienteling_text")
+            )
+            self.assertEqual(set(manager_chats), set(chats.values()))
+            # every chat is still the associate's: the others are found by search
+            self.assertEqual(
+                Channel.search_count(
+                    [("channel_type", "=", "clienteling_text"), ("is_member", "=", True)]
+                ),
+                61,
+            )
+            self.assertEqual(Channel.search([("name", "ilike", numbers[1])]), chats[numbers[1]])
+            # a new text brings a chat back at once
+            self._inbound("Is my order ready?", from_=numbers[1])
+            self.assertIn(chats[numbers[1]], loaded())
+            # and takes the place of the oldest of the 50 at the next pass
+            self.assertEqual(self.Conversation._cron_unpin_quiet_chats(), 1)
+            self.assertEqual(loaded(), expected - {chats[numbers[10]]} | {chats[numbers[1]]})
+        # their sidebar lists each chat with their own membership only, not the
+        # store's twenty others (the member list loads them when opened)
+        data = Store(Channel._get_channels_as_member()).get_result()
+        text_ids = {chat.id for chat in chats.values()}
+        text_members = [
+            member
+            for member in data["discuss.channel.member"]
+            if member["thread"]["id"] in text_ids
+        ]
+        self.assertEqual(len(text_members), len(loaded()))
+        self.assertEqual(
+            {member["persona"]["id"] for member in text_members},
+            {self.user_associate_a.partner_id.id},
+        )
+        # another store's associate is in none of them
+        other = self.env["discuss.channel"].with_user(self.user_associate_b)
+        self.assertFalse(
+            other._get_channels_as_member().filtered(lambda c: c.channel_type == "clienteling_text")
+        )
