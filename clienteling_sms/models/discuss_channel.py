@@ -67,9 +67,17 @@ class DiscussChannel(models.Model):
         # member of a non-"channel" chat with it, i.e. tens of thousands of records
         # for an associate's sidebar. Only the user's own membership goes, as Odoo
         # does for channels; the member list loads the others when it is opened.
-        return super(
+        result = super(
             DiscussChannel, self.with_context(clienteling_text_own_member_only=True)
         )._to_store(store)
+        texts = self.filtered(lambda c: c.channel_type == "clienteling_text")
+        # sudo: the conversation's customer, for the chat's avatar
+        for channel in texts.sudo():
+            store.add(
+                channel,
+                {"clienteling_partner_id": channel.clienteling_conversation_id.partner_id.id},
+            )
+        return result
 
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, *, message_type="notification", **kwargs):
@@ -143,14 +151,3 @@ class DiscussChannel(models.Model):
             # the phone's notification names the customer, like a text message
             payload["title"] = self.name
         return payload
-
-    def _to_store(self, store):
-        result = super()._to_store(store)
-        texts = self.filtered(lambda c: c.channel_type == "clienteling_text")
-        # sudo: the conversation's customer, for the chat's avatar
-        for channel in texts.sudo():
-            store.add(
-                channel,
-                {"clienteling_partner_id": channel.clienteling_conversation_id.partner_id.id},
-            )
-        return result

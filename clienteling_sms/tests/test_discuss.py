@@ -357,7 +357,8 @@ class TestTextsInDiscuss(ClientelingSmsCase):
                 ),
                 61,
             )
-            self.assertEqual(Channel.search([("name", "ilike", numbers[1])]), chats[numbers[1]])
+            # (named with the number as written in the store's country: (212) 555-2001)
+            self.assertEqual(Channel.search([("name", "ilike", "555-2001")]), chats[numbers[1]])
             # a new text brings a chat back at once
             self._inbound("Is my order ready?", from_=numbers[1])
             self.assertIn(chats[numbers[1]], loaded())
