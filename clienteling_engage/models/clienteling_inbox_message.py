@@ -688,41 +688,82 @@ class ClientelingInboxMessage(models.Model):
         """An inbound SMS to ``store``'s number, from ``number`` (any format), as
         an inbox message of channel ``sms`` (``clienteling_engage_sms`` calls it).
         Idempotent on ``reference`` (the provider's message id)."""
-        if not store:
-            raise UserError(self.env._("An inbound SMS needs the store it was sent to."))
-        try:
-            e164 = to_e164(number, store.country_id.code or None)
-        except PhoneNumberError as error:
-            raise UserError(
-                self.env._(
-                    "Invalid sender number %(number)s: %(reason)s",
-                    number=number,
-                    reason=self.env["res.partner"]._clienteling_phone_error_message(error),
-                )
-            ) from error
-        fingerprint = f"sms:{reference}" if reference else False
-        if fingerprint:
-            existing = self.sudo().search(
-                [("store_id", "=", store.id), ("fingerprint", "=", fingerprint)], limit=1
+        return self._clienteling_create_from_sms_batch([(store, number, body, date, reference)])
+
+    @api.model
+    def _clienteling_create_from_sms_batch(self, texts):
+        """``_clienteling_create_from_sms`` for many texts at once: ``texts`` is a
+        list of ``(store, number, body, date, reference)``. Existing messages are
+        looked up, the new ones created, audited and linked together. Returns the
+        messages, in the order of ``texts``."""
+        rows = []
+        for store, number, body, date, reference in texts:
+            if not store:
+                raise UserError(self.env._("An inbound SMS needs the store it was sent to."))
+            try:
+                e164 = to_e164(number, store.country_id.code or None)
+            except PhoneNumberError as error:
+                raise UserError(
+                    self.env._(
+                        "Invalid sender number %(number)s: %(reason)s",
+                        number=number,
+                        reason=self.env["res.partner"]._clienteling_phone_error_message(error),
+                    )
+                ) from error
+            fingerprint = f"sms:{reference}" if reference else False
+            rows.append((store, e164, body, date, reference, fingerprint))
+        fingerprints = [row[5] for row in rows if row[5]]
+        found = {}
+        if fingerprints:
+            for message in self.sudo().search(
+                [
+                    ("store_id", "in", list({row[0].id for row in rows})),
+                    ("fingerprint", "in", fingerprints),
+                ]
+            ):
+                found.setdefault((message.store_id.id, message.fingerprint), message)
+        to_create = []
+        targets = []  # per text: the key of its message, or the index of the one created
+        for store, e164, body, date, reference, fingerprint in rows:
+            key = (store.id, fingerprint)
+            if fingerprint and key in found:
+                targets.append(key)
+                continue
+            if fingerprint:
+                found[key] = None  # created below, once
+                targets.append(key)
+            else:
+                targets.append(len(to_create))
+            to_create.append(
+                {
+                    "store_id": store.id,
+                    "company_id": store.company_id.id,
+                    "channel": "sms",
+                    "sender": e164,
+                    "subject": (body or "").strip()[:80],
+                    "body": plaintext2html(body or ""),
+                    "date": date or fields.Datetime.now(),
+                    "fingerprint": fingerprint,
+                    "message_id": reference or False,
+                }
             )
-            if existing:
-                return existing
-        message = self.sudo().create(
-            {
-                "store_id": store.id,
-                "company_id": store.company_id.id,
-                "channel": "sms",
-                "sender": e164,
-                "subject": (body or "").strip()[:80],
-                "body": plaintext2html(body or ""),
-                "date": date or fields.Datetime.now(),
-                "fingerprint": fingerprint,
-                "message_id": reference or False,
-            }
+        created = self.sudo().create(to_create)
+        for message in created:
+            if message.fingerprint:
+                found[(message.store_id.id, message.fingerprint)] = message
+        self.env["clienteling.inbox.audit"].sudo().create(
+            [
+                message._clienteling_audit_values(
+                    "sync", self.env._("SMS received from %s.", message.sender)
+                )
+                for message in created
+            ]
         )
-        message._clienteling_audit("sync", self.env._("SMS received from %s.", e164))
-        message._auto_link()
-        return message
+        created._auto_link()
+        result = self.sudo().browse()
+        for target in targets:
+            result |= created[target] if isinstance(target, int) else found[target]
+        return result
 
     @api.model
     def _audit_sync_reset(self, account, uidvalidity):

@@ -790,6 +790,36 @@ class TestInboxActions(EngageCase, MockEmail):
         )
         with self.assertRaisesRegex(UserError, "Invalid sender number"):
             Message._clienteling_create_from_sms(self.store_a, "hello", "x")
+        # many at once (a batch of received texts): in order, each reference once,
+        # linked and audited like one by one
+        texts = [
+            (self.store_a, "+12125550142", "First", None, "SMb1"),
+            (self.store_a, "+12125550199", "From a stranger", None, None),
+            (self.store_a, "+12125550142", "First (replayed)", None, "SMb1"),
+            (self.store_a, "+12125550142", "Kept before", None, "SM123"),
+            (self.store_a, "+12125550142", "Second", None, "SMb2"),
+        ]
+        batch = Message._clienteling_create_from_sms_batch(texts)
+        self.assertEqual(
+            batch.mapped("subject"), ["First", "From a stranger", "Is my order ready?", "Second"]
+        )
+        self.assertEqual(batch[0].partner_id, self.customer_a)
+        self.assertFalse(batch[1].partner_id)
+        self.assertIn(sms, batch)
+        audits = (
+            self.env["clienteling.inbox.audit"]
+            .sudo()
+            .search([("message_id", "in", (batch - sms).ids), ("action", "=", "sync")])
+        )
+        self.assertEqual(len(audits), 3)
+        with self.assertRaisesRegex(UserError, "Invalid sender number"):
+            Message._clienteling_create_from_sms_batch(
+                [
+                    (self.store_a, "+12125550142", "ok", None, "SMb3"),
+                    (self.store_a, "hello", "x", None, None),
+                ]
+            )
+        self.assertFalse(Message.sudo().search([("message_id", "=", "SMb3")]))
 
 
 @tagged("post_install", "-at_install", "clienteling_engage")

@@ -4,17 +4,26 @@ from odoo import models
 class ClientelingConversation(models.Model):
     _inherit = "clienteling.conversation"
 
-    def _on_inbound_text(self, sms_message):
+    def _on_inbound_texts(self, sms_messages):
         """Texts to a store number (not an associate's own number) also land in the
-        store's Engage inbox."""
-        result = super()._on_inbound_text(sms_message)
-        if self.store_id and not self.employee_id and self._is_textable():
-            self.env["clienteling.inbox.message"].sudo()._clienteling_create_from_sms(
-                self.store_id,
-                self.customer_number,
-                sms_message.body or "",
-                reference=sms_message.provider_sid,
+        store's Engage inbox, created together."""
+        result = super()._on_inbound_texts(sms_messages)
+        texts = [
+            (
+                conversation.store_id,
+                conversation.customer_number,
+                text.body or "",
+                None,
+                text.provider_sid,
             )
+            for text in sms_messages
+            for conversation in [text.conversation_id]
+            if conversation.store_id
+            and not conversation.employee_id
+            and conversation._is_textable()
+        ]
+        if texts:
+            self.env["clienteling.inbox.message"].sudo()._clienteling_create_from_sms_batch(texts)
         return result
 
     def _on_outbound_text(self, sms_message):
