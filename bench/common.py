@@ -1,5 +1,6 @@
 """Helpers shared by the benchmark scripts: run with the project's venv (.venv/bin/python)."""
 
+import http.client
 import os
 import statistics
 import subprocess
@@ -70,3 +71,38 @@ def describe(values_ms):
         "p99": percentile(values_ms, 0.99),
         "mean": statistics.fmean(values_ms),
     }
+
+
+def start_odoo_server(dbname, port, *extra_args):
+    """An Odoo server on ``dbname`` (2 workers, no cron), once it answers
+    ``/web/health``; the caller kills it."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-c",
+            str(ODOO_RC),
+            "-d",
+            dbname,
+            f"--db-filter=^{dbname}$",
+            f"--http-port={port}",
+            "--workers=2",
+            "--no-database-list",
+            "--max-cron-threads=0",
+            *extra_args,
+            "--log-level=warn",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(120):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/web/health")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("The Odoo server did not start.")

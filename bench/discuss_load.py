@@ -30,11 +30,10 @@ import http.client
 import json
 import statistics
 import subprocess
-import sys
 import time
 from datetime import datetime
 
-from common import ODOO_RC, create_database, odoo_env
+from common import create_database, odoo_env, start_odoo_server
 
 DB = "bench_discuss"
 PORT = 8393
@@ -294,37 +293,7 @@ def unpin_quiet_chats(env):
 
 
 def start_server():
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-c",
-            str(ODOO_RC),
-            "-d",
-            DB,
-            f"--db-filter=^{DB}$",
-            f"--http-port={PORT}",
-            "--workers=2",
-            "--no-database-list",
-            "--max-cron-threads=0",
-            "--limit-time-cpu=600",
-            "--limit-time-real=1200",
-            "--log-level=warn",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(120):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            connection.request("GET", "/web/health")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("The Odoo server did not start.")
+    return start_odoo_server(DB, PORT, "--limit-time-cpu=600", "--limit-time-real=1200")
 
 
 class Session:

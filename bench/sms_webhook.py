@@ -18,13 +18,12 @@ import argparse
 import http.client
 import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from urllib.parse import urlencode
 
-from common import ODOO_RC, create_database, describe, odoo_env
+from common import create_database, describe, odoo_env, start_odoo_server
 
 DB = "bench_sms"
 PORT = 8391
@@ -84,35 +83,7 @@ def setup(associates=0):
 
 
 def start_server():
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-c",
-            str(ODOO_RC),
-            "-d",
-            DB,
-            f"--db-filter=^{DB}$",
-            f"--http-port={PORT}",
-            "--workers=2",
-            "--no-database-list",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(120):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            connection.request("GET", "/web/health")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("The Odoo server did not start.")
+    return start_odoo_server(DB, PORT)
 
 
 def run(build_request, total, concurrency):

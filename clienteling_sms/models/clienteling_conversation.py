@@ -29,6 +29,12 @@ SYSTEM_FIELDS = {
     "unread_count",
     "channel_id",
 }
+CONSENT_STATES = [
+    ("none", "No Consent Yet"),
+    ("pending", "Opt-in Sent"),
+    ("opted_in", "Opted In"),
+    ("opted_out", "Opted Out"),
+]
 UNPIN_AFTER = timedelta(days=30)  # conversations quiet for longer leave Discuss's sidebar
 NOTIFY_PREFETCH = 25  # received texts read together when their chats are notified
 PINNED_TEXT_CHATS = 50  # an associate's most recent conversations that stay in it longer
@@ -81,15 +87,7 @@ class ClientelingConversation(models.Model):
         copy=False,
         help="The conversation in Discuss, where its texts are read and written.",
     )
-    consent_state = fields.Selection(
-        [
-            ("none", "No Consent Yet"),
-            ("pending", "Opt-in Sent"),
-            ("opted_in", "Opted In"),
-            ("opted_out", "Opted Out"),
-        ],
-        compute="_compute_consent_state",
-    )
+    consent_state = fields.Selection(CONSENT_STATES, compute="_compute_consent_state")
     shared_number = fields.Boolean(
         compute="_compute_shared_number",
         help="Several customers have this number: choose who is texting with Add to Contacts.",

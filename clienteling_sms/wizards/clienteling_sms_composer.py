@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.clienteling_conversation import CONSENT_STATES
 from ..tools import segments
 
 
@@ -16,15 +17,7 @@ class ClientelingSmsComposer(models.TransientModel):
     phone_number_id = fields.Many2one(
         "clienteling.phone.number", string="From Number", readonly=True
     )
-    consent_state = fields.Selection(
-        [
-            ("none", "No Consent Yet"),
-            ("pending", "Opt-in Sent"),
-            ("opted_in", "Opted In"),
-            ("opted_out", "Opted Out"),
-        ],
-        compute="_compute_consent_state",
-    )
+    consent_state = fields.Selection(CONSENT_STATES, compute="_compute_consent_state")
     quick_reply_id = fields.Many2one(
         "clienteling.quick.reply", domain="[('kind', '=', 'quick_reply')]"
     )
