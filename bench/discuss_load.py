@@ -239,9 +239,10 @@ def generate(env, conversations, associates):
     )
     cr.execute(
         """
+        -- the words are in the chat message only (texts stored once)
         INSERT INTO clienteling_sms_message (conversation_id, store_id, company_id,
                                              mail_message_id, employee_id, segment_count,
-                                             direction, provider_sid, state, body, sent_date,
+                                             direction, provider_sid, state, sent_date,
                                              is_opt_in_request, create_uid, create_date,
                                              write_uid, write_date)
         SELECT t.conversation_id, %(store)s, %(company)s, t.message_id,
@@ -249,7 +250,7 @@ def generate(env, conversations, associates):
                CASE WHEN t.inbound THEN 'inbound' ELSE 'outbound' END,
                'SMbench' || t.g || 'x' || t.i,
                CASE WHEN t.inbound THEN 'received' ELSE 'delivered' END,
-               'text ' || t.i, CASE WHEN NOT t.inbound THEN t.text_dt END,
+               CASE WHEN NOT t.inbound THEN t.text_dt END,
                CASE WHEN NOT t.inbound THEN false END,
                1, t.text_dt, 1, t.text_dt
           FROM bench_text t LEFT JOIN hr_employee e ON e.user_id = t.user_id
