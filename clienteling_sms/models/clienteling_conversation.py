@@ -613,8 +613,7 @@ class ClientelingConversation(models.Model):
             """
         )
         conversations = self.sudo().browse([row[0] for row in cr.fetchall()]).exists()
-        for conversation in conversations:
-            conversation._get_channel()
+        conversations._create_chats()
         self.env.flush_all()
         cr.execute(
             """
