@@ -322,10 +322,14 @@ class ClientelingStore(models.Model):
             return
 
     @api.model
-    def _clienteling_check_number_provisioning(self, country, company):
+    def _clienteling_check_number_provisioning(
+        self, country, company, number_type=None, store=None
+    ):
         """Hook called before buying a phone number for ``country`` (res.country)
-        in ``company``: raise a UserError to refuse. The default allows; the
-        compliance addon refuses countries whose regulatory approval is missing."""
+        in ``company``, of ``number_type`` (local, mobile, national, toll-free) for
+        ``store`` when the number is a store's: raise a UserError to refuse. The
+        default allows; the compliance addon refuses countries whose regulatory
+        approval is missing."""
         return True
 
     def action_view_customers(self):

@@ -1,5 +1,7 @@
 import logging
 
+import phonenumbers
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -10,9 +12,27 @@ from odoo.addons.clienteling.tools.phone import (
     to_e164,
 )
 
-from ..tools.provider import ProviderError
+from ..tools.provider import NUMBER_TYPES, ProviderError
 
 _logger = logging.getLogger(__name__)
+
+# Countries whose geographic (local) numbers text; elsewhere texting numbers are mobile.
+LOCAL_TEXTING_REGIONS = {"US", "CA", "PR"}
+
+
+def area_code_of(e164):
+    """The geographic area code of a number ('212' for +12125550100), or None."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return None
+    length = phonenumbers.length_of_geographical_area_code(number)
+    return str(number.national_number)[:length] if length else None
+
+
+def texting_number_type(country_code):
+    """The kind of number that texts in ``country_code``."""
+    return "local" if (country_code or "").upper() in LOCAL_TEXTING_REGIONS else "mobile"
 
 
 class ClientelingPhoneNumber(models.Model):
@@ -33,6 +53,11 @@ class ClientelingPhoneNumber(models.Model):
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     country_id = fields.Many2one("res.country", required=True)
     provider_sid = fields.Char(string="Provider ID", copy=False, index="btree_not_null")
+    number_type = fields.Selection(
+        [(key, key.replace("-", " ").capitalize()) for key in NUMBER_TYPES],
+        default="local",
+        required=True,
+    )
     sms_capable = fields.Boolean(string="SMS", default=True)
     mms_capable = fields.Boolean(string="MMS")
     voice_capable = fields.Boolean(string="Voice")
@@ -149,6 +174,58 @@ class ClientelingPhoneNumber(models.Model):
                 raise ValidationError(
                     self.env._("%s is not assigned: it has no store or associate.", number.number)
                 )
+
+    @api.model
+    def _purchase(self, account, country, store=None, number_type=None):
+        """Buy a number of ``country`` on ``account`` (near ``store``'s landline
+        when given) and register it: the one way numbers are bought (the
+        provisioning wizard, batch activation, scripts). The store hook
+        ``_clienteling_check_number_provisioning`` may refuse first;
+        ``_clienteling_purchase_options`` adds what the provider needs with it."""
+        number_type = number_type or texting_number_type(country.code)
+        self.env["clienteling.store"]._clienteling_check_number_provisioning(
+            country, account.company_id, number_type=number_type, store=store
+        )
+        options = self._clienteling_purchase_options(account, country, number_type, store)
+        provider = account._get_provider()
+        # every number ever registered, whatever company (numbers are unique)
+        known = set(self.sudo().with_context(active_test=False).search([]).mapped("number"))
+        area_code = area_code_of(store.landline) if store and store.landline else None
+        searches = [{"area_code": area_code}, {}] if area_code else [{}]
+        for filters in searches:
+            kwargs = dict(filters, limit=20, number_type=number_type)
+            if account.provider == "sandbox":
+                kwargs = {"limit": 20, "taken": known, "number_type": number_type}
+            for candidate in provider.search_numbers(country.code, **kwargs):
+                if candidate.number in known or not candidate.sms:
+                    continue
+                bought = provider.purchase_number(
+                    candidate.number,
+                    account._webhook_url("inbound"),
+                    account._webhook_url("voice"),
+                    account._webhook_url("status"),
+                    **options,
+                )
+                return self.create(
+                    {
+                        "number": bought.number,
+                        "account_id": account.id,
+                        "country_id": country.id,
+                        "number_type": number_type,
+                        "provider_sid": bought.sid,
+                        "sms_capable": bought.sms,
+                        "mms_capable": bought.mms,
+                        "voice_capable": bought.voice,
+                    }
+                )
+        raise UserError(self.env._("The provider has no number available in %s.", country.name))
+
+    @api.model
+    def _clienteling_purchase_options(self, account, country, number_type, store=None):
+        """Hook: the keyword arguments of the provider's ``purchase_number`` besides
+        the number and its webhooks (``bundle_ref``, ``address_ref``). None here;
+        the compliance addon gives the approved application's."""
+        return {}
 
     def _assign(self, store=None, employee=None):
         """Assign this available number to ``store`` or ``employee``."""

@@ -305,6 +305,16 @@ class ClientelingSmsAccount(models.Model):
                 "The provider refused the credentials (check the account settings)."
             ),
             "not_found": self.env._("The provider does not know this resource."),
+            "regulatory_approval_missing": self.env._(
+                "The provider refuses numbers of this country without an approved regulatory "
+                "application (bundle)."
+            ),
+            "address_required": self.env._(
+                "The provider needs a registered address for a number of this country."
+            ),
+            "address_outside_locality": self.env._(
+                "The address is not in the area the number serves, or not on this account."
+            ),
         }
         if kind in reasons:
             return reasons[kind]

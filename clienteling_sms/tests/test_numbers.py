@@ -55,7 +55,7 @@ class TestNumbers(ClientelingSmsCase):
             self._provision(target="store", store_ids=[(6, 0, self.store_a.ids)]).action_provision()
 
     def test_provisioning_asks_the_compliance_hook_first(self):
-        def refuse(self_model, country, company):
+        def refuse(self_model, country, company, **kwargs):
             raise UserError(self_model.env._("%s: regulatory approval missing", country.name))
 
         before = self.env["clienteling.phone.number"].search_count([])

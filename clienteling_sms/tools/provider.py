@@ -31,10 +31,16 @@ REASON_KINDS = (
     "sender_unregistered",
     "credentials_refused",
     "not_found",
+    "regulatory_approval_missing",
+    "address_required",
+    "address_outside_locality",
     # raised by a provider itself (not codes of the provider's API)
     "credentials_missing",  # params: provider
     "provider_unreachable",  # params: provider, detail (the system's words)
 )
+
+# Kinds of phone numbers a provider sells (Twilio's names).
+NUMBER_TYPES = ("local", "mobile", "national", "toll-free")
 
 # Provider classes by key (filled at import by ``register``, read-only afterwards).
 _PROVIDERS = {}
@@ -237,13 +243,31 @@ class SmsProvider:
         raise NotImplementedError
 
     def search_numbers(
-        self, country_code, area_code=None, contains=None, near_number=None, limit=20
+        self,
+        country_code,
+        area_code=None,
+        contains=None,
+        near_number=None,
+        limit=20,
+        number_type="local",
     ):
-        """Available numbers that can send SMS: a list of :class:`AvailableNumber`."""
+        """Available numbers of ``number_type`` (one of ``NUMBER_TYPES``) that can
+        send SMS: a list of :class:`AvailableNumber`."""
         raise NotImplementedError
 
-    def purchase_number(self, number, sms_url, voice_url, status_callback=None):
-        """Buy ``number`` with its webhooks set; return a :class:`PurchasedNumber`."""
+    def purchase_number(
+        self,
+        number,
+        sms_url,
+        voice_url,
+        status_callback=None,
+        bundle_ref=None,
+        address_ref=None,
+    ):
+        """Buy ``number`` with its webhooks set; return a :class:`PurchasedNumber`.
+        ``bundle_ref`` and ``address_ref``: the provider's ids of the regulatory
+        approval and the address the number is registered under, where the
+        country asks for them."""
         raise NotImplementedError
 
     def release_number(self, sid):

@@ -83,7 +83,14 @@ class SandboxProvider(TwilioWebhooks, SmsProvider):
         return check_form_signature(self.secret, url, params, signature)
 
     def search_numbers(
-        self, country_code, area_code=None, contains=None, near_number=None, limit=20, taken=()
+        self,
+        country_code,
+        area_code=None,
+        contains=None,
+        near_number=None,
+        limit=20,
+        number_type="local",
+        taken=(),
     ):
         return [
             AvailableNumber(
@@ -92,7 +99,15 @@ class SandboxProvider(TwilioWebhooks, SmsProvider):
             for number in number_pool(country_code, limit, taken)
         ]
 
-    def purchase_number(self, number, sms_url, voice_url, status_callback=None):
+    def purchase_number(
+        self,
+        number,
+        sms_url,
+        voice_url,
+        status_callback=None,
+        bundle_ref=None,
+        address_ref=None,
+    ):
         return PurchasedNumber(number=number, sid=new_sid("PN"), sms=True, mms=True, voice=True)
 
     def release_number(self, sid):

@@ -51,6 +51,9 @@ ERROR_KINDS = {
     "30034": "sender_unregistered",
     "20003": "credentials_refused",
     "20404": "not_found",
+    "21649": "regulatory_approval_missing",
+    "21631": "address_required",
+    "21615": "address_outside_locality",
 }
 
 
@@ -268,7 +271,13 @@ class TwilioProvider(TwilioWebhooks, SmsProvider):
         return validator.compute_signature(url, params)
 
     def search_numbers(
-        self, country_code, area_code=None, contains=None, near_number=None, limit=20
+        self,
+        country_code,
+        area_code=None,
+        contains=None,
+        near_number=None,
+        limit=20,
+        number_type="local",
     ):
         filters = {"sms_enabled": True, "limit": limit}
         if area_code:
@@ -277,9 +286,13 @@ class TwilioProvider(TwilioWebhooks, SmsProvider):
             filters["contains"] = contains
         if near_number:
             filters["near_number"] = near_number
-        numbers = self._call(
-            self.client.available_phone_numbers(country_code).local.list, **filters
-        )
+        country = self.client.available_phone_numbers(country_code)
+        kinds = {
+            "mobile": country.mobile,
+            "national": country.national,
+            "toll-free": country.toll_free,
+        }
+        numbers = self._call(kinds.get(number_type, country.local).list, **filters)
         result = []
         for number in numbers:
             capabilities = number.capabilities or {}
@@ -295,7 +308,15 @@ class TwilioProvider(TwilioWebhooks, SmsProvider):
             )
         return result
 
-    def purchase_number(self, number, sms_url, voice_url, status_callback=None):
+    def purchase_number(
+        self,
+        number,
+        sms_url,
+        voice_url,
+        status_callback=None,
+        bundle_ref=None,
+        address_ref=None,
+    ):
         kwargs = {
             "phone_number": number,
             "sms_url": sms_url,
@@ -305,6 +326,10 @@ class TwilioProvider(TwilioWebhooks, SmsProvider):
         }
         if status_callback:
             kwargs["status_callback"] = status_callback
+        if bundle_ref:
+            kwargs["bundle_sid"] = bundle_ref
+        if address_ref:
+            kwargs["address_sid"] = address_ref
         bought = self._call(self.client.incoming_phone_numbers.create, **kwargs)
         capabilities = bought.capabilities or {}
         return PurchasedNumber(

@@ -1,23 +1,7 @@
-import logging
-
-import phonenumbers
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.provider import ProviderError
-
-_logger = logging.getLogger(__name__)
-
-
-def area_code_of(e164):
-    """The geographic area code of a number ('212' for +12125550100), or None."""
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return None
-    length = phonenumbers.length_of_geographical_area_code(number)
-    return str(number.national_number)[:length] if length else None
+from ..tools.provider import NUMBER_TYPES, ProviderError
 
 
 class ClientelingPhoneNumberProvision(models.TransientModel):
@@ -47,6 +31,11 @@ class ClientelingPhoneNumberProvision(models.TransientModel):
     )
     country_id = fields.Many2one("res.country", help="For spare numbers.")
     quantity = fields.Integer(default=1, help="For spare numbers.")
+    number_type = fields.Selection(
+        [(key, key.replace("-", " ").capitalize()) for key in NUMBER_TYPES],
+        help="Leave empty for the kind of number that texts in each country: local numbers "
+        "in the US and Canada, mobile numbers elsewhere.",
+    )
     # Provision shows only when numbers can be bought: the company has an SMS account.
     account_available = fields.Boolean(compute="_compute_account_available")
 
@@ -61,48 +50,9 @@ class ClientelingPhoneNumberProvision(models.TransientModel):
             wizard.account_available = bool(wizard.account_id) or available
 
     def _buy(self, country, near_store=None):
-        account = self.account_id
-        self.env["clienteling.store"]._clienteling_check_number_provisioning(
-            country, account.company_id
+        return self.env["clienteling.phone.number"]._purchase(
+            self.account_id, country, store=near_store, number_type=self.number_type or None
         )
-        provider = account._get_provider()
-        # every number ever registered, whatever company (numbers are unique)
-        known = set(
-            self.env["clienteling.phone.number"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([])
-            .mapped("number")
-        )
-        area_code = (
-            area_code_of(near_store.landline) if near_store and near_store.landline else None
-        )
-        searches = [{"area_code": area_code}, {}] if area_code else [{}]
-        for filters in searches:
-            kwargs = dict(filters, limit=20)
-            if account.provider == "sandbox":
-                kwargs = {"limit": 20, "taken": known}
-            for candidate in provider.search_numbers(country.code, **kwargs):
-                if candidate.number in known or not candidate.sms:
-                    continue
-                bought = provider.purchase_number(
-                    candidate.number,
-                    account._webhook_url("inbound"),
-                    account._webhook_url("voice"),
-                    account._webhook_url("status"),
-                )
-                return self.env["clienteling.phone.number"].create(
-                    {
-                        "number": bought.number,
-                        "account_id": account.id,
-                        "country_id": country.id,
-                        "provider_sid": bought.sid,
-                        "sms_capable": bought.sms,
-                        "mms_capable": bought.mms,
-                        "voice_capable": bought.voice,
-                    }
-                )
-        raise UserError(self.env._("The provider has no number available in %s.", country.name))
 
     def action_provision(self):
         self.ensure_one()

@@ -60,7 +60,10 @@ class ClientelingStoreOnboard(models.TransientModel):
                 )
             )
         self.env["clienteling.store"]._clienteling_check_number_provisioning(
-            store.country_id, store.company_id
+            store.country_id,
+            store.company_id,
+            number_type=self.phone_number_id.number_type,
+            store=store,
         )
         self.phone_number_id._assign(store=store)
         store.write({"sms_onboarded": True, "sms_onboarded_date": fields.Datetime.now()})
