@@ -1,0 +1,3 @@
+"""Pure helpers of clienteling_compliance: no ``odoo`` import here."""
+
+from . import provider, regulations
