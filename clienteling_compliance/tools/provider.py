@@ -1,11 +1,12 @@
 """What clienteling_compliance needs from a provider, besides texting.
 
-A compliance provider is the SMS provider class of the same key extended with
-the methods below (``class TwilioCompliance(ComplianceProvider, TwilioProvider)``)
-and registered with :func:`register`; models build it from the account's
-settings as clienteling_sms builds the SMS provider. Every method takes and
-returns plain values; errors are ``clienteling_sms``' ``ProviderError`` (its
-``code`` the provider's error code).
+A compliance provider wraps the account's SMS provider (clienteling_sms'
+``tools.provider.SmsProvider``, built from the account's settings): it is a
+subclass of :class:`ComplianceProvider` registered with :func:`register` under
+the SMS provider's key, built with ``ComplianceClass(sms_provider)``. It uses
+the SMS provider's client and error handling, so every error is clienteling_sms'
+``ProviderError`` (its ``code`` the provider's error code, ``kind`` what it
+means). Every method takes and returns plain values.
 """
 
 from dataclasses import dataclass
@@ -60,8 +61,12 @@ class Submission:
 
 
 class ComplianceProvider:
-    """Methods a provider implements for regulatory approval (mixed into its
-    SMS provider class)."""
+    """Methods a provider implements for regulatory approval."""
+
+    key = None
+
+    def __init__(self, sms_provider):
+        self.sms = sms_provider
 
     # Regulations.
 
