@@ -128,3 +128,8 @@ class ComplianceProvider:
 
     def fetch_registration(self, kind, ref):
         raise NotImplementedError
+
+    def submission_from_callback(self, params):
+        """The :class:`Submission` a (verified) status callback states, or None
+        when the callback is only a signal to ask the provider (Twilio)."""
+        return None

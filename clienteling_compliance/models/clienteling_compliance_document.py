@@ -1,0 +1,168 @@
+import base64
+import binascii
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools.regulations import ACCEPTED_MIMETYPES, MAX_FILE_SIZE, file_kind
+
+OFFICER = "clienteling_compliance.group_compliance_officer"
+
+
+class ClientelingComplianceDocument(models.Model):
+    """A supporting document of an application: the file (an attachment only
+    compliance officers and system administrators read) and what it says."""
+
+    _name = "clienteling.compliance.document"
+    _description = "Compliance Document"
+    _order = "application_id, requirement_id, id"
+
+    application_id = fields.Many2one(
+        "clienteling.compliance.application", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="application_id.company_id", store=True)
+    regulation_id = fields.Many2one(related="application_id.regulation_id")
+    requirement_id = fields.Many2one(
+        "clienteling.compliance.regulation.document",
+        string="Requirement",
+        required=True,
+        ondelete="restrict",
+        domain="[('regulation_id', '=', regulation_id)]",
+    )
+    accepted_type_ids = fields.Many2many(related="requirement_id.document_type_ids")
+    document_type_id = fields.Many2one(
+        "clienteling.compliance.document.type",
+        string="Document Type",
+        required=True,
+        domain="[('id', 'in', accepted_type_ids)]",
+    )
+    file = fields.Binary(attachment=True, groups=OFFICER, copy=False)
+    filename = fields.Char(copy=False)
+    mimetype = fields.Char(readonly=True, copy=False)
+    file_size = fields.Integer(readonly=True, copy=False)
+    value_ids = fields.One2many(
+        "clienteling.compliance.document.value", "document_id", string="Read from the Document"
+    )
+    provider_ref = fields.Char(string="Provider ID", readonly=True, copy=False)
+    submitted = fields.Boolean(readonly=True, copy=False)
+    problem = fields.Char(readonly=True, copy=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_file(vals)
+        documents = super().create(vals_list)
+        documents._sync_values()
+        return documents
+
+    def write(self, vals):
+        if self.filtered("submitted") and set(vals) - {"problem", "provider_ref", "submitted"}:
+            raise UserError(
+                self.env._(
+                    "A submitted document is kept as the record of what was sent: start an "
+                    "update of the application to send another."
+                )
+            )
+        self._check_file(vals)
+        if "file" in vals or "document_type_id" in vals:
+            vals = dict(vals, provider_ref=False, problem=False)  # sent again at the next check
+        res = super().write(vals)
+        if "document_type_id" in vals or "requirement_id" in vals:
+            self._sync_values()
+        return res
+
+    def unlink(self):
+        if self.filtered("submitted"):
+            raise UserError(self.env._("A submitted document is kept as the record of what was sent."))
+        return super().unlink()
+
+    def _check_file(self, vals):
+        """Refuse a file the provider would refuse, before anything is stored."""
+        if "file" not in vals:
+            return
+        if not vals["file"]:
+            raise ValidationError(self.env._("The file is empty."))
+        try:
+            content = base64.b64decode(vals["file"], validate=True)
+        except (binascii.Error, ValueError, TypeError) as error:
+            raise ValidationError(self.env._("The file could not be read.")) from error
+        if not content:
+            raise ValidationError(self.env._("The file is empty."))
+        if len(content) > MAX_FILE_SIZE:
+            raise ValidationError(
+                self.env._(
+                    "The file is %(size).1f MB: the provider accepts files up to %(limit)s MB.",
+                    size=len(content) / 1024 / 1024,
+                    limit=MAX_FILE_SIZE // 1024 // 1024,
+                )
+            )
+        kind = file_kind(content)
+        if kind not in ACCEPTED_MIMETYPES:
+            raise ValidationError(
+                self.env._("Only PDF, JPEG and PNG files are accepted (this file is none of them).")
+            )
+        vals["mimetype"] = kind
+        vals["file_size"] = len(content)
+
+    def _sync_values(self):
+        """One value per field read from the document type, filled from the
+        application's information of the same name."""
+        Value = self.env["clienteling.compliance.document.value"]
+        for document in self:
+            names = document.document_type_id._field_list()
+            current = {value.name: value for value in document.value_ids}
+            known = document.application_id._values()
+            for name in names:
+                if name not in current:
+                    label = document.application_id.line_ids.filtered(
+                        lambda line, name=name: line.name == name
+                    )[:1].label or name.replace("_", " ").capitalize()
+                    Value.create(
+                        {"document_id": document.id, "name": name, "label": label, "value": known.get(name, "")}
+                    )
+            Value.union(*[v for n, v in current.items() if n not in names]).unlink()
+
+    def _read_values(self):
+        self.ensure_one()
+        return {value.name: (value.value or "").strip() for value in self.value_ids}
+
+    def _ensure_at_provider(self, provider, address_refs=()):
+        """Send the document with its file, once."""
+        self.ensure_one()
+        if self.provider_ref:
+            return self.provider_ref
+        attributes = dict(self._read_values())
+        if address_refs:
+            attributes["address_sids"] = list(address_refs)
+        record = self.sudo()
+        content = base64.b64decode(record.file)
+        self.provider_ref = provider.create_document(
+            self.filename or self.document_type_id.name,
+            self.document_type_id.code,
+            attributes,
+            self.filename or "document" + ACCEPTED_MIMETYPES.get(self.mimetype, ""),
+            content,
+            self.mimetype,
+        )
+        return self.provider_ref
+
+    def _show_findings(self, findings):
+        labels = {}
+        for document in self:
+            problems = []
+            for finding in findings:
+                if finding["requirement"] != document.requirement_id.name:
+                    continue
+                if finding["code"] == "22217":
+                    label = labels.setdefault(
+                        finding["field"],
+                        document.value_ids.filtered(lambda v, f=finding: v.name == f["field"])[:1].label
+                        or finding["field"],
+                    )
+                    if finding["check"] == "mismatch":
+                        problems.append(self.env._("%s differs from the information given.", label))
+                    else:
+                        problems.append(self.env._("%s is not read from the document.", label))
+                elif finding["reason"]:
+                    problems.append(finding["reason"])
+            document.problem = " ".join(problems) or False

@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class ClientelingComplianceRegulationDocument(models.Model):
+    """A supporting document a regulation asks for, and the document types it accepts."""
+
+    _name = "clienteling.compliance.regulation.document"
+    _description = "Compliance Document Requirement"
+    _order = "regulation_id, sequence, id"
+
+    regulation_id = fields.Many2one(
+        "clienteling.compliance.regulation", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(default=10)
+    name = fields.Char(string="Requirement", required=True)
+    label = fields.Char(required=True)
+    description = fields.Text()
+    document_type_ids = fields.Many2many(
+        "clienteling.compliance.document.type", string="Accepted Documents"
+    )
