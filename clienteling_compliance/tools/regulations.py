@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 NUMBER_TYPES = ("local", "mobile", "national", "toll-free")
 END_USER_TYPES = ("business", "individual")
 # What an application registers: a provider's regulatory bundle, or the US/CA
-# registrations that take its place for texting.
-KINDS = ("bundle", "a2p_10dlc", "toll_free")
+# registrations that take its place for texting, or nothing (numbers bought
+# without approval, e.g. Canadian local numbers).
+KINDS = ("bundle", "a2p_10dlc", "toll_free", "none")
 # Where the address sent with a number must be.
 ADDRESS_RULES = ("none", "country", "locality")
 
