@@ -317,3 +317,28 @@ def test_catalog_regulations_evaluate():
         ("business_name", regs.MISSING_FIELD),
         ("business_name_info", regs.MISSING_DOCUMENT),
     }
+
+
+def test_toll_free_registration_number_follows_its_authority():
+    regulation = _one("CA", "toll-free")
+    required = {f.name: "x" for f in regulation.fields if f.required}
+    values = dict(
+        required,
+        business_registration_authority="NEQ",
+        business_registration_number="1171234567",
+        business_registration_country="CA",
+        business_type="PRIVATE_PROFIT",
+        business_website="https://boutique.example",
+        business_contact_email="marie@boutique.example",
+        notification_email="compliance@boutique.example",
+        use_case_categories="CUSTOMER_CARE",
+        opt_in_type="WEB_FORM",
+        opt_in_proof_url="https://boutique.example/sms",
+        message_volume="1,000",
+    )
+    assert regs.evaluate(regulation, values, []).compliant
+    values["business_registration_authority"] = "CBN"
+    findings = regs.evaluate(regulation, values, []).findings
+    assert [(f.requirement, f.check) for f in findings] == [
+        ("business_registration_number", "registration")
+    ]
