@@ -342,3 +342,20 @@ def test_toll_free_registration_number_follows_its_authority():
     assert [(f.requirement, f.check) for f in findings] == [
         ("business_registration_number", "registration")
     ]
+
+
+def test_entries_share_nothing():
+    """Changing one entry (a provider or a test may) leaves the others alone."""
+    de_local = next(e for e in catalog.REGULATIONS if e["sid"] == "RNOFFLINE-DE-LOCAL-BUSINESS")
+    de_national = next(
+        e for e in catalog.REGULATIONS if e["sid"] == "RNOFFLINE-DE-NATIONAL-BUSINESS"
+    )
+    detail = de_local["requirements"]["end_user"][0]["detailed_fields"][0]
+    original = detail["description"]
+    try:
+        detail["description"] = "changed"
+        other = de_national["requirements"]["end_user"][0]["detailed_fields"][0]
+        assert other["description"] == original
+        assert catalog.FIELDS["business_name"]["description"] == original
+    finally:
+        detail["description"] = original

@@ -17,6 +17,8 @@ aid, replaced by the provider's regulations once credentials exist.
 No ``odoo`` import here.
 """
 
+import copy
+
 from . import regulations as _regulations
 
 READ = "Twilio regulation read 2026-11 ({})"
@@ -251,10 +253,13 @@ def _bundle(
         "iso_country": country,
         "number_type": number_type,
         "end_user_type": "business",
-        "requirements": {
-            "end_user": list(end_users),
-            "supporting_document": [[doc] for doc in documents],
-        },
+        # (copies: the entries share no field or document dict)
+        "requirements": copy.deepcopy(
+            {
+                "end_user": list(end_users),
+                "supporting_document": [[doc] for doc in documents],
+            }
+        ),
     }
     if optional:
         entry["optional_fields"] = list(optional)
