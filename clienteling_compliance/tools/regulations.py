@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 NUMBER_TYPES = ("local", "mobile", "national", "toll-free")
 END_USER_TYPES = ("business", "individual")
 # What an application registers: a provider's regulatory bundle, or the US/CA
-# registrations that take its place for texting.
-KINDS = ("bundle", "a2p_10dlc", "toll_free")
+# registrations that take its place for texting, or nothing (numbers bought
+# without approval, e.g. Canadian local numbers).
+KINDS = ("bundle", "a2p_10dlc", "toll_free", "none")
 # Where the address sent with a number must be.
 ADDRESS_RULES = ("none", "country", "locality")
 
@@ -261,6 +262,16 @@ REGISTRATION_FORMATS = {
     "ES": re.compile(r"^[A-Z]\d{7}[A-Z0-9]$"),  # CIF
     "NL": re.compile(r"^\d{8}$"),  # KvK
 }
+# The country whose format a registration number has, by the registration
+# authority a toll-free verification names (other authorities: not checked).
+AUTHORITY_COUNTRIES = {
+    "EIN": "US",
+    "CBN": "CA",
+    "SIREN": "FR",
+    "SIRET": "FR",
+    "ABN": "AU",
+    "ACN": "AU",
+}
 REGISTRATION_FIELDS = {
     "business_registration_number",
     "business_registration_identifier_number",
@@ -291,7 +302,8 @@ def _luhn_ok(digits):
 def check_value(name, value, country=""):
     """The check ``value`` of the field ``name`` fails (email, url,
     registration), or "" when it passes or has no known format."""
-    value = (value or "").strip()
+    value = str(value or "").strip()
+    country = (country or "").upper()
     if not value:
         return ""
     if name in EMAIL_FIELDS or name.endswith("_email"):
@@ -299,7 +311,7 @@ def check_value(name, value, country=""):
     if name in URL_FIELDS or name.endswith(("_url", "_website")):
         return "" if URL.match(value) else "url"
     if name in REGISTRATION_FIELDS:
-        pattern = REGISTRATION_FORMATS.get((country or "").upper())
+        pattern = REGISTRATION_FORMATS.get(country)
         compact = re.sub(r"[\s.]", "", value).upper() if country != "DE" else value.upper()
         if pattern and not pattern.match(compact):
             return "registration"
@@ -315,13 +327,19 @@ def evaluate(regulation, values, documents):
     Document fields that repeat an information field must match it (as Twilio
     checks business_name against the document)."""
     findings = []
+    country = regulation.country
+    if "business_registration_authority" in regulation.field_names():
+        # Toll-free: the number is checked by its authority (a Canadian CBN or
+        # NEQ may verify a US number), and not at all for other authorities.
+        authority = _text(values.get("business_registration_authority")).upper()
+        country = AUTHORITY_COUNTRIES.get(authority, "")
     for info in regulation.fields:
-        value = (values.get(info.name) or "").strip()
+        value = _text(values.get(info.name))
         if not value:
             if info.required:
                 findings.append(Finding(info.name, MISSING_FIELD, info.name))
             continue
-        failed = check_value(info.name, value, regulation.country)
+        failed = check_value(info.name, value, country)
         if failed:
             findings.append(Finding(info.name, "format", info.name, check=failed))
         elif info.choices and value not in info.choices:
@@ -338,19 +356,38 @@ def evaluate(regulation, values, documents):
         if not candidates:
             findings.append(Finding(requirement.name, MISSING_DOCUMENT))
             continue
-        document = candidates[0]
-        document_fields = document.get("fields") or {}
-        for name in accepted[document["type"]].fields:
-            read = (document_fields.get(name) or "").strip()
-            if not read:
-                findings.append(Finding(requirement.name, DOCUMENT_FIELD, name))
-            elif name in values and _normalized(read) != _normalized(values.get(name)):
-                findings.append(Finding(requirement.name, DOCUMENT_FIELD, name, check="mismatch"))
+        # Several documents may answer one requirement: the best one counts.
+        findings.extend(
+            min(
+                (
+                    _document_findings(requirement, accepted[d["type"]], d, values)
+                    for d in candidates
+                ),
+                key=len,
+            )
+        )
     return Evaluation("noncompliant" if findings else "compliant", findings)
 
 
+def _document_findings(requirement, document_type, document, values):
+    findings = []
+    document_fields = document.get("fields") or {}
+    for name in document_type.fields:
+        read = _text(document_fields.get(name))
+        if not read:
+            findings.append(Finding(requirement.name, DOCUMENT_FIELD, name))
+        elif _text(values.get(name)) and _normalized(read) != _normalized(values.get(name)):
+            # (an empty information field is reported as missing, not as a mismatch)
+            findings.append(Finding(requirement.name, DOCUMENT_FIELD, name, check="mismatch"))
+    return findings
+
+
+def _text(value):
+    return str(value if value is not None else "").strip()
+
+
 def _normalized(value):
-    return re.sub(r"\s+", " ", (value or "").strip()).casefold()
+    return re.sub(r"\s+", " ", _text(value)).casefold()
 
 
 # Files.
@@ -362,6 +399,7 @@ MAX_FILE_SIZE = 5 * 1024 * 1024  # Twilio's upload limit per supporting document
 def file_kind(content):
     """The type of a document's bytes by their signature (not their name):
     one of ``ACCEPTED_MIMETYPES`` or ""."""
+    content = content or b""
     if content.startswith(b"%PDF-"):
         return "application/pdf"
     if content.startswith(b"\xff\xd8\xff"):
