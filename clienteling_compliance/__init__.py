@@ -1,3 +1,1 @@
-from . import models
-from . import controllers
-from . import wizards
+from . import controllers, models, wizards

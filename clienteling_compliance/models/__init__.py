@@ -1,14 +1,16 @@
-from . import clienteling_compliance_document_type
-from . import clienteling_compliance_regulation_field
-from . import clienteling_compliance_regulation_document
-from . import clienteling_compliance_regulation
-from . import clienteling_compliance_application
-from . import clienteling_compliance_application_line
-from . import clienteling_compliance_document
-from . import clienteling_compliance_document_value
-from . import clienteling_compliance_address
-from . import clienteling_compliance_event
-from . import clienteling_compliance_country
-from . import clienteling_store
-from . import clienteling_phone_number
-from . import clienteling_sms_account
+from . import (
+    clienteling_compliance_address,
+    clienteling_compliance_application,
+    clienteling_compliance_application_line,
+    clienteling_compliance_country,
+    clienteling_compliance_document,
+    clienteling_compliance_document_type,
+    clienteling_compliance_document_value,
+    clienteling_compliance_event,
+    clienteling_compliance_regulation,
+    clienteling_compliance_regulation_document,
+    clienteling_compliance_regulation_field,
+    clienteling_phone_number,
+    clienteling_sms_account,
+    clienteling_store,
+)

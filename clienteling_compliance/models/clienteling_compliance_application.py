@@ -9,7 +9,6 @@ from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.addons.clienteling_sms.tools.provider import ProviderError
 
 from ..tools import regulations as regulation_tools
-from .clienteling_compliance_regulation import NUMBER_TYPE_SELECTION
 
 _logger = logging.getLogger(__name__)
 
@@ -60,9 +59,7 @@ class ClientelingComplianceApplication(models.Model):
         domain="[('provider', '=', provider), ('kind', '!=', 'none')]",
     )
     country_id = fields.Many2one(related="regulation_id.country_id", store=True, index=True)
-    number_type = fields.Selection(
-        NUMBER_TYPE_SELECTION, related="regulation_id.number_type", store=True
-    )
+    number_type = fields.Selection(related="regulation_id.number_type", store=True)
     end_user_type = fields.Selection(related="regulation_id.end_user_type", store=True)
     kind = fields.Selection(related="regulation_id.kind", store=True)
     per_number = fields.Boolean(related="regulation_id.per_number", store=True)
@@ -132,9 +129,9 @@ class ClientelingComplianceApplication(models.Model):
             if not regulation:
                 application.name = self.env._("New Application")
                 continue
-            number_type = dict(
-                self._fields["number_type"]._description_selection(self.env)
-            ).get(regulation.number_type)
+            number_type = dict(self._fields["number_type"]._description_selection(self.env)).get(
+                regulation.number_type
+            )
             parts = [regulation.country_id.name, number_type]
             if regulation.kind in ("a2p_10dlc", "toll_free"):
                 parts.append(
@@ -200,7 +197,10 @@ class ClientelingComplianceApplication(models.Model):
                             regulation.country_id.name,
                         )
                     )
-                domain += [("store_id", "=", application.store_id.id), ("phone_number_id", "=", False)]
+                domain += [
+                    ("store_id", "=", application.store_id.id),
+                    ("phone_number_id", "=", False),
+                ]
             if self.search_count(domain, limit=1):
                 raise ValidationError(
                     self.env._(
@@ -256,7 +256,9 @@ class ClientelingComplianceApplication(models.Model):
         }
         user = self.user_id or self.env.user
         first, _sep, last = (user.name or "").partition(" ")
-        values.update(first_name=first, last_name=last, contact_first_name=first, contact_last_name=last)
+        values.update(
+            first_name=first, last_name=last, contact_first_name=first, contact_last_name=last
+        )
         return values
 
     def _sync_lines(self):
@@ -361,13 +363,17 @@ class ClientelingComplianceApplication(models.Model):
         self._check_officer()
         self.ensure_one()
         if self.state not in EDITABLE_STATES:
-            raise UserError(self.env._("Only a draft, rejected or outdated application is checked."))
+            raise UserError(
+                self.env._("Only a draft, rejected or outdated application is checked.")
+            )
         try:
             evaluation = self._evaluate()
         except ProviderError as error:
             return self._provider_failure(error)
         if evaluation.compliant:
-            return self._notify(self.env._("Everything the regulation asks for is there."), "success")
+            return self._notify(
+                self.env._("Everything the regulation asks for is there."), "success"
+            )
         return self._notify(
             self.env._(
                 "%s requirements are not met: see the marks next to the information and documents.",
@@ -386,7 +392,9 @@ class ClientelingComplianceApplication(models.Model):
                 )
         except psycopg2.errors.LockNotAvailable as error:
             raise UserError(
-                self.env._("%s is being submitted by someone else: try again in a moment.", self.name)
+                self.env._(
+                    "%s is being submitted by someone else: try again in a moment.", self.name
+                )
             ) from error
         self.invalidate_recordset(["state"])
 
@@ -396,7 +404,9 @@ class ClientelingComplianceApplication(models.Model):
         self._lock()
         if self.state not in EDITABLE_STATES:
             raise UserError(
-                self.env._("%(name)s is already %(state)s.", name=self.name, state=self._state_label())
+                self.env._(
+                    "%(name)s is already %(state)s.", name=self.name, state=self._state_label()
+                )
             )
         try:
             evaluation = self._evaluate()
@@ -462,7 +472,9 @@ class ClientelingComplianceApplication(models.Model):
             self.end_user_ref = provider.create_end_user(legal_name, self.end_user_type, attributes)
         address_refs = []
         if regulation.address_rule != "none":
-            address = self._address_for(self.store_id if regulation.address_rule == "locality" else None)
+            address = self._address_for(
+                self.store_id if regulation.address_rule == "locality" else None
+            )
             address_refs.append(address._ensure_at_provider(provider))
             self.address_ref = address.provider_ref
         for document in self.document_ids.filtered("file_size"):
@@ -470,12 +482,17 @@ class ClientelingComplianceApplication(models.Model):
         bundle = self.update_bundle_ref or self.bundle_ref
         if not bundle:
             self.bundle_ref = provider.create_bundle(
-                self.name, self.email or self.company_id.email, regulation.provider_ref,
+                self.name,
+                self.email or self.company_id.email,
+                regulation.provider_ref,
                 status_callback=self._status_callback_url(),
             )
             bundle = self.bundle_ref
         assigned = set(provider.assigned_items(bundle))
-        wanted = [self.end_user_ref] + self.document_ids.filtered("provider_ref").mapped("provider_ref")
+        wanted = [
+            self.end_user_ref,
+            *self.document_ids.filtered("provider_ref").mapped("provider_ref"),
+        ]
         for ref in wanted:
             if ref not in assigned:
                 provider.assign_item(bundle, ref)
@@ -487,12 +504,16 @@ class ClientelingComplianceApplication(models.Model):
         partner = (store.partner_id if store else None) or self.company_id.partner_id
         address = self.address_ids.filtered(lambda a: a.partner_id == partner)[:1]
         return address or self.address_ids.create(
-            {"application_id": self.id, "partner_id": partner.id, "store_id": store.id if store else False}
+            {
+                "application_id": self.id,
+                "partner_id": partner.id,
+                "store_id": store.id if store else False,
+            }
         )
 
     def _status_callback_url(self):
         self.ensure_one()
-        return "%s/clienteling/compliance/%s/status/%s" % (
+        return "{}/clienteling/compliance/{}/status/{}".format(
             self.account_id.webhook_base_url.rstrip("/"),
             self.account_id.provider,
             self.id,
@@ -574,7 +595,9 @@ class ClientelingComplianceApplication(models.Model):
             "approved": self.env._("Approved: numbers of %s can be bought", self.country_id.name),
             "rejected": self.env._("Rejected: fix and resubmit"),
             "update_needed": self.env._("Update needed: the regulation changed"),
-            "expired": self.env._("Expired: numbers of %s can no longer be bought", self.country_id.name),
+            "expired": self.env._(
+                "Expired: numbers of %s can no longer be bought", self.country_id.name
+            ),
             "in_review": self.env._("In review at the provider"),
         }
         summary = summaries.get(self.state)
@@ -590,7 +613,10 @@ class ClientelingComplianceApplication(models.Model):
     def _on_regulations_changed(self, regulations):
         """Applications approved or waiting under older requirements must be updated."""
         applications = self.search(
-            [("regulation_id", "in", regulations.ids), ("state", "in", ("approved", "submitted", "in_review"))]
+            [
+                ("regulation_id", "in", regulations.ids),
+                ("state", "in", ("approved", "submitted", "in_review")),
+            ]
         )
         for application in applications:
             old = application.submitted_requirements
@@ -634,7 +660,8 @@ class ClientelingComplianceApplication(models.Model):
                 return self._provider_failure(error)
             self.document_ids.write({"submitted": False})
         return self._notify(
-            self.env._("A copy is ready: update the information and documents, then Submit."), "info"
+            self.env._("A copy is ready: update the information and documents, then Submit."),
+            "info",
         )
 
     @api.model
@@ -675,7 +702,9 @@ class ClientelingComplianceApplication(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo")
         for application in soon:
             if application.user_id and not application.activity_ids.filtered(
-                lambda a: a.activity_type_id == todo and a.date_deadline == application.valid_until
+                lambda a, app=application: (
+                    a.activity_type_id == todo and a.date_deadline == app.valid_until
+                )
             ):
                 application.activity_schedule(
                     "mail.mail_activity_data_todo",
@@ -734,15 +763,16 @@ class ClientelingComplianceApplication(models.Model):
         else:
             self._apply_submission(submission)
 
-
     @api.model
     def _regulations_for(self, company, country, number_type):
         """The regulations the company's provider has for a number of ``country``
         and ``number_type``."""
         account = self.env["clienteling.sms.account"]._for_company(company)
         provider = account.provider or "sandbox"
-        return self.env["clienteling.compliance.regulation"].sudo()._find(
-            provider, country, number_type
+        return (
+            self.env["clienteling.compliance.regulation"]
+            .sudo()
+            ._find(provider, country, number_type)
         )
 
     @api.model
@@ -805,7 +835,9 @@ class ClientelingComplianceApplication(models.Model):
         if application:
             action.update(res_id=application.id, view_mode="form", views=[(False, "form")])
         else:
-            regulation = regulations.filtered(lambda r: r.end_user_type == "business")[:1] or regulations[:1]
+            regulation = (
+                regulations.filtered(lambda r: r.end_user_type == "business")[:1] or regulations[:1]
+            )
             action.update(
                 view_mode="form",
                 views=[(False, "form")],
@@ -815,5 +847,9 @@ class ClientelingComplianceApplication(models.Model):
                     "default_store_id": store.id if store and regulation.per_number else False,
                 },
             )
-        label = self.env._("Open the Application") if application else self.env._("Create the Application")
+        label = (
+            self.env._("Open the Application")
+            if application
+            else self.env._("Create the Application")
+        )
         return RedirectWarning(message, action, label)

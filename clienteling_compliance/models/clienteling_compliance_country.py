@@ -17,6 +17,7 @@ class ClientelingComplianceCountry(models.Model):
 
     company_id = fields.Many2one("res.company", readonly=True)
     country_id = fields.Many2one("res.country", readonly=True)
+    country_flag = fields.Char(related="country_id.image_url")
     state = fields.Selection([*STATES, ("none", "No Application")], readonly=True)
     valid_until = fields.Date(readonly=True)
     application_count = fields.Integer(readonly=True)

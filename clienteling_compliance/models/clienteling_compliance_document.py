@@ -73,7 +73,9 @@ class ClientelingComplianceDocument(models.Model):
 
     def unlink(self):
         if self.filtered("submitted"):
-            raise UserError(self.env._("A submitted document is kept as the record of what was sent."))
+            raise UserError(
+                self.env._("A submitted document is kept as the record of what was sent.")
+            )
         return super().unlink()
 
     def _check_file(self, vals):
@@ -114,11 +116,19 @@ class ClientelingComplianceDocument(models.Model):
             known = document.application_id._values()
             for name in names:
                 if name not in current:
-                    label = document.application_id.line_ids.filtered(
-                        lambda line, name=name: line.name == name
-                    )[:1].label or name.replace("_", " ").capitalize()
+                    label = (
+                        document.application_id.line_ids.filtered(
+                            lambda line, name=name: line.name == name
+                        )[:1].label
+                        or name.replace("_", " ").capitalize()
+                    )
                     Value.create(
-                        {"document_id": document.id, "name": name, "label": label, "value": known.get(name, "")}
+                        {
+                            "document_id": document.id,
+                            "name": name,
+                            "label": label,
+                            "value": known.get(name, ""),
+                        }
                     )
             Value.union(*[v for n, v in current.items() if n not in names]).unlink()
 
@@ -156,7 +166,9 @@ class ClientelingComplianceDocument(models.Model):
                 if finding["code"] == "22217":
                     label = labels.setdefault(
                         finding["field"],
-                        document.value_ids.filtered(lambda v, f=finding: v.name == f["field"])[:1].label
+                        document.value_ids.filtered(lambda v, f=finding: v.name == f["field"])[
+                            :1
+                        ].label
                         or finding["field"],
                     )
                     if finding["check"] == "mismatch":

@@ -19,5 +19,7 @@ class ClientelingComplianceDocumentValue(models.Model):
 
     def write(self, vals):
         if self.document_id.filtered("submitted"):
-            raise UserError(self.env._("A submitted document is kept as the record of what was sent."))
+            raise UserError(
+                self.env._("A submitted document is kept as the record of what was sent.")
+            )
         return super().write(vals)

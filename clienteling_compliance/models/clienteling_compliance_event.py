@@ -56,9 +56,7 @@ class ClientelingComplianceEvent(models.Model):
         ).hexdigest()
         if self.search_count([("digest", "=", digest)], limit=1):
             return self.browse()  # a replay: nothing changes
-        event = self.create(
-            {"application_id": application.id, "payload": form, "digest": digest}
-        )
+        event = self.create({"application_id": application.id, "payload": form, "digest": digest})
         event._process()
         return event
 

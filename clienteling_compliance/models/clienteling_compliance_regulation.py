@@ -114,7 +114,12 @@ class ClientelingComplianceRegulation(models.Model):
             ):
                 _logger.warning("Regulation %s skipped: unknown country or type", regulation.ref)
                 continue
-            key = (regulation.country, regulation.number_type, regulation.end_user_type, regulation.kind)
+            key = (
+                regulation.country,
+                regulation.number_type,
+                regulation.end_user_type,
+                regulation.kind,
+            )
             record = existing.get(key)
             fingerprint = regulation_tools.fingerprint(regulation)
             vals = {

@@ -16,5 +16,9 @@ class ClientelingComplianceRegulationDocument(models.Model):
     label = fields.Char(required=True)
     description = fields.Text()
     document_type_ids = fields.Many2many(
-        "clienteling.compliance.document.type", string="Accepted Documents"
+        "clienteling.compliance.document.type",
+        "clienteling_compliance_requirement_type_rel",
+        "requirement_id",
+        "type_id",
+        string="Accepted Documents",
     )

@@ -22,7 +22,8 @@ class ClientelingPhoneNumber(models.Model):
         if store and store.environment == "sandbox" and account.provider != "sandbox":
             raise UserError(
                 self.env._(
-                    "%s is a sandbox store: its numbers come from a sandbox SMS account.", store.name
+                    "%s is a sandbox store: its numbers come from a sandbox SMS account.",
+                    store.name,
                 )
             )
         Application = self.env["clienteling.compliance.application"]

@@ -15,9 +15,7 @@ class ClientelingSmsAccount(models.Model):
         self.ensure_one()
         compliance_class = get_compliance_class(self.provider)
         if compliance_class is None:
-            raise UserError(
-                self.env._("%s cannot handle regulatory applications.", self.name)
-            )
+            raise UserError(self.env._("%s cannot handle regulatory applications.", self.name))
         return compliance_class(self._get_provider())
 
     def _refresh_regulations(self):
@@ -36,7 +34,8 @@ class ClientelingSmsAccount(models.Model):
         regulations = list(regulations) + [
             r
             for r in catalog.regulations()
-            if r.kind != "bundle" and (r.country, r.number_type, r.end_user_type, r.kind) not in known
+            if r.kind != "bundle"
+            and (r.country, r.number_type, r.end_user_type, r.kind) not in known
         ]
         Regulation = self.env["clienteling.compliance.regulation"].sudo()
         return Regulation._store_regulations(self.provider, regulations)

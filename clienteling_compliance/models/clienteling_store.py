@@ -40,13 +40,21 @@ class ClientelingStore(models.Model):
                 store=self,
             )
         except RedirectWarning as warning:
-            application = self.env["clienteling.compliance.application"].sudo().search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("country_id", "=", self.country_id.id),
-                    ("state", "in", ("draft", "submitted", "in_review", "rejected", "update_needed")),
-                ],
-                limit=1,
+            application = (
+                self.env["clienteling.compliance.application"]
+                .sudo()
+                .search(
+                    [
+                        ("company_id", "=", self.company_id.id),
+                        ("country_id", "=", self.country_id.id),
+                        (
+                            "state",
+                            "in",
+                            ("draft", "submitted", "in_review", "rejected", "update_needed"),
+                        ),
+                    ],
+                    limit=1,
+                )
             )
             return ("pending" if application else "missing"), warning.args[0]
         regulations = self.env["clienteling.compliance.application"]._regulations_for(
@@ -99,9 +107,9 @@ class ClientelingStore(models.Model):
         if regulations and all(r.kind == "none" for r in regulations):
             return True
         type_label = dict(
-            self.env["clienteling.compliance.regulation"]._fields["number_type"]._description_selection(
-                self.env
-            )
+            self.env["clienteling.compliance.regulation"]
+            ._fields["number_type"]
+            ._description_selection(self.env)
         )[number_type].lower()
         if regulations and not any(r.self_service for r in regulations):
             raise ValidationError(

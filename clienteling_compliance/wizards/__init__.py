@@ -1,3 +1,5 @@
-from . import clienteling_compliance_review
-from . import clienteling_phone_number_provision
-from . import clienteling_store_onboard
+from . import (
+    clienteling_compliance_review,
+    clienteling_phone_number_provision,
+    clienteling_store_onboard,
+)

@@ -41,8 +41,13 @@ class ClientelingComplianceReview(models.TransientModel):
         account = application.account_id
         if account.provider != "sandbox":
             raise UserError(self.env._("Only a sandbox account's reviews are simulated."))
-        ref = application.update_bundle_ref or application.bundle_ref or application.registration_ref
-        if application.state not in ("submitted", "in_review") and not application.update_bundle_ref:
+        ref = (
+            application.update_bundle_ref or application.bundle_ref or application.registration_ref
+        )
+        if (
+            application.state not in ("submitted", "in_review")
+            and not application.update_bundle_ref
+        ):
             raise UserError(self.env._("Only a submitted application is reviewed."))
         if self.decision == "twilio-rejected" and not (self.reason or "").strip():
             raise UserError(self.env._("Say why the application is rejected."))
@@ -53,7 +58,7 @@ class ClientelingComplianceReview(models.TransientModel):
             reason=(self.reason or "").strip(),
             valid_until=fields.Date.to_string(self.valid_until) if self.valid_until else "",
         )
-        path = "/clienteling/compliance/sandbox/status/%s" % application.id
+        path = f"/clienteling/compliance/sandbox/status/{application.id}"
         url = account.webhook_base_url.rstrip("/") + path
         provider = account._get_provider()
         headers = {provider.signature_header: provider.sign(url, params)}
