@@ -15,6 +15,7 @@ Settable answers: ``bundle_status[sid]``, ``valid_until[sid]``,
 import base64
 import itertools
 import json
+import threading
 from email.parser import BytesParser
 from email.policy import default as default_policy
 from urllib.parse import parse_qs, urlsplit
@@ -365,6 +366,10 @@ class ComplianceRecorder(TwilioRecorder):
             do_GET = do_POST = do_DELETE = _handle
 
         self.server.RequestHandlerClass = Handler
+        # stop in 50 ms rather than the server's default half second
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def _sid(self, prefix):
         return f"{prefix}{next(self._counter):032x}"
@@ -558,6 +563,9 @@ class ComplianceRecorder(TwilioRecorder):
                 return 404, NOT_FOUND
             sid = parts[1]
             if len(parts) == 2:
+                if method == "DELETE":
+                    del self.objects[sid]
+                    return 204, None
                 return 200, self._bundle(sid, form.get("Status") if method == "POST" else None)
             if parts[2] == "EntityAssignments":
                 items = self.assignments.setdefault(sid, [])

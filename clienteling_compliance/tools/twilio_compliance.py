@@ -9,6 +9,7 @@ errors become ``ProviderError``). No ``odoo`` import, and no import of
 clienteling_sms: only what ``self.sms`` offers.
 """
 
+import importlib
 import json
 import uuid
 
@@ -215,6 +216,27 @@ class TwilioCompliance(ComplianceProvider):
     def _messaging(self):
         return self.sms.client.messaging.v1
 
+    def _list(self, function, **kwargs):
+        """A list call of the SDK, through ``self.sms._call``: the SDK raises a
+        bare "Unable to fetch page" for a refused page, made here the
+        ``TwilioRestException`` (code, message) of Twilio's error body."""
+
+        def listing():
+            exceptions = importlib.import_module("twilio.base.exceptions")
+            try:
+                return function(**kwargs)
+            except exceptions.TwilioRestException:
+                raise
+            except exceptions.TwilioException as error:
+                response = error.args[1] if len(error.args) > 1 else None
+                if response is None or not hasattr(response, "status_code"):
+                    raise
+                raise self.sms.client.numbers.v2.exception(
+                    "GET", "", response, "Unable to fetch page"
+                ) from error
+
+        return self.sms._call(listing)
+
     # Regulations.
 
     def list_regulations(self, country=None, number_type=None, end_user_type=None):
@@ -225,7 +247,7 @@ class TwilioCompliance(ComplianceProvider):
             filters["number_type"] = number_type
         if end_user_type:
             filters["end_user_type"] = end_user_type
-        found = self.sms._call(self._rc.regulations.list, **filters)
+        found = self._list(self._rc.regulations.list, **filters)
         return [
             regulations.from_twilio(
                 {
@@ -317,7 +339,7 @@ class TwilioCompliance(ComplianceProvider):
         return self.sms._call(self._rc.bundles.create, **kwargs).sid
 
     def assigned_items(self, bundle_ref):
-        items = self.sms._call(self._rc.bundles(bundle_ref).item_assignments.list)
+        items = self._list(self._rc.bundles(bundle_ref).item_assignments.list)
         return [item.object_sid for item in items]
 
     def assign_item(self, bundle_ref, object_ref):
@@ -358,7 +380,7 @@ class TwilioCompliance(ComplianceProvider):
         """Twilio's Bundle carries no reason: the failure reasons of its latest
         evaluation, then those of its rejected supporting documents."""
         reasons = []
-        evaluations = self.sms._call(self._rc.bundles(bundle_ref).evaluations.list, limit=20)
+        evaluations = self._list(self._rc.bundles(bundle_ref).evaluations.list, limit=20)
         dated = [e for e in evaluations if e.status == "noncompliant"]
         dated.sort(key=lambda e: (e.date_created is None, e.date_created), reverse=True)
         if dated:
@@ -396,8 +418,9 @@ class TwilioCompliance(ComplianceProvider):
         in ``values`` (``customer_profile_sid``, ``trust_product_sid``,
         ``brand_registration_sid``, or a previous ``ref``) are skipped, so calling
         again continues the chain; the campaign is created once the brand is
-        APPROVED. A noncompliant Trust Hub evaluation stops the chain: status
-        "draft" and the failure reasons in ``reason``."""
+        APPROVED. A noncompliant Trust Hub evaluation stops the chain: the draft
+        profile (or trust product) is deleted, the Submission has status "draft",
+        the failure reasons in ``reason`` and the ids of the steps done before."""
         if kind == "toll_free":
             return self._submit_toll_free(values)
         if kind == "a2p_10dlc":
@@ -500,7 +523,8 @@ class TwilioCompliance(ComplianceProvider):
 
     def _customer_profile(self, values, name, email, status_callback):
         """A secondary customer profile with its items, evaluated and submitted:
-        (sid, failure reasons or "")."""
+        (sid, "") or, when Twilio finds it noncompliant, ("", the failure
+        reasons) and the draft deleted."""
         hub = self._trusthub
         kwargs = {
             "friendly_name": name,
@@ -568,7 +592,9 @@ class TwilioCompliance(ComplianceProvider):
             policy_sid=kwargs["policy_sid"],
         )
         if evaluation.status != "compliant":
-            return profile.sid, _reasons(evaluation.results)
+            # the draft goes: calling again with corrected values starts anew
+            self.sms._call(hub.customer_profiles(profile.sid).delete)
+            return "", _reasons(evaluation.results)
         self.sms._call(hub.customer_profiles(profile.sid).update, status="pending-review")
         return profile.sid, ""
 
@@ -600,7 +626,8 @@ class TwilioCompliance(ComplianceProvider):
             hub.trust_products(product.sid).trust_products_evaluations.create, policy_sid=policy
         )
         if evaluation.status != "compliant":
-            return product.sid, _reasons(evaluation.results)
+            self.sms._call(hub.trust_products(product.sid).delete)
+            return "", _reasons(evaluation.results)
         self.sms._call(hub.trust_products(product.sid).update, status="pending-review")
         return product.sid, ""
 
