@@ -210,6 +210,13 @@ def test_document_upload_goes_to_twilios_upload_host(recorder, twilio):
     ]
 
 
+def test_document_type_read_from_the_bytes_when_not_given(recorder, twilio):
+    twilio.create_document("Bill", "utility_bill", {}, "scan", b"\x89PNG\r\n\x1a\n...", "")
+    assert recorder.requests[-1]["files"]["File"]["content_type"] == "image/png"
+    twilio.create_document("Bill", "utility_bill", {}, "scan", b"plain", "")
+    assert recorder.requests[-1]["files"]["File"]["content_type"] == "application/octet-stream"
+
+
 def test_document_without_a_file_is_refused_before_any_request(recorder, twilio):
     with pytest.raises(ValueError):
         twilio.create_document("x", "business_address", {}, "a.pdf", b"", "application/pdf")
@@ -560,6 +567,15 @@ def test_toll_free_verification_submitted_and_fetched(recorder, twilio):
     assert twilio.fetch_registration("toll_free", submission.ref).state == "approved"
 
 
+def test_toll_free_sdk_names_win_over_ours(recorder, twilio):
+    values = dict(TOLL_FREE, business_website="https://www.maison.example.com")
+    values["email"] = "other@maison.example.com"
+    twilio.submit_registration("toll_free", values)
+    form = recorder.requests[-1]["form"]
+    assert form["BusinessWebsite"] == ["https://www.maison.example.com"]
+    assert form["NotificationEmail"] == ["compliance@maison.example.com"]
+
+
 def test_toll_free_verification_missing_values_sends_nothing(recorder, twilio):
     values = dict(TOLL_FREE, opt_in_image_urls=[], website_url="")
     with pytest.raises(ValueError) as error:
@@ -752,6 +768,30 @@ def test_a2p_noncompliant_profile_stops_and_is_deleted(recorder, twilio):
     retried = twilio.submit_registration("a2p_10dlc", A2P)
     assert split_a2p_ref(retried.ref)["brand"].startswith("BN")
     assert len(_posts(recorder, "/v1/CustomerProfiles")) == 2
+
+
+def test_a2p_error_midway_keeps_the_steps_done(recorder, twilio):
+    recorder.fail_on("/a2p/BrandRegistrations", 400, 21703, "Brand registration failed")
+    with pytest.raises(ProviderError) as error:
+        twilio.submit_registration("a2p_10dlc", A2P)
+    assert error.value.code == "21703"
+    ids = split_a2p_ref(error.value.registration_ref)
+    assert ids["customer_profile"].startswith("BU")
+    assert ids["trust_product"].startswith("BU")
+    assert ids["brand"] == ""
+    # the retry from that ref creates no second profile
+    recorder.fail_paths.clear()
+    retried = twilio.submit_registration("a2p_10dlc", dict(A2P, ref=error.value.registration_ref))
+    assert len(_posts(recorder, "/v1/CustomerProfiles")) == 1
+    assert len(_posts(recorder, "/v1/TrustProducts")) == 1
+    assert split_a2p_ref(retried.ref)["brand"].startswith("BN")
+
+
+def test_a2p_error_in_the_first_step_has_an_empty_ref(recorder, twilio):
+    recorder.fail_on("/v1/EndUsers", 400, 22215, "End-User is missing required fields")
+    with pytest.raises(ProviderError) as error:
+        twilio.submit_registration("a2p_10dlc", A2P)
+    assert error.value.registration_ref == "|||"
 
 
 def test_a2p_needs_a_name_and_email(recorder, twilio):

@@ -9,7 +9,8 @@ Settable answers: ``bundle_status[sid]``, ``valid_until[sid]``,
 ``evaluation`` ("compliant" or "noncompliant", for bundles and Trust Hub),
 ``evaluation_results`` (the results of a noncompliant evaluation),
 ``brand_status[sid]``, ``campaign_status[sid]``, ``toll_free_status[sid]``,
-``rejection_reason[sid]``, ``document_failure[sid]``.
+``rejection_reason[sid]``, ``document_failure[sid]``; ``fail_on(path_fragment,
+status, code, message)`` makes every request to such a path fail.
 """
 
 import base64
@@ -322,6 +323,7 @@ class ComplianceRecorder(TwilioRecorder):
         self.rejection_reason = {}
         self.document_failure = {}
         self.regulations = list(REGULATIONS)
+        self.fail_paths = {}  # path fragment -> (status, error body): see fail_on
         self._counter = itertools.count(1)
         recorder = self
         base_handler = self.server.RequestHandlerClass
@@ -352,6 +354,9 @@ class ComplianceRecorder(TwilioRecorder):
                 with recorder._lock:
                     recorder.requests.append(entry)
                     failure = recorder._failures.pop(0) if recorder._failures else None
+                    for fragment, answer in list(recorder.fail_paths.items()):
+                        if not failure and fragment in parts.path:
+                            failure = answer
                     if failure:
                         status, payload = failure
                     else:
@@ -369,6 +374,13 @@ class ComplianceRecorder(TwilioRecorder):
         # stop in 50 ms rather than the server's default half second
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def fail_on(self, path_fragment, status, code, message):
+        """Every request whose path contains ``path_fragment`` fails like Twilio."""
+        self.fail_paths[path_fragment] = (
+            status,
+            {"code": code, "message": message, "status": status},
         )
 
     def _sid(self, prefix):

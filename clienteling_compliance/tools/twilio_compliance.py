@@ -304,7 +304,7 @@ class TwilioCompliance(ComplianceProvider):
                 "Type": document_type,
                 "Attributes": json.dumps(dict(attributes or {})),
             },
-            {"File": (filename, content, mimetype)},
+            {"File": (filename, content, mimetype or regulations.file_kind(content))},
         )
         return self.sms._call(self._upload, content_type, body)
 
@@ -437,7 +437,9 @@ class TwilioCompliance(ComplianceProvider):
 
     def _submit_toll_free(self, values):
         kwargs = {}
-        for name, value in (values or {}).items():
+        # the SDK's own names win over ours (website_url / business_website)
+        items = sorted((values or {}).items(), key=lambda kv: TOLL_FREE_FIELDS.get(kv[0]) == kv[0])
+        for name, value in items:
             parameter = TOLL_FREE_FIELDS.get(name)
             if parameter and value not in (None, "", [], ()):
                 kwargs[parameter] = _as_list(value) if parameter in TOLL_FREE_LISTS else value
@@ -463,6 +465,14 @@ class TwilioCompliance(ComplianceProvider):
         ids["customer_profile"] = values.get("customer_profile_sid") or ids["customer_profile"]
         ids["trust_product"] = values.get("trust_product_sid") or ids["trust_product"]
         ids["brand"] = values.get("brand_registration_sid") or ids["brand"]
+        try:
+            return self._a2p_chain(values, ids, status_callback)
+        except Exception as error:
+            # the steps done before the error, for a retry to go on from them
+            error.registration_ref = join_a2p_ref(ids)
+            raise
+
+    def _a2p_chain(self, values, ids, status_callback):
         email = values.get("notification_email") or values.get("email")
         name = values.get("business_name") or values.get("friendly_name")
         if not ids["customer_profile"]:
