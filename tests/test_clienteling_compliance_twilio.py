@@ -241,6 +241,14 @@ def test_upload_refused_is_a_provider_error_with_twilios_code(
     assert message in error.value.params["provider_message"]
 
 
+def test_upload_refused_with_a_body_that_is_not_twilios_json(recorder, twilio):
+    recorder._answer = lambda entry: (413, "<html>Request Entity Too Large</html>")
+    with pytest.raises(ProviderError) as error:
+        twilio.create_document("x", "utility_bill", {}, "a.pdf", PDF, "application/pdf")
+    assert error.value.code == "413"
+    assert error.value.status == 413
+
+
 def test_upload_answer_without_a_sid_is_a_provider_error(recorder, twilio):
     recorder._answer = lambda entry: (201, {"status": "draft"})
     with pytest.raises(ProviderError) as error:
