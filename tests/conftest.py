@@ -45,3 +45,9 @@ def _load_module(name, path):
 
 if (REPO / "clienteling_sms" / "tests" / "twilio_recorder.py").exists():
     _load_module("twilio_recorder", REPO / "clienteling_sms" / "tests" / "twilio_recorder.py")
+
+if (REPO / "clienteling_compliance" / "tests" / "twilio_compliance_recorder.py").exists():
+    _load_module(
+        "twilio_compliance_recorder",
+        REPO / "clienteling_compliance" / "tests" / "twilio_compliance_recorder.py",
+    )
