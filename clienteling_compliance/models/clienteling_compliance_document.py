@@ -111,7 +111,7 @@ class ClientelingComplianceDocument(models.Model):
         application's information of the same name."""
         Value = self.env["clienteling.compliance.document.value"]
         for document in self:
-            names = document.document_type_id._field_list()
+            names = document.requirement_id._fields_of(document.document_type_id)
             current = {value.name: value for value in document.value_ids}
             known = document.application_id._values()
             for name in names:

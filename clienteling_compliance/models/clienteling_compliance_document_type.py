@@ -11,12 +11,5 @@ class ClientelingComplianceDocumentType(models.Model):
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True, index=True, help="The provider's name for this type.")
-    field_names = fields.Char(
-        string="Fields Read", help="Comma-separated fields read from such a document."
-    )
 
     _sql_constraints = [("code_uniq", "unique(code)", "Document type codes are unique.")]
-
-    def _field_list(self):
-        self.ensure_one()
-        return [name.strip() for name in (self.field_names or "").split(",") if name.strip()]

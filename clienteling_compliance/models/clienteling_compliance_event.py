@@ -34,7 +34,7 @@ class ClientelingComplianceEvent(models.Model):
         application's account checks the signature before anything is stored.
         Returns the stored event (empty for a replay); raises WebhookRefused."""
         Account = self.env["clienteling.sms.account"]
-        if provider_key not in dict(Account._fields["provider"].get_values(self.env)):
+        if provider_key not in Account._fields["provider"].get_values(self.env):
             raise WebhookRefused(404, "no provider of that name")
         application = self.env["clienteling.compliance.application"].browse(application_id).exists()
         if not application or not application.account_id.active:

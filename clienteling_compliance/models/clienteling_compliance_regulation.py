@@ -185,18 +185,15 @@ class ClientelingComplianceRegulation(models.Model):
             types = DocumentType
             for accepted in requirement.accepted:
                 document_type = DocumentType.search([("code", "=", accepted.code)], limit=1)
-                type_vals = {"name": accepted.label, "field_names": ",".join(accepted.fields)}
-                if document_type:
-                    if document_type.field_names != type_vals["field_names"]:
-                        document_type.write({"field_names": type_vals["field_names"]})
-                else:
-                    document_type = DocumentType.create(dict(type_vals, code=accepted.code))
-                types |= document_type
+                types |= document_type or DocumentType.create(
+                    {"code": accepted.code, "name": accepted.label}
+                )
             vals = {
                 "sequence": sequence,
                 "label": requirement.label,
                 "description": requirement.description,
                 "document_type_ids": [(6, 0, types.ids)],
+                "type_fields": {t.code: list(t.fields) for t in requirement.accepted},
             }
             if requirement.name in documents_by_name:
                 documents_by_name.pop(requirement.name).write(vals)
@@ -249,7 +246,7 @@ class ClientelingComplianceRegulation(models.Model):
                     label=d.label,
                     description=d.description or "",
                     accepted=tuple(
-                        regulation_tools.DocumentType(t.code, t.name, tuple(t._field_list()))
+                        regulation_tools.DocumentType(t.code, t.name, tuple(d._fields_of(t)))
                         for t in d.document_type_ids
                     ),
                 )

@@ -22,3 +22,11 @@ class ClientelingComplianceRegulationDocument(models.Model):
         "type_id",
         string="Accepted Documents",
     )
+    type_fields = fields.Json(
+        string="Fields Read", help="The fields read from each accepted document type, by type code."
+    )
+
+    def _fields_of(self, document_type):
+        """The fields read from a document of ``document_type`` for this requirement."""
+        self.ensure_one()
+        return list((self.type_fields or {}).get(document_type.code) or [])

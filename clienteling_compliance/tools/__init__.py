@@ -1,3 +1,3 @@
 """Pure helpers of clienteling_compliance: no ``odoo`` import here."""
 
-from . import catalog, provider, regulations, sandbox_compliance
+from . import catalog, provider, regulations, sandbox_compliance, twilio_compliance
