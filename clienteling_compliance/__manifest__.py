@@ -27,5 +27,5 @@
         "wizards/clienteling_phone_number_provision_views.xml",
         "views/clienteling_compliance_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/clienteling_compliance_demo.xml"],
 }

@@ -251,6 +251,18 @@ class ClientelingComplianceApplication(models.Model):
             "opt_out_message": account.opt_out_reply or "",
             "help_message": account.help_reply or "",
             "opt_in_proof_url": store.entry_url or "" if store else "",
+            "message_flow": self.env._(
+                "Customers give their mobile number to a %(company)s store associate in person or "
+                "on the store's customer entry form (%(url)s), where they tick an unticked consent "
+                "box. The first text asks them to reply YES to receive personal texts from their "
+                "store; STOP ends them at any time, HELP gives the store's phone number.",
+                company=name,
+                url=(store.entry_url if store else "") or company.website or "",
+            ),
+            "message_sample_1": (opt_in.body or "") if opt_in else "",
+            "business_regions_of_operation": "USA_AND_CANADA",
+            "has_embedded_links": "false",
+            "has_embedded_phone": "false",
             "business_identity": "DIRECT_CUSTOMER",
             "is_subassigned": "NO",
         }
@@ -498,10 +510,28 @@ class ClientelingComplianceApplication(models.Model):
                 provider.assign_item(bundle, ref)
 
     def _address_for(self, store=None):
-        """The address record sent with the numbers (the store's where the
-        locality matters, else the company's), created on first use."""
+        """The address record sent with the numbers, created on first use: the
+        store's where the number's locality matters, else the company's when it
+        is in the country, else one of the company's stores there."""
         self.ensure_one()
-        partner = (store.partner_id if store else None) or self.company_id.partner_id
+        partner = store.partner_id if store else None
+        if not partner:
+            company_partner = self.company_id.partner_id
+            partner = company_partner
+            if company_partner.country_id != self.country_id:
+                local_store = (
+                    self.env["clienteling.store"]
+                    .sudo()
+                    .search(
+                        [
+                            ("company_id", "=", self.company_id.id),
+                            ("country_id", "=", self.country_id.id),
+                            ("partner_id", "!=", False),
+                        ],
+                        limit=1,
+                    )
+                )
+                partner = local_store.partner_id or company_partner
         address = self.address_ids.filtered(lambda a: a.partner_id == partner)[:1]
         return address or self.address_ids.create(
             {
@@ -510,6 +540,18 @@ class ClientelingComplianceApplication(models.Model):
                 "store_id": store.id if store else False,
             }
         )
+
+    def _set_information(self, values):
+        """Fill the information lines, and the fields read from the documents,
+        from ``values`` {field machine name: value} (imports, scripts, demo
+        data); names the regulation does not ask are ignored."""
+        for application in self:
+            for line in application.line_ids:
+                if line.name in values:
+                    line.value = values[line.name]
+            for value in application.document_ids.value_ids:
+                if value.name in values:
+                    value.value = values[value.name]
 
     def _status_callback_url(self):
         self.ensure_one()
@@ -814,7 +856,7 @@ class ClientelingComplianceApplication(models.Model):
         else:
             state = application._state_label().lower()
             detail = {
-                "draft": self.env._("%s items are still missing", application.missing_count)
+                "draft": self.env._("items still missing: %s", application.missing_count)
                 if application.missing_count
                 else self.env._("it is ready to be checked and submitted"),
                 "rejected": application.rejection_reason or "",

@@ -156,6 +156,28 @@ class ClientelingComplianceDocument(models.Model):
         )
         return self.provider_ref
 
+    def _ask_again(self, reason):
+        """The reviewer asks for this document again: say it on the document and
+        give the compliance officer an activity."""
+        self.ensure_one()
+        application = self.application_id
+        message = reason or self.env._("The reviewer asks for this document again.")
+        self.problem = message
+        application.message_post(
+            body=self.env._(
+                "The reviewer asks again for %(document)s: %(reason)s",
+                document=self.requirement_id.label,
+                reason=message,
+            )
+        )
+        if application.user_id:
+            application.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Send %s again", self.requirement_id.label),
+                note=message,
+                user_id=application.user_id.id,
+            )
+
     def _show_findings(self, findings):
         labels = {}
         for document in self:

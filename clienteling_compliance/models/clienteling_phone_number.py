@@ -28,14 +28,25 @@ class ClientelingPhoneNumber(models.Model):
             )
         Application = self.env["clienteling.compliance.application"]
         application = Application.browse()
+        number_type = number_type or texting_number_type(country.code)
         if not (store and store.environment == "sandbox"):
             application = Application._approved_for(
-                account.company_id,
-                country,
-                number_type or texting_number_type(country.code),
-                store=store,
-                account=account,
+                account.company_id, country, number_type, store=store, account=account
             )
+            regulations = Application._regulations_for(account.company_id, country, number_type)
+            if application and not any(r.self_service for r in regulations):
+                type_label = dict(self._fields["number_type"]._description_selection(self.env))[
+                    number_type
+                ].lower()
+                raise UserError(
+                    self.env._(
+                        "Numbers of %(country)s are bought through the provider's support, even "
+                        "with an approval: ask them for a %(type)s number, then register it under "
+                        "Clienteling > Configuration > Texting > Numbers.",
+                        country=country.name,
+                        type=type_label,
+                    )
+                )
         # always set here (never taken from the caller's context)
         this = self.with_context(**{APPLICATION_KEY: application.id})
         number = super(ClientelingPhoneNumber, this)._purchase(

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import RedirectWarning, ValidationError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
 
 from odoo.addons.clienteling_sms.models.clienteling_phone_number import texting_number_type
 
@@ -39,24 +39,23 @@ class ClientelingStore(models.Model):
                 number_type=texting_number_type(self.country_id.code),
                 store=self,
             )
-        except RedirectWarning as warning:
-            application = (
+        except (RedirectWarning, UserError) as refusal:
+            applications = (
                 self.env["clienteling.compliance.application"]
                 .sudo()
                 .search(
                     [
                         ("company_id", "=", self.company_id.id),
                         ("country_id", "=", self.country_id.id),
-                        (
-                            "state",
-                            "in",
-                            ("draft", "submitted", "in_review", "rejected", "update_needed"),
-                        ),
-                    ],
-                    limit=1,
+                        ("state", "not in", ("expired",)),
+                    ]
                 )
             )
-            return ("pending" if application else "missing"), warning.args[0]
+            if "approved" in applications.mapped("state"):
+                state = "approved"  # approved, yet bought through the provider's support
+            else:
+                state = "pending" if applications else "missing"
+            return state, refusal.args[0]
         regulations = self.env["clienteling.compliance.application"]._regulations_for(
             self.company_id, self.country_id, texting_number_type(self.country_id.code)
         )
@@ -106,21 +105,6 @@ class ClientelingStore(models.Model):
         regulations = Application._regulations_for(company, country, number_type)
         if regulations and all(r.kind == "none" for r in regulations):
             return True
-        type_label = dict(
-            self.env["clienteling.compliance.regulation"]
-            ._fields["number_type"]
-            ._description_selection(self.env)
-        )[number_type].lower()
-        if regulations and not any(r.self_service for r in regulations):
-            raise ValidationError(
-                self.env._(
-                    "Numbers of %(country)s are bought through the provider's support, even with "
-                    "an approval: ask them for a %(type)s number, then register it under "
-                    "Clienteling > Configuration > Numbers.",
-                    country=country.name,
-                    type=type_label,
-                )
-            )
-        if Application._approved_for(company, country, number_type, store=store):
-            return True
-        raise Application._gate_refusal(company, country, number_type, regulations, store)
+        if not Application._approved_for(company, country, number_type, store=store):
+            raise Application._gate_refusal(company, country, number_type, regulations, store)
+        return True

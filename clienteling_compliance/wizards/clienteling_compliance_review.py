@@ -23,7 +23,13 @@ class ClientelingComplianceReview(models.TransientModel):
         required=True,
         default="twilio-approved",
     )
-    reason = fields.Text(help="Why it is rejected, as the reviewer says it.")
+    reason = fields.Text(help="Why it is rejected, or what the reviewer asks, in their words.")
+    document_id = fields.Many2one(
+        "clienteling.compliance.document",
+        string="Ask Again for",
+        domain="[('application_id', '=', application_id)]",
+        help="In review: the reviewer asks for this document again.",
+    )
     valid_until = fields.Date(help="Set it to ask for an update before that date.")
 
     @api.model
@@ -51,6 +57,8 @@ class ClientelingComplianceReview(models.TransientModel):
             raise UserError(self.env._("Only a submitted application is reviewed."))
         if self.decision == "twilio-rejected" and not (self.reason or "").strip():
             raise UserError(self.env._("Say why the application is rejected."))
+        if self.document_id and self.document_id.application_id != application:
+            raise UserError(self.env._("The document is not one of this application's."))
         params = SandboxCompliance.review_payload(
             account._provider_account_ref(),
             ref,
@@ -65,4 +73,6 @@ class ClientelingComplianceReview(models.TransientModel):
         self.env["clienteling.compliance.event"].sudo()._handle_callback(
             "sandbox", application.id, path, MultiDict(params), headers
         )
+        if self.document_id and self.decision == "in-review":
+            self.document_id._ask_again((self.reason or "").strip())
         return {"type": "ir.actions.act_window_close"}
