@@ -115,8 +115,14 @@ class ClientelingComplianceApplication(models.Model):
     document_ids = fields.One2many(
         "clienteling.compliance.document", "application_id", string="Documents"
     )
+    requirement_ids = fields.One2many(
+        related="regulation_id.document_ids", string="Documents Asked"
+    )
     address_ids = fields.One2many(
         "clienteling.compliance.address", "application_id", string="Addresses"
+    )
+    document_problem = fields.Char(
+        compute="_compute_document_problem", help="What is said about the documents."
     )
     progress = fields.Float(compute="_compute_progress")
     missing_count = fields.Integer(compute="_compute_progress")
@@ -154,6 +160,15 @@ class ClientelingComplianceApplication(models.Model):
             total = len(required_lines) + len(requirements)
             application.progress = 100.0 * done / total if total else 100.0
             application.missing_count = total - done
+
+    @api.depends("document_ids.problem")
+    def _compute_document_problem(self):
+        for application in self:
+            application.document_problem = " ".join(
+                f"{document.requirement_id.label}: {document.problem}"
+                for document in application.document_ids
+                if document.problem
+            )
 
     @api.depends("state")
     def _compute_editable(self):

@@ -186,7 +186,11 @@ class ClientelingComplianceRegulation(models.Model):
             for accepted in requirement.accepted:
                 document_type = DocumentType.search([("code", "=", accepted.code)], limit=1)
                 types |= document_type or DocumentType.create(
-                    {"code": accepted.code, "name": accepted.label}
+                    {
+                        "code": accepted.code,
+                        "name": regulation_tools.DOCUMENT_TYPE_LABELS.get(accepted.code)
+                        or accepted.label,
+                    }
                 )
             vals = {
                 "sequence": sequence,

@@ -7,6 +7,7 @@ class ClientelingComplianceRegulationDocument(models.Model):
     _name = "clienteling.compliance.regulation.document"
     _description = "Compliance Document Requirement"
     _order = "regulation_id, sequence, id"
+    _rec_name = "label"
 
     regulation_id = fields.Many2one(
         "clienteling.compliance.regulation", required=True, ondelete="cascade", index=True

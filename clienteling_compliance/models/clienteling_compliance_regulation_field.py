@@ -7,6 +7,7 @@ class ClientelingComplianceRegulationField(models.Model):
     _name = "clienteling.compliance.regulation.field"
     _description = "Compliance Regulation Field"
     _order = "regulation_id, sequence, id"
+    _rec_name = "label"
 
     regulation_id = fields.Many2one(
         "clienteling.compliance.regulation", required=True, ondelete="cascade", index=True

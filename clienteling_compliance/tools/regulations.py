@@ -390,6 +390,25 @@ def _normalized(value):
     return re.sub(r"\s+", " ", _text(value)).casefold()
 
 
+# Generic names of the document types providers accept (Twilio's codes); a
+# regulation may name them in the country's terms (Extrait K-bis...).
+DOCUMENT_TYPE_LABELS = {
+    "commercial_registrar_excerpt": "Excerpt from the commercial register",
+    "business_registration": "Business registration certificate",
+    "corporate_registry": "Corporate registry extract",
+    "trade_license": "Trade licence",
+    "tax_document": "Tax registration document",
+    "utility_bill": "Utility bill",
+    "business_address": "Proof of business address",
+    "passport": "Passport",
+    "government_issued_document": "Government-issued ID",
+    "national_id": "National ID card",
+    "power_of_attorney": "Power of attorney",
+    "rental_receipt": "Rental agreement or receipt",
+    "title_deed": "Title deed",
+}
+
+
 # Files.
 
 ACCEPTED_MIMETYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
