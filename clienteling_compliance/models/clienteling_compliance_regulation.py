@@ -1,6 +1,7 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools import catalog
 from ..tools import regulations as regulation_tools
@@ -262,11 +263,21 @@ class ClientelingComplianceRegulation(models.Model):
         )
 
     @api.model
+    def action_refresh_from_provider(self):
+        """Read the regulations of the current company's SMS account."""
+        account = self.env["clienteling.sms.account"]._for_company()
+        if not account:
+            raise UserError(
+                self.env._("Set up an SMS account first: the regulations are its provider's.")
+            )
+        return account.with_env(self.env).action_refresh_regulations()
+
+    @api.model
     def _cron_refresh(self):
         """Weekly: read every company account's regulations from its provider."""
         for account in self.env["clienteling.sms.account"].search([("active", "=", True)]):
             try:
                 with self.env.cr.savepoint():
                     account._refresh_regulations()
-            except Exception:
-                _logger.exception("Regulations of account %s could not be refreshed", account.id)
+            except UserError as error:
+                _logger.warning("Regulations of account %s not refreshed: %s", account.id, error)

@@ -43,7 +43,7 @@ class ClientelingSmsAccount(models.Model):
     def action_refresh_regulations(self):
         if not self.env.user.has_group("clienteling_compliance.group_compliance_officer"):
             raise UserError(self.env._("Only compliance officers refresh the regulations."))
-        accounts = self or self._for_company()
+        accounts = self or self._for_company().with_env(self.env)
         accounts.check_access("read")
         changed = self.env["clienteling.compliance.regulation"]
         for account in accounts:
