@@ -25,10 +25,8 @@ class ClientelingComplianceAddress(models.Model):
         )
     ]
 
-    def _ensure_at_provider(self, provider):
+    def _check_complete(self):
         self.ensure_one()
-        if self.provider_ref:
-            return self.provider_ref
         partner = self.partner_id
         if not (partner.street and partner.city and partner.zip and partner.country_id):
             raise UserError(
@@ -38,6 +36,13 @@ class ClientelingComplianceAddress(models.Model):
                     partner.display_name,
                 )
             )
+
+    def _ensure_at_provider(self, provider):
+        self.ensure_one()
+        if self.provider_ref:
+            return self.provider_ref
+        self._check_complete()
+        partner = self.partner_id
         self.provider_ref = provider.create_address(
             self.application_id.company_id.name,
             partner.street,

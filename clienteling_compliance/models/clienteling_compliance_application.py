@@ -491,6 +491,13 @@ class ClientelingComplianceApplication(models.Model):
         self.ensure_one()
         provider = self._compliance_provider()
         regulation = self.regulation_id
+        address = self.browse()
+        if regulation.address_rule != "none":
+            # refused before anything is created at the provider
+            address = self._address_for(
+                self.store_id if regulation.address_rule == "locality" else None
+            )
+            address._check_complete()
         attributes = {line.name: (line.value or "").strip() for line in self.line_ids if line.value}
         legal_name = attributes.get("business_name") or self.company_id.name
         if self.end_user_ref:
@@ -498,10 +505,7 @@ class ClientelingComplianceApplication(models.Model):
         else:
             self.end_user_ref = provider.create_end_user(legal_name, self.end_user_type, attributes)
         address_refs = []
-        if regulation.address_rule != "none":
-            address = self._address_for(
-                self.store_id if regulation.address_rule == "locality" else None
-            )
+        if address:
             address_refs.append(address._ensure_at_provider(provider))
             self.address_ref = address.provider_ref
         for document in self.document_ids.filtered("file_size"):
