@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 from .clienteling_compliance_application import STATES
 
@@ -26,11 +27,16 @@ class ClientelingComplianceCountry(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        rank = " ".join(f"WHEN '{state}' THEN {index}" for index, state in enumerate(RANKS, 1))
-        unrank = " ".join(f"WHEN {index} THEN '{state}'" for index, state in enumerate(RANKS, 1))
+        rank = SQL(" ").join(
+            SQL("WHEN %s THEN %s", state, index) for index, state in enumerate(RANKS, 1)
+        )
+        unrank = SQL(" ").join(
+            SQL("WHEN %s THEN %s", index, state) for index, state in enumerate(RANKS, 1)
+        )
         self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
+            SQL(
+                """
+            CREATE VIEW %(table)s AS (
             WITH number_store AS (
                 SELECT n.id, COALESCE(n.store_id, e.clienteling_store_id) AS store_id
                   FROM clienteling_phone_number n
@@ -43,7 +49,7 @@ class ClientelingComplianceCountry(models.Model):
                 SELECT company_id, country_id FROM clienteling_compliance_application
             ), applications AS (
                 SELECT company_id, country_id,
-                       MAX(CASE state {rank} END) AS rank,
+                       MAX(CASE state %(rank)s END) AS rank,
                        MIN(valid_until) FILTER (WHERE state IN ('approved', 'update_needed'))
                            AS valid_until,
                        COUNT(*) AS application_count
@@ -65,7 +71,7 @@ class ClientelingComplianceCountry(models.Model):
             )
             SELECT k.company_id * 65536 + k.country_id AS id,
                    k.company_id, k.country_id,
-                   COALESCE(CASE a.rank {unrank} END, 'none') AS state,
+                   COALESCE(CASE a.rank %(unrank)s END, 'none') AS state,
                    a.valid_until,
                    COALESCE(a.application_count, 0) AS application_count,
                    COALESCE(n.numbers_in_use, 0) AS numbers_in_use,
@@ -75,7 +81,11 @@ class ClientelingComplianceCountry(models.Model):
          LEFT JOIN numbers n USING (company_id, country_id)
          LEFT JOIN waiting w USING (company_id, country_id)
             )
-            """
+            """,
+                table=SQL.identifier(self._table),
+                rank=rank,
+                unrank=unrank,
+            )
         )
 
     def action_open_applications(self):

@@ -24,7 +24,6 @@ class ClientelingComplianceDocument(models.Model):
     regulation_id = fields.Many2one(related="application_id.regulation_id")
     requirement_id = fields.Many2one(
         "clienteling.compliance.regulation.document",
-        string="Requirement",
         required=True,
         ondelete="restrict",
         domain="[('regulation_id', '=', regulation_id)]",
@@ -32,7 +31,6 @@ class ClientelingComplianceDocument(models.Model):
     accepted_type_ids = fields.Many2many(related="requirement_id.document_type_ids")
     document_type_id = fields.Many2one(
         "clienteling.compliance.document.type",
-        string="Document Type",
         required=True,
         domain="[('id', 'in', accepted_type_ids)]",
     )
@@ -71,12 +69,12 @@ class ClientelingComplianceDocument(models.Model):
             self._sync_values()
         return res
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_submitted(self):
         if self.filtered("submitted"):
             raise UserError(
                 self.env._("A submitted document is kept as the record of what was sent.")
             )
-        return super().unlink()
 
     def _check_file(self, vals):
         """Refuse a file the provider would refuse, before anything is stored."""
