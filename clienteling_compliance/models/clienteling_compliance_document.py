@@ -2,11 +2,13 @@ import base64
 import binascii
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.regulations import ACCEPTED_MIMETYPES, MAX_FILE_SIZE, file_kind
 
 OFFICER = "clienteling_compliance.group_compliance_officer"
+# Kept by this addon's code: what was sent, and what the provider or reviewer said.
+PROVIDER_FIELDS = {"submitted", "provider_ref", "mimetype", "file_size", "problem"}
 
 
 class ClientelingComplianceDocument(models.Model):
@@ -45,15 +47,21 @@ class ClientelingComplianceDocument(models.Model):
     submitted = fields.Boolean(readonly=True, copy=False)
     problem = fields.Char(readonly=True, copy=False)
 
+    def _check_provider_fields(self, vals):
+        if not self.env.su and PROVIDER_FIELDS & set(vals):
+            raise AccessError(self.env._("What the provider was sent is kept as it was sent."))
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_provider_fields(vals)
             self._check_file(vals)
         documents = super().create(vals_list)
         documents._sync_values()
         return documents
 
     def write(self, vals):
+        self._check_provider_fields(vals)
         if self.filtered("submitted") and set(vals) - {"problem", "provider_ref", "submitted"}:
             raise UserError(
                 self.env._(
@@ -144,7 +152,7 @@ class ClientelingComplianceDocument(models.Model):
             attributes["address_sids"] = list(address_refs)
         record = self.sudo()
         content = base64.b64decode(record.file)
-        self.provider_ref = provider.create_document(
+        self.sudo().provider_ref = provider.create_document(
             self.filename or self.document_type_id.name,
             self.document_type_id.code,
             attributes,
@@ -160,7 +168,7 @@ class ClientelingComplianceDocument(models.Model):
         self.ensure_one()
         application = self.application_id
         message = reason or self.env._("The reviewer asks for this document again.")
-        self.problem = message
+        self.sudo().problem = message
         application.message_post(
             body=self.env._(
                 "The reviewer asks again for %(document)s: %(reason)s",
@@ -197,4 +205,4 @@ class ClientelingComplianceDocument(models.Model):
                         problems.append(self.env._("%s is not read from the document.", label))
                 elif finding["reason"]:
                     problems.append(finding["reason"])
-            document.problem = " ".join(problems) or False
+            document.sudo().problem = " ".join(problems) or False
