@@ -901,7 +901,7 @@ class ClientelingComplianceApplication(models.Model):
         if not regulations:
             message = self.env._(
                 "No regulation is known for %(type)s numbers of %(country)s: refresh the "
-                "regulations from the provider (Clienteling > Configuration > Compliance).",
+                "regulations from the provider (Clienteling > Compliance > Regulations).",
                 type=type_label,
                 country=country.name,
             )
