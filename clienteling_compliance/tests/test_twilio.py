@@ -160,7 +160,7 @@ class TestComplianceTwilio(ComplianceSecurityCase):
         ireland = self._twilio_regulation(self.env.ref("base.ie"))
         self.assertEqual(ireland.provider_ref, IE_LOCAL_BUSINESS["sid"])
         identity = ireland.field_ids.filtered(lambda f: f.name == "business_identity")
-        self.assertEqual(identity.choices, "DIRECT_CUSTOMER,INDEPENDENT_SOFTWARE_VENDOR")
+        self.assertEqual(identity.choices, "DIRECT_CUSTOMER | INDEPENDENT_SOFTWARE_VENDOR")
         self.assertFalse(ireland.field_ids.filtered(lambda f: f.name == "comments").required)
         # US and CA registrations from the offline catalog, under Twilio
         us_kinds = set(
@@ -578,7 +578,7 @@ class TestComplianceTwilio(ComplianceSecurityCase):
         )
         for line in application.line_ids.filtered("required"):
             line.value = (
-                (line.choices or "").split(",")[0]
+                (line.choices or "").split(" | ")[0]
                 or {
                     "business_website": "https://retail.example.com",
                     "opt_in_proof_url": "https://retail.example.com/join",
