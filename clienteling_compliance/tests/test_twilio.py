@@ -433,6 +433,59 @@ class TestComplianceTwilio(ComplianceSecurityCase):
         self.assertEqual(application.state, "submitted")
         self.assertFalse(application.rejection_reason)
 
+    def test_an_update_goes_through_a_copy_that_replaces_the_items(self):
+        application = self._submitted()
+        original = application.bundle_ref
+        self.recorder.bundle_status[original] = "twilio-approved"
+        application.action_refresh_status()
+        self.assertEqual(application.state, "approved")
+        changed = copy.deepcopy(DE_LOCAL_BUSINESS)
+        end_user = changed["requirements"]["end_user"][0]
+        end_user["fields"].append("business_website")
+        end_user["detailed_fields"].append(
+            {"machine_name": "business_website", "friendly_name": "Business Website"}
+        )
+        self.recorder.regulations = [IE_LOCAL_BUSINESS, changed]
+        self._refresh()
+        self.assertEqual(application.state, "update_needed")
+        website = application.line_ids.filtered(lambda line: line.name == "business_website")
+        # the new information is checked before anything is copied
+        website.value = "retail.example.com"
+        self.assertEqual(application.action_check()["params"]["type"], "warning")
+        self.assertEqual(website.problem, "This is not a web address (https://...).")
+        website.value = "https://retail.example.com"
+        application.action_start_update()
+        (copy_request,) = self._posts(f"{RC}/Bundles/{original}/Copies")
+        self.assertEqual(copy_request["user"], ACCOUNT)
+        update = application.update_bundle_ref
+        self.assertTrue(update and update != original)
+        self.assertFalse(any(application.document_ids.mapped("submitted")))
+        # started twice: one copy
+        application.action_start_update()
+        self.assertEqual(len(self._posts(f"{RC}/Bundles/{original}/Copies")), 1)
+        action = application.action_submit()
+        self.assertEqual(action["params"]["type"], "success", action["params"]["message"])
+        (submit,) = self._posts(f"{RC}/Bundles/{update}")
+        self.assertEqual(submit["form"]["Status"], ["pending-review"])
+        self.assertEqual(len(self._posts(f"{RC}/Bundles/{update}/ItemAssignments")), 3)
+        self.assertEqual(len(self._posts(f"{RC}/EndUsers")), 1)
+        updated = self._posts(f"{RC}/EndUsers/{application.end_user_ref}")
+        attributes = json.loads(updated[-1]["form"]["Attributes"][0])
+        self.assertEqual(attributes["business_website"], "https://retail.example.com")
+        self.assertEqual(len(self._posts(f"{RC}/SupportingDocuments")), 2)
+        # the original keeps its numbers until the copy is approved
+        self.assertEqual(application.bundle_ref, original)
+        self.assertFalse(self._posts(f"{RC}/Bundles/{original}/ReplaceItems"))
+        self.recorder.bundle_status[update] = "twilio-approved"
+        application.action_refresh_status()
+        (replace,) = self._posts(f"{RC}/Bundles/{original}/ReplaceItems")
+        self.assertEqual(replace["form"]["FromBundleSid"], [update])
+        self.assertEqual(application.state, "approved")
+        self.assertEqual(application.bundle_ref, original)
+        self.assertFalse(application.update_bundle_ref)
+        self.assertFalse(application.update_reason)
+        self.assertEqual(application.submitted_fingerprint, application.regulation_id.fingerprint)
+
     def test_refresh_status_refused_by_the_provider_is_told(self):
         application = self._submitted()
         self.recorder.fail_on(f"{RC}/Bundles/{application.bundle_ref}", 404, 20404, "Not found")
@@ -569,6 +622,12 @@ class TestComplianceTwilio(ComplianceSecurityCase):
         application.action_refresh_status()
         self.assertEqual(application.state, "rejected")
         self.assertEqual(application.rejection_reason, "Opt-in proof unreachable.")
+        # a value outside the listed choices is said in words
+        volume = application.line_ids.filtered(lambda line: line.name == "message_volume")
+        volume.value = "1000"
+        application.action_check()
+        self.assertEqual(volume.problem, f"Choose one of: {volume.choices}")
+        self.assertIn("1,000 | 10,000", volume.choices)
 
     def test_toll_free_verification_without_a_toll_free_number_sends_nothing(self):
         self._refresh()
