@@ -228,6 +228,18 @@ class ClientelingComplianceApplication(models.Model):
             self._sync_lines()
         return res
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_at_provider(self):
+        for application in self:
+            if application.state in ("submitted", "in_review", "approved", "update_needed"):
+                raise UserError(
+                    self.env._(
+                        "%(name)s is %(state)s: it is kept as the record of what was sent.",
+                        name=application.name,
+                        state=application._state_label().lower(),
+                    )
+                )
+
     @api.constrains("regulation_id", "company_id", "store_id", "state")
     def _check_one_per_country(self):
         for application in self:
@@ -494,11 +506,17 @@ class ClientelingComplianceApplication(models.Model):
                 submission = provider.submit(self.update_bundle_ref or self.bundle_ref)
             else:
                 submission = provider.submit_registration(
-                    self.kind, self._values(), status_callback=self._status_callback_url()
+                    self.kind,
+                    self._registration_values(),
+                    status_callback=self._status_callback_url(),
                 )
                 self.sudo().registration_ref = submission.ref
         except ProviderError as error:
             return self._provider_failure(error)
+        except ValueError as error:  # what the provider needs is missing: nothing was sent
+            raise UserError(
+                self.env._("%(name)s cannot be submitted: %(reason)s", name=self.name, reason=error)
+            ) from error
         snapshot = self.regulation_id.requirements
         self.sudo().write(
             {
@@ -515,6 +533,25 @@ class ClientelingComplianceApplication(models.Model):
             self.env._("%s was submitted: a review usually takes about a week.", self.name),
             "success",
         )
+
+    def _registration_values(self):
+        """The information of a US registration, with the toll-free number it
+        verifies (Twilio verifies a toll-free number already bought)."""
+        self.ensure_one()
+        values = self._values()
+        if self.kind == "toll_free" and not values.get("tollfree_phone_number_sid"):
+            number = self.phone_number_id or self.env["clienteling.phone.number"].sudo().search(
+                [
+                    ("account_id", "=", self.account_id.id),
+                    ("number_type", "=", "toll-free"),
+                    ("state", "!=", "released"),
+                    ("provider_sid", "!=", False),
+                ],
+                limit=1,
+            )
+            if number.provider_sid:
+                values["tollfree_phone_number_sid"] = number.provider_sid
+        return values
 
     def _provider_failure(self, error):
         """A provider refusal during a check or submission: what was created so
@@ -689,6 +726,9 @@ class ClientelingComplianceApplication(models.Model):
                     vals["approved_date"] = fields.Datetime.now()
         if vals:
             self.sudo().write(vals)
+        if vals.get("rejection_reason"):
+            # a rejected application's documents are replaceable again
+            self.document_ids.sudo().write({"submitted": False})
         if vals.get("state") or vals.get("rejection_reason"):
             self._on_state_changed()
 

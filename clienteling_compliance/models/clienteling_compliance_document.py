@@ -1,5 +1,6 @@
 import base64
 import binascii
+import math
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -84,6 +85,28 @@ class ClientelingComplianceDocument(models.Model):
                 self.env._("A submitted document is kept as the record of what was sent.")
             )
 
+    @api.constrains("application_id", "requirement_id", "document_type_id")
+    def _check_document_type(self):
+        for document in self:
+            requirement = document.requirement_id
+            if requirement.regulation_id != document.application_id.regulation_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(requirement)s is not asked by %(application)s's regulation.",
+                        requirement=requirement.label,
+                        application=document.application_id.name,
+                    )
+                )
+            if document.document_type_id not in requirement.document_type_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(type)s is not accepted for %(requirement)s: send one of %(accepted)s.",
+                        type=document.document_type_id.name,
+                        requirement=requirement.label,
+                        accepted=", ".join(requirement.document_type_ids.mapped("name")),
+                    )
+                )
+
     def _check_file(self, vals):
         """Refuse a file the provider would refuse, before anything is stored."""
         if "file" not in vals:
@@ -100,7 +123,8 @@ class ClientelingComplianceDocument(models.Model):
             raise ValidationError(
                 self.env._(
                     "The file is %(size).1f MB: the provider accepts files up to %(limit)s MB.",
-                    size=len(content) / 1024 / 1024,
+                    # rounded up: a file just over the limit does not read as the limit
+                    size=math.ceil(len(content) * 10 / 1024 / 1024) / 10,
                     limit=MAX_FILE_SIZE // 1024 // 1024,
                 )
             )
@@ -197,7 +221,7 @@ class ClientelingComplianceDocument(models.Model):
                         document.value_ids.filtered(lambda v, f=finding: v.name == f["field"])[
                             :1
                         ].label
-                        or finding["field"],
+                        or finding["field"].replace("_", " ").capitalize(),
                     )
                     if finding["check"] == "mismatch":
                         problems.append(self.env._("%s differs from the information given.", label))

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from ..tools import catalog
 from ..tools import regulations as regulation_tools
 from ..tools.regulations import ADDRESS_RULES, END_USER_TYPES, KINDS, NUMBER_TYPES
+from .clienteling_compliance_regulation_field import CHOICE_SEPARATOR
 
 _logger = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ class ClientelingComplianceRegulation(models.Model):
                 "label": info.label,
                 "description": info.description,
                 "required": info.required,
-                "choices": ",".join(info.choices),
+                "choices": CHOICE_SEPARATOR.join(info.choices),
             }
             if info.name in fields_by_name:
                 fields_by_name.pop(info.name).write(vals)

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+CHOICE_SEPARATOR = " | "
+
 
 class ClientelingComplianceRegulationField(models.Model):
     """A piece of information a regulation asks for."""
@@ -17,8 +19,13 @@ class ClientelingComplianceRegulationField(models.Model):
     label = fields.Char(required=True)
     description = fields.Text()
     required = fields.Boolean(default=True)
-    choices = fields.Char(help="Comma-separated allowed values, when the regulation lists them.")
+    choices = fields.Char(
+        help="The allowed values, when the regulation lists them, separated by | (a value "
+        "may hold a comma: 1,000)."
+    )
 
     def _choice_list(self):
         self.ensure_one()
-        return [c.strip() for c in (self.choices or "").split(",") if c.strip()]
+        choices = self.choices or ""
+        separator = CHOICE_SEPARATOR.strip() if CHOICE_SEPARATOR.strip() in choices else ","
+        return [c.strip() for c in choices.split(separator) if c.strip()]

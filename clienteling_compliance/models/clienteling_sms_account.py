@@ -1,3 +1,5 @@
+import dataclasses
+
 from odoo import models
 from odoo.exceptions import UserError
 
@@ -29,6 +31,33 @@ class ClientelingSmsAccount(models.Model):
                     "The regulations could not be read: %s", self._provider_error_reason(error)
                 )
             ) from error
+        # what the provider does not say (seed 000's self-service and per-number
+        # countries, an address in the number's locality) comes from the catalog
+        offline = {
+            (r.country, r.number_type, r.end_user_type, r.kind): r for r in catalog.regulations()
+        }
+        completed = []
+        for regulation in regulations:
+            listed = offline.get(
+                (
+                    regulation.country,
+                    regulation.number_type,
+                    regulation.end_user_type,
+                    regulation.kind,
+                )
+            )
+            if listed:
+                address = regulation.address
+                if listed.address == "locality" and address != "none":
+                    address = "locality"
+                regulation = dataclasses.replace(
+                    regulation,
+                    self_service=listed.self_service,
+                    per_number=listed.per_number,
+                    address=address,
+                )
+            completed.append(regulation)
+        regulations = completed
         # US/CA registrations are not regulatory bundles: no provider lists them
         known = {(r.country, r.number_type, r.end_user_type, r.kind) for r in regulations}
         regulations = list(regulations) + [

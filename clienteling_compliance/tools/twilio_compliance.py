@@ -66,6 +66,19 @@ TOLL_FREE_FIELDS = {
     "terms_and_conditions_url": "terms_and_conditions_url",
     "age_gated_content": "age_gated_content",
     "opt_in_keywords": "opt_in_keywords",
+    # the names the regulations catalog asks them under
+    "business_street_address": "business_street_address",
+    "business_city": "business_city",
+    "business_state_province_region": "business_state_province_region",
+    "business_postal_code": "business_postal_code",
+    "business_country": "business_country",
+    "business_contact_first_name": "business_contact_first_name",
+    "business_contact_last_name": "business_contact_last_name",
+    "business_contact_email": "business_contact_email",
+    "business_contact_phone": "business_contact_phone",
+    "opt_in_proof_url": "opt_in_image_urls",
+    "opt_in_message": "opt_in_confirmation_message",
+    "help_message": "help_message_sample",
 }
 TOLL_FREE_REQUIRED = (
     "business_name",
