@@ -28,6 +28,12 @@ class ComplianceSecurityCase(ClientelingSmsCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # start from no application (the demo data has some for this company)
+        cls.env.cr.execute(
+            "DELETE FROM clienteling_compliance_application WHERE company_id = %s",
+            [cls.company.id],
+        )
+        cls.env.invalidate_all()
         cls.de = cls.env.ref("base.de")
         cls.company.partner_id.write(
             {
