@@ -118,6 +118,9 @@ class ClientelingComplianceApplication(models.Model):
     address_ids = fields.One2many(
         "clienteling.compliance.address", "application_id", string="Addresses"
     )
+    requirement_ids = fields.One2many(
+        related="regulation_id.document_ids", string="Documents Asked For"
+    )
     progress = fields.Float(compute="_compute_progress")
     missing_count = fields.Integer(compute="_compute_progress")
     editable = fields.Boolean(compute="_compute_editable")
@@ -390,9 +393,22 @@ class ClientelingComplianceApplication(models.Model):
             self.env._(
                 "%s requirements are not met: see the marks next to the information and documents.",
                 len(evaluation.findings),
-            ),
+            )
+            + self._missing_documents_text(evaluation),
             "warning",
         )
+
+    def _missing_documents_text(self, evaluation):
+        """The requirements with no document at all: no row carries their mark."""
+        names = {
+            f.requirement
+            for f in evaluation.findings
+            if f.code == regulation_tools.MISSING_DOCUMENT
+        }
+        labels = self.regulation_id.document_ids.filtered(lambda r: r.name in names).mapped("label")
+        if not labels:
+            return ""
+        return " " + self.env._("No document yet for: %s.", ", ".join(labels))
 
     def _lock(self):
         """Lock this application's row for the submission, or say it is busy."""
@@ -430,7 +446,8 @@ class ClientelingComplianceApplication(models.Model):
                         "(see the marks next to the information and documents).",
                         name=self.name,
                         count=len(evaluation.findings),
-                    ),
+                    )
+                    + self._missing_documents_text(evaluation),
                     "danger",
                 )
             provider = self._compliance_provider()
@@ -532,8 +549,10 @@ class ClientelingComplianceApplication(models.Model):
                     )
                 )
                 partner = local_store.partner_id or company_partner
-        address = self.address_ids.filtered(lambda a: a.partner_id == partner)[:1]
-        return address or self.address_ids.create(
+        # the provider's records: officers read them, the submission makes them
+        addresses = self.sudo().address_ids
+        address = addresses.filtered(lambda a: a.partner_id == partner)[:1]
+        return address or addresses.create(
             {
                 "application_id": self.id,
                 "partner_id": partner.id,
