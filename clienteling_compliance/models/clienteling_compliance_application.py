@@ -858,7 +858,7 @@ class ClientelingComplianceApplication(models.Model):
         if not regulations:
             message = self.env._(
                 "No regulation is known for %(type)s numbers of %(country)s: refresh the "
-                "regulations from the provider (Clienteling > Configuration > Compliance).",
+                "regulations from the provider (Clienteling > Compliance > Regulations).",
                 type=type_label,
                 country=country.name,
             )
@@ -873,7 +873,7 @@ class ClientelingComplianceApplication(models.Model):
                 company=company.name,
             )
         else:
-            state = application._state_label().lower()
+            state = application._state_label()
             detail = {
                 "draft": self.env._("items still missing: %s", application.missing_count)
                 if application.missing_count
@@ -883,12 +883,12 @@ class ClientelingComplianceApplication(models.Model):
             }.get(application.state, "")
             message = self.env._(
                 "%(country)s: %(type)s numbers need an approved regulatory application; "
-                "%(company)s's is %(state)s%(detail)s.",
+                "%(company)s's application: %(state)s%(detail)s.",
                 country=country.name,
                 type=type_label,
                 company=company.name,
                 state=state,
-                detail=(": " + detail) if detail else "",
+                detail=f" ({detail.rstrip('.')})" if detail else "",
             )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "clienteling_compliance.clienteling_compliance_application_action"

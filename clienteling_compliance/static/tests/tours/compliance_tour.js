@@ -21,7 +21,7 @@ function addDocument(requirement, documentType, filename) {
     return [
         {
             content: "Add a document",
-            trigger: "div[name=document_ids] .o_field_x2many_list_row_add a",
+            trigger: "div[name=document_ids] .o_field_x2many_list_row_add a:contains(Add a Document)",
             run: "click",
         },
         {
