@@ -28,4 +28,7 @@
         "views/clienteling_compliance_menus.xml",
     ],
     "demo": ["demo/clienteling_compliance_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["clienteling_compliance/static/tests/tours/*.js"],
+    },
 }

@@ -458,9 +458,22 @@ class ClientelingComplianceApplication(models.Model):
             self.env._(
                 "%s requirements are not met: see the marks next to the information and documents.",
                 len(evaluation.findings),
-            ),
+            )
+            + self._missing_documents_text(evaluation),
             "warning",
         )
+
+    def _missing_documents_text(self, evaluation):
+        """The requirements with no document at all: no row carries their mark."""
+        names = {
+            f.requirement
+            for f in evaluation.findings
+            if f.code == regulation_tools.MISSING_DOCUMENT
+        }
+        labels = self.regulation_id.document_ids.filtered(lambda r: r.name in names).mapped("label")
+        if not labels:
+            return ""
+        return " " + self.env._("No document yet for: %s.", ", ".join(labels))
 
     def _lock(self):
         """Lock this application's row for the submission, or say it is busy."""
@@ -498,7 +511,8 @@ class ClientelingComplianceApplication(models.Model):
                         "(see the marks next to the information and documents).",
                         name=self.name,
                         count=len(evaluation.findings),
-                    ),
+                    )
+                    + self._missing_documents_text(evaluation),
                     "danger",
                 )
             provider = self._compliance_provider()
@@ -956,7 +970,7 @@ class ClientelingComplianceApplication(models.Model):
                 company=company.name,
             )
         else:
-            state = application._state_label().lower()
+            state = application._state_label()
             detail = {
                 "draft": self.env._("items still missing: %s", application.missing_count)
                 if application.missing_count
@@ -966,12 +980,12 @@ class ClientelingComplianceApplication(models.Model):
             }.get(application.state, "")
             message = self.env._(
                 "%(country)s: %(type)s numbers need an approved regulatory application; "
-                "%(company)s's is %(state)s%(detail)s.",
+                "%(company)s's application: %(state)s%(detail)s.",
                 country=country.name,
                 type=type_label,
                 company=company.name,
                 state=state,
-                detail=(": " + detail) if detail else "",
+                detail=f" ({detail.rstrip('.')})" if detail else "",
             )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "clienteling_compliance.clienteling_compliance_application_action"

@@ -8,6 +8,7 @@ class ClientelingComplianceRegulationDocument(models.Model):
     _description = "Compliance Document Requirement"
     _order = "regulation_id, sequence, id"
     _rec_name = "label"
+    _rec_names_search = ["label", "name"]
 
     regulation_id = fields.Many2one(
         "clienteling.compliance.regulation", required=True, ondelete="cascade", index=True

@@ -1,1 +1,1 @@
-from . import test_documents, test_security, test_twilio
+from . import test_documents, test_security, test_twilio, test_ui
