@@ -30,8 +30,11 @@ class ClientelingComplianceRegulation(models.Model):
 
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
-    provider = fields.Char(
-        required=True, index=True, help="The SMS provider whose regulation this is."
+    provider = fields.Selection(
+        selection="_selection_provider",
+        required=True,
+        index=True,
+        help="The SMS provider whose regulation this is.",
     )
     provider_ref = fields.Char(string="Provider ID", help="The provider's id of the regulation.")
     country_id = fields.Many2one("res.country", required=True, index=True)
@@ -86,6 +89,12 @@ class ClientelingComplianceRegulation(models.Model):
             "A provider has one regulation per country, number type, end-user type and kind.",
         )
     ]
+
+    @api.model
+    def _selection_provider(self):
+        return (
+            self.env["clienteling.sms.account"]._fields["provider"]._description_selection(self.env)
+        )
 
     @api.model
     def _store_regulations(self, provider_key, regulations, complete=True):
