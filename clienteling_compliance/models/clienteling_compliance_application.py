@@ -98,7 +98,9 @@ class ClientelingComplianceApplication(models.Model):
         copy=False,
         help="Per-number countries: the number bought under this application.",
     )
-    state = fields.Selection(STATES, required=True, default="draft", tracking=True, copy=False)
+    state = fields.Selection(
+        STATES, required=True, default="draft", tracking=True, copy=False, readonly=True
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Compliance Officer",
@@ -112,7 +114,7 @@ class ClientelingComplianceApplication(models.Model):
         help="The provider writes here about this application.",
         default=lambda self: self.env.user.email or self.env.company.email,
     )
-    valid_until = fields.Date(tracking=True, copy=False)
+    valid_until = fields.Date(tracking=True, copy=False, readonly=True)
     submitted_date = fields.Datetime(readonly=True, copy=False)
     approved_date = fields.Datetime(readonly=True, copy=False)
     rejection_reason = fields.Text(readonly=True, copy=False)

@@ -170,7 +170,7 @@ class TestComplianceSecurity(ComplianceSecurityCase):
                 store = self.store_a.with_user(user)
                 store.invalidate_recordset()
                 self.assertEqual(store.compliance_state, "pending")
-                self.assertIn("draft", store.compliance_warning)
+                self.assertIn("Draft", store.compliance_warning)
                 store.read(["compliance_state", "compliance_warning"])
 
     def test_another_company_officer_sees_nothing_of_this_company(self):

@@ -126,7 +126,7 @@ registry.category("web_tour.tours").add("clienteling_compliance_application_tour
             trigger: ".o_notebook .nav-link:contains(Documents)",
             run: "click",
         },
-        ...addDocument("Business Name", "Handelsregisterauszug", "handelsregister.pdf"),
+        ...addDocument("Business Name", "commercial register", "handelsregister.pdf"),
         {
             content: "Save the application",
             trigger: ".o_form_button_save",
@@ -134,7 +134,7 @@ registry.category("web_tour.tours").add("clienteling_compliance_application_tour
         },
         {
             content: "The Documents tab lists what the regulation asks for",
-            trigger: "div[name=requirement_ids] .o_data_row:contains(Business Address):contains(Gewerbeanmeldung)",
+            trigger: "div[name=requirement_ids] .o_data_row:contains(Business Address):contains(Trade licence)",
         },
         {
             content: "Check",
@@ -155,7 +155,7 @@ registry.category("web_tour.tours").add("clienteling_compliance_application_tour
             trigger: ".o_notebook .nav-link:contains(Documents)",
             run: "click",
         },
-        ...addDocument("Business Address", "Gewerbeanmeldung", "gewerbeanmeldung.pdf"),
+        ...addDocument("Business Address", "Trade licence", "gewerbeanmeldung.pdf"),
         {
             content: "Save the application",
             trigger: ".o_form_button_save",
