@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import RedirectWarning, ValidationError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
 
 from odoo.addons.clienteling_sms.models.clienteling_phone_number import texting_number_type
 
@@ -39,7 +39,8 @@ class ClientelingStore(models.Model):
                 number_type=texting_number_type(self.country_id.code),
                 store=self,
             )
-        except RedirectWarning as warning:
+        except (RedirectWarning, UserError) as warning:
+            # (a UserError: a country whose numbers the provider's support buys)
             application = (
                 self.env["clienteling.compliance.application"]
                 .sudo()

@@ -1,0 +1,1 @@
+from . import test_callbacks, test_gate, test_lifecycle
