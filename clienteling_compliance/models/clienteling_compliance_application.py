@@ -763,8 +763,19 @@ class ClientelingComplianceApplication(models.Model):
         submission = provider.submission_from_callback(params)
         if submission is None:
             self._refresh_status()
-        else:
-            self._apply_submission(submission)
+            return
+        current = self.update_bundle_ref or self.bundle_ref or self.registration_ref
+        if not current or submission.ref != current:
+            # about another bundle (the original during an update, another
+            # application's): not this application's status
+            _logger.warning(
+                "Status callback about %s ignored: application %s follows %s",
+                submission.ref,
+                self.id,
+                current,
+            )
+            return
+        self._apply_submission(submission)
 
     @api.model
     def _regulations_for(self, company, country, number_type):

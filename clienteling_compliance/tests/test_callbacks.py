@@ -92,6 +92,17 @@ class TestStatusCallbacks(ComplianceHttpCase):
         self.assertEqual(self.application.state, "approved")
         self.assertEqual(len(self.events()), 2)
 
+    def test_callback_about_another_bundle_changes_nothing(self):
+        other = self.ready(self.new_application("DE", "mobile"))
+        self.submit(other)
+        for ref in (other.bundle_ref, "BU" + "0" * 32, ""):
+            params = self.payload("twilio-approved", BundleSid=ref)
+            with self.assertLogs("odoo.addons.clienteling_compliance", "WARNING"):
+                self.assertEqual(self.post(params).status_code, 204)
+        self.assertEqual(self.application.state, "submitted")
+        self.assertEqual(other.state, "submitted")
+        self.assertEqual(len(self.events()), 3, "kept as received")
+
     def test_unknown_application_or_provider(self):
         last = self.Application.sudo().search([], order="id desc", limit=1)
         params = self.payload("twilio-approved")

@@ -1,9 +1,12 @@
 import dataclasses
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.clienteling_sms.tools.sandbox import SandboxProvider
 
 from ..tools import catalog
 from ..tools.regulations import InfoField
@@ -161,6 +164,55 @@ class TestGate(ComplianceCase):
         # German mobile numbers are not per number: a number of their own type each.
         with self.assertRefused(["Germany", "mobile numbers"]):
             self.Number._purchase(self.account, self.de, store=self.store_de)
+
+    def test_batch_buys_for_the_approved_stores_and_lists_the_others(self):
+        application = self.approved("GB", "mobile")
+        stores = self.store_gb | self.store_de
+        result = self.provision(target="store", store_ids=[(6, 0, stores.ids)]).action_provision()
+        self.assertEqual(result["params"]["type"], "warning")
+        message = result["params"]["message"]
+        self.assertIn("1 numbers provisioned", message)
+        self.assertIn("Berlin Mitte: Germany: mobile numbers need an approved", message)
+        number = self.numbers()
+        self.assertEqual(number.store_id, self.store_gb)
+        self.assertEqual(number.compliance_application_id, application)
+        # all refused: nothing bought, every reason said
+        munich = self.env["clienteling.store"].create(
+            self._store_vals("München", "T-MUC", self.de, "089 1234567")
+        )
+        with self.assertRaisesRegex(UserError, "Berlin Mitte: Germany.*\n.*München: Germany"):
+            self.provision(
+                target="store", store_ids=[(6, 0, (self.store_de | munich).ids)]
+            ).action_provision()
+        self.assertEqual(self.numbers(), number)
+
+    def test_per_number_spare_number_sent_with_the_store_address(self):
+        """A number bought under a store's per-number application without naming
+        the store is that store's: the store's address goes with it."""
+        self.store_de.partner_id = self.env["res.partner"].create(
+            {
+                "name": "Berlin Mitte store",
+                "street": "Friedrichstraße 50",
+                "city": "Berlin",
+                "zip": "10117",
+                "country_id": self.de.id,
+            }
+        )
+        application = self.approved("DE", "local", store=self.store_de)
+        store_address = application.address_ids.filtered(
+            lambda a: a.partner_id == self.store_de.partner_id
+        )
+        self.assertTrue(store_address.provider_ref)
+        self.assertEqual(application.address_ref, store_address.provider_ref)
+        purchase = SandboxProvider.purchase_number
+        with patch.object(
+            SandboxProvider, "purchase_number", autospec=True, side_effect=purchase
+        ) as purchased:
+            number = self.Number._purchase(self.account, self.de, number_type="local")
+        self.assertEqual(purchased.call_args.kwargs["address_ref"], store_address.provider_ref)
+        self.assertEqual(purchased.call_args.kwargs["bundle_ref"], application.bundle_ref)
+        self.assertEqual(application.phone_number_id, number)
+        self.assertEqual(len(application.address_ids), 1, "the company's address is not sent")
 
     def test_country_without_approval_passes(self):
         regulation = self.regulation("CA", "local")
