@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import RedirectWarning, UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.clienteling_sms.tools.provider import ProviderError
@@ -462,3 +462,38 @@ class TestLifecycle(ComplianceCase):
         # A country that needs no approval has no application.
         with self.assertRaisesRegex(ValidationError, "needs no approval"):
             self.new_application("CA", "local")
+
+    def test_us_a2p_10dlc_registration(self):
+        """US local numbers: an A2P 10DLC registration instead of a bundle."""
+        with self.assertRaisesRegex(RedirectWarning, "United States: local numbers need"):
+            self.Number._purchase(self.account, self.us, store=self.store_us)
+        application = self.new_application("US", "local", kind="a2p_10dlc")
+        self.assertFalse(application.regulation_id.document_ids)
+        self.fill(application, {"message_sample_1": ""})
+        application.with_user(self.officer).action_check()
+        self.assertEqual([f["field"] for f in findings(application, "22215")], ["message_sample_1"])
+        self.fill(
+            application,
+            {
+                "message_sample_1": "Hi Jane, your coat is ready. Reply STOP to opt out.",
+                "business_registration_number": "12-34567",
+            },
+        )
+        application.with_user(self.officer).action_check()
+        self.assertIn(
+            ("business_registration_number", "registration"),
+            [(f["field"], f["check"]) for f in findings(application, "format")],
+        )
+        self.line(application, "business_registration_number").value = "12-3456789"
+        self.submit(application)
+        self.assertEqual(application.state, "submitted")
+        self.assertTrue(application.registration_ref.startswith("BN"))
+        self.assertFalse(application.bundle_ref or application.end_user_ref)
+        self.review(application, "twilio-approved")
+        self.assertEqual(application.state, "approved")
+        number = self.Number._purchase(self.account, self.us, store=self.store_us)
+        self.assertEqual(number.number_type, "local")
+        self.assertEqual(number.compliance_application_id, application)
+        # toll-free numbers are another registration
+        with self.assertRaisesRegex(RedirectWarning, "United States: toll-free numbers"):
+            self.Number._purchase(self.account, self.us, number_type="toll-free")
