@@ -462,6 +462,15 @@ class ClientelingComplianceApplication(models.Model):
         keeping each id as soon as it exists: a retry after a failure creates
         nothing twice. The end user's information is updated each time."""
         self.ensure_one()
+        if self.state == "update_needed" and self.bundle_ref and not self.update_bundle_ref:
+            # an approved bundle is not changed in place: its numbers hang on it
+            raise UserError(
+                self.env._(
+                    "%s was approved: start its update (a copy of the bundle) before the new "
+                    "information is checked or submitted.",
+                    self.name,
+                )
+            )
         provider = self._compliance_provider()
         regulation = self.regulation_id
         attributes = {line.name: (line.value or "").strip() for line in self.line_ids if line.value}

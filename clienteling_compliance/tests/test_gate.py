@@ -10,6 +10,7 @@ from odoo.addons.clienteling_sms.tools.sandbox import SandboxProvider
 
 from ..tools import catalog
 from ..tools.regulations import InfoField
+from ..tools.sandbox_compliance import SandboxCompliance
 from .common import ComplianceCase
 
 
@@ -277,6 +278,17 @@ class TestGate(ComplianceCase):
         self.assertIn(fields.Date.to_string(until), application.update_reason)
         with self.assertRefused(["United Kingdom", "update needed", "withdraw its approval"]):
             self.Number._purchase(self.account, self.gb, store=self.store_gb)
+        with self.assertRaisesRegex(UserError, "start its update"):
+            application.with_user(self.officer).action_check()
+        application.with_user(self.officer).action_start_update()
+        self.assertTrue(application.update_bundle_ref)
+        application.with_user(self.officer).action_check()
+        self.assertTrue(application.check_passed)
+        self.submit(application)
+        self.review(application, "twilio-approved")
+        self.assertEqual(application.state, "approved")
+        self.assertFalse(application.valid_until, "the update answered the provider")
+        self.Number._purchase(self.account, self.gb, store=self.store_gb)
 
     def _change_regulation(self, country, number_type, new_field):
         (regulation,) = catalog.regulations(country, number_type, "business")
@@ -312,6 +324,16 @@ class TestGate(ComplianceCase):
         # The update: a copy of the bundle, filled, submitted, approved.
         with self.assertRaisesRegex(UserError, "Only an approved bundle"):
             self.new_application("DE", "mobile").with_user(self.officer).action_start_update()
+        # The approved bundle is not changed in place: the update starts with a copy.
+        vat.with_user(self.officer).value = "GB123456789"
+        officer_application = application.with_user(self.officer)
+        with patch.object(SandboxCompliance, "submit") as submit:
+            with self.assertRaisesRegex(UserError, "start its update"):
+                officer_application.action_check()
+            with self.assertRaisesRegex(UserError, "start its update"):
+                officer_application.action_submit()
+        submit.assert_not_called()
+        self.assertEqual(application.state, "update_needed")
         result = application.with_user(self.officer).action_start_update()
         self.assertIn("A copy is ready", result["params"]["message"])
         copy = application.update_bundle_ref
@@ -319,7 +341,6 @@ class TestGate(ComplianceCase):
         self.assertFalse(application.document_ids.filtered("submitted"))
         application.with_user(self.officer).action_start_update()
         self.assertEqual(application.update_bundle_ref, copy, "copied once")
-        vat.with_user(self.officer).value = "GB123456789"
         self.submit(application)
         self.assertEqual(application.update_bundle_ref, copy)
         self.assertEqual(application.bundle_ref, bundle)
