@@ -103,6 +103,36 @@ class TestStatusCallbacks(ComplianceHttpCase):
         self.assertEqual(other.state, "submitted")
         self.assertEqual(len(self.events()), 3, "kept as received")
 
+    def test_update_copy_followed_by_callbacks_and_poll(self):
+        self.post(self.payload("twilio-approved"))
+        self.assertEqual(self.application.state, "approved")
+        original = self.application.bundle_ref
+        self.application.write({"state": "update_needed", "update_reason": "Test"})
+        self.application.with_user(self.officer).action_start_update()
+        copy = self.application.update_bundle_ref
+        self.assertTrue(copy)
+        self.submit(self.application)
+        # a callback about the original bundle does not decide the copy
+        with self.assertLogs("odoo.addons.clienteling_compliance", "WARNING"):
+            self.post(self.payload("twilio-rejected", FailureReason="Old", BundleSid=original))
+        self.assertEqual(self.application.update_bundle_ref, copy)
+        self.assertFalse(self.application.rejection_reason)
+        # the poll asks about the copy, and its approval puts it in place
+        with (
+            patch.object(
+                SandboxCompliance,
+                "fetch_bundle",
+                return_value=Submission(copy, "twilio-approved"),
+            ) as fetch,
+            patch.object(SandboxCompliance, "replace_items", return_value=True) as replace,
+        ):
+            self.Application._cron_poll_status()
+        fetch.assert_called_once_with(copy)
+        replace.assert_called_once_with(original, copy)
+        self.assertEqual(self.application.state, "approved")
+        self.assertFalse(self.application.update_bundle_ref)
+        self.assertEqual(self.application.bundle_ref, original)
+
     def test_unknown_application_or_provider(self):
         last = self.Application.sudo().search([], order="id desc", limit=1)
         params = self.payload("twilio-approved")

@@ -266,6 +266,15 @@ class TestGate(ComplianceCase):
             len(other.activity_ids.filtered(lambda a: a.date_deadline == other.valid_until)), 1
         )
         self.Number._purchase(self.account, self.de, store=self.store_de)
+        # valid until today: still valid; an update needed past its date expires
+        other.valid_until = today
+        self.Application._cron_expiry()
+        self.assertEqual(other.state, "approved")
+        other.write({"state": "update_needed", "valid_until": today - timedelta(days=1)})
+        self.Application._cron_expiry()
+        self.assertEqual(other.state, "expired")
+        with self.assertRefused(["Germany"]):
+            self.Number._purchase(self.account, self.de, store=self.store_de)
 
     def test_valid_until_from_the_provider_asks_an_update(self):
         application = self.ready(self.new_application("GB", "mobile"))

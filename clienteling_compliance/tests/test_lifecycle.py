@@ -497,3 +497,35 @@ class TestLifecycle(ComplianceCase):
         # toll-free numbers are another registration
         with self.assertRaisesRegex(RedirectWarning, "United States: toll-free numbers"):
             self.Number._purchase(self.account, self.us, number_type="toll-free")
+
+    def test_provider_refusal_during_check(self):
+        application = self.ready(self.new_application("GB", "mobile"))
+        refusal = ProviderError("Bundle evaluation failed", code="22216", kind="rejected")
+        with patch.object(SandboxCompliance, "evaluate", side_effect=refusal):
+            result = application.with_user(self.officer).action_check()
+        self.assertEqual(result["params"]["type"], "danger")
+        self.assertIn("The provider refused", result["params"]["message"])
+        self.assertTrue(application.last_error)
+        self.assertIn(application.last_error, result["params"]["message"])
+        self.assertIn("The provider refused", application.message_ids[0].body)
+        self.assertFalse(application.check_passed)
+        # what was created before the refusal is kept for the retry
+        self.assertTrue(application.bundle_ref and application.end_user_ref)
+        self.assertEqual(application.state, "draft")
+
+    def test_review_wizard_refusals(self):
+        application = self.ready(self.new_application("GB", "mobile"))
+        with self.assertRaisesRegex(UserError, "Only a submitted application is reviewed"):
+            self.review(application, "twilio-approved")
+        self.assertEqual(application.state, "draft")
+        self.submit(application)
+        with self.assertRaisesRegex(UserError, "Say why"):
+            self.review(application, "twilio-rejected")
+        self.assertEqual(application.state, "submitted")
+        # a reason given with an approval is not a rejection reason
+        self.review(application, "twilio-approved", reason="Looks fine")
+        self.assertEqual(application.state, "approved")
+        self.assertFalse(application.rejection_reason)
+        with self.assertRaisesRegex(UserError, "Only a submitted application is reviewed"):
+            self.review(application, "twilio-rejected", reason="Too late")
+        self.assertEqual(application.state, "approved")
