@@ -583,6 +583,15 @@ class ClientelingComplianceApplication(models.Model):
         keeping each id as soon as it exists: a retry after a failure creates
         nothing twice. The end user's information is updated each time."""
         self.ensure_one()
+        if self.state == "update_needed" and self.bundle_ref and not self.update_bundle_ref:
+            # an approved bundle is not changed in place: its numbers hang on it
+            raise UserError(
+                self.env._(
+                    "%s was approved: start its update (a copy of the bundle) before the new "
+                    "information is checked or submitted.",
+                    self.name,
+                )
+            )
         provider = self._compliance_provider()
         regulation = self.regulation_id
         address = self.browse()
@@ -920,8 +929,19 @@ class ClientelingComplianceApplication(models.Model):
         submission = provider.submission_from_callback(params)
         if submission is None:
             self._refresh_status()
-        else:
-            self._apply_submission(submission)
+            return
+        current = self.update_bundle_ref or self.bundle_ref or self.registration_ref
+        if not current or submission.ref != current:
+            # about another bundle (the original during an update, another
+            # application's): not this application's status
+            _logger.warning(
+                "Status callback about %s ignored: application %s follows %s",
+                submission.ref,
+                self.id,
+                current,
+            )
+            return
+        self._apply_submission(submission)
 
     @api.model
     def _regulations_for(self, company, country, number_type):

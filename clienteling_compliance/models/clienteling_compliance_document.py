@@ -61,9 +61,14 @@ class ClientelingComplianceDocument(models.Model):
         documents._sync_values()
         return documents
 
+    def _locked(self):
+        """The documents kept as the record of what was sent (a rejected
+        application's documents are replaceable again)."""
+        return self.filtered(lambda d: d.submitted and d.application_id.state != "rejected")
+
     def write(self, vals):
         self._check_provider_fields(vals)
-        if self.filtered("submitted") and set(vals) - {"problem", "provider_ref", "submitted"}:
+        if self._locked() and set(vals) - {"problem", "provider_ref", "submitted"}:
             raise UserError(
                 self.env._(
                     "A submitted document is kept as the record of what was sent: start an "
@@ -72,7 +77,8 @@ class ClientelingComplianceDocument(models.Model):
             )
         self._check_file(vals)
         if "file" in vals or "document_type_id" in vals:
-            vals = dict(vals, provider_ref=False, problem=False)  # sent again at the next check
+            # sent again at the next check
+            vals = dict(vals, provider_ref=False, problem=False, submitted=False)
         res = super().write(vals)
         if "document_type_id" in vals or "requirement_id" in vals:
             self._sync_values()
@@ -80,7 +86,7 @@ class ClientelingComplianceDocument(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_submitted(self):
-        if self.filtered("submitted"):
+        if self._locked():
             raise UserError(
                 self.env._("A submitted document is kept as the record of what was sent.")
             )

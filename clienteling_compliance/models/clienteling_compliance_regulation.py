@@ -191,7 +191,7 @@ class ClientelingComplianceRegulation(models.Model):
                 self.field_ids.create(dict(vals, regulation_id=self.id, name=info.name))
         self.env["clienteling.compliance.regulation.field"].union(*fields_by_name.values()).unlink()
         DocumentType = self.env["clienteling.compliance.document.type"]
-        documents_by_name = {d.name: d for d in self.document_ids}
+        documents_by_name = {d.name: d for d in self.with_context(active_test=False).document_ids}
         for sequence, requirement in enumerate(regulation.documents):
             types = DocumentType
             for accepted in requirement.accepted:
@@ -209,14 +209,24 @@ class ClientelingComplianceRegulation(models.Model):
                 "description": requirement.description,
                 "document_type_ids": [(6, 0, types.ids)],
                 "type_fields": {t.code: list(t.fields) for t in requirement.accepted},
+                "active": True,
             }
             if requirement.name in documents_by_name:
                 documents_by_name.pop(requirement.name).write(vals)
             else:
                 self.document_ids.create(dict(vals, regulation_id=self.id, name=requirement.name))
-        self.env["clienteling.compliance.regulation.document"].union(
+        gone = self.env["clienteling.compliance.regulation.document"].union(
             *documents_by_name.values()
-        ).unlink()
+        )
+        # documents filed under a requirement no longer asked keep it (archived)
+        filed = (
+            self.env["clienteling.compliance.document"]
+            .sudo()
+            .search([("requirement_id", "in", gone.ids)])
+            .requirement_id
+        )
+        (gone & filed).write({"active": False})
+        (gone - filed).unlink()
 
     @api.model
     def _load_offline_catalog(self):

@@ -13,6 +13,9 @@ class ClientelingComplianceRegulationDocument(models.Model):
     regulation_id = fields.Many2one(
         "clienteling.compliance.regulation", required=True, ondelete="cascade", index=True
     )
+    active = fields.Boolean(
+        default=True, help="Archived: no longer asked, kept for the documents filed under it."
+    )
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Requirement", required=True)
     label = fields.Char(required=True)

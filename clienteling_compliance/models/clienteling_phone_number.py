@@ -77,6 +77,8 @@ class ClientelingPhoneNumber(models.Model):
         if application.bundle_ref:
             options["bundle_ref"] = application.bundle_ref
         if application.address_rule != "none":
+            # the number's store: the one it is bought for, else the application's
+            store = store or application.store_id
             locality = application.address_rule == "locality" and store
             address = application._address_for(store if locality else None)
             options["address_ref"] = address._ensure_at_provider(application._compliance_provider())

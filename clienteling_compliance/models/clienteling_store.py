@@ -59,7 +59,7 @@ class ClientelingStore(models.Model):
         regulations = self.env["clienteling.compliance.application"]._regulations_for(
             self.company_id, self.country_id, texting_number_type(self.country_id.code)
         )
-        if regulations and all(r.kind == "none" for r in regulations):
+        if regulations and all(r.kind in ("none", "toll_free") for r in regulations):
             return "not_needed", False
         return "approved", False
 

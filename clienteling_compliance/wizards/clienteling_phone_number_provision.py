@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import RedirectWarning, UserError
 
 
 class ClientelingPhoneNumberProvision(models.TransientModel):
@@ -21,3 +22,15 @@ class ClientelingPhoneNumberProvision(models.TransientModel):
                 for store in stores
                 if store.compliance_warning
             )
+
+    def _buy(self, country, near_store=None):
+        """A refusal that offers the application stops a single purchase; in a
+        batch of stores or associates it is that one's failure, and the others
+        are bought."""
+        try:
+            return super()._buy(country, near_store=near_store)
+        except RedirectWarning as refusal:
+            targets = self.store_ids if self.target == "store" else self.employee_ids
+            if self.target != "pool" and len(targets) > 1:
+                raise UserError(refusal.args[0]) from refusal
+            raise
