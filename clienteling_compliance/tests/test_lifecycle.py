@@ -428,7 +428,7 @@ class TestLifecycle(ComplianceCase):
         # another number type of the country is another application
         self.new_application("GB", "local")
         # an expired one does not count
-        first.state = "expired"
+        first.sudo().state = "expired"
         second = self.new_application("GB", "mobile")
         self.assertEqual(second.state, "draft")
         # another company has its own
@@ -455,7 +455,7 @@ class TestLifecycle(ComplianceCase):
         )
         self.assertTrue(self.new_application("DE", "local", store=munich))
         # Once its number is bought, the store may have an application for another.
-        first.phone_number_id = self.Number.create(
+        first.sudo().phone_number_id = self.Number.create(
             {"number": "+4930901821", "account_id": self.account.id, "country_id": self.de.id}
         )
         self.assertTrue(self.new_application("DE", "local", store=self.store_de))
