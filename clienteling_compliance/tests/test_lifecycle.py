@@ -494,9 +494,10 @@ class TestLifecycle(ComplianceCase):
         number = self.Number._purchase(self.account, self.us, store=self.store_us)
         self.assertEqual(number.number_type, "local")
         self.assertEqual(number.compliance_application_id, application)
-        # toll-free numbers are another registration
-        with self.assertRaisesRegex(RedirectWarning, "United States: toll-free numbers"):
-            self.Number._purchase(self.account, self.us, number_type="toll-free")
+        # toll-free numbers are verified once bought (Twilio verifies a number it sold)
+        toll_free = self.Number._purchase(self.account, self.us, number_type="toll-free")
+        self.assertEqual(toll_free.number_type, "toll-free")
+        self.assertFalse(toll_free.compliance_application_id)
 
     def test_provider_refusal_during_check(self):
         application = self.ready(self.new_application("GB", "mobile"))
