@@ -211,8 +211,8 @@ class TestConcurrentSubmit(TransactionCase):
         db = db_connect(self.env.cr.dbname)
         admin = self.env.ref("base.user_admin").id
         ids = {}
-        with db.cursor() as cr:
-            env = api.Environment(cr, admin, {"tracking_disable": True})
+        with db.cursor() as connection:
+            env = api.Environment(connection, admin, {"tracking_disable": True})
             # the company's one active account (the demo's sandbox), else one of our own
             account = env["clienteling.sms.account"]._for_company()
             if account and account.provider != "sandbox":
@@ -251,7 +251,7 @@ class TestConcurrentSubmit(TransactionCase):
                     }
                 )
             ids["application"] = application.id
-            cr.commit()
+            connection.commit()
         try:
             with db.cursor() as cr_a, db.cursor() as cr_b:
                 env_a = api.Environment(cr_a, admin, {"tracking_disable": True})
@@ -290,8 +290,8 @@ class TestConcurrentSubmit(TransactionCase):
                 self.assertEqual(app_b.bundle_ref, bundle)
                 cr_b.rollback()
         finally:
-            with db.cursor() as cr:
-                env = api.Environment(cr, admin, {})
+            with db.cursor() as connection:
+                env = api.Environment(connection, admin, {})
                 application = env["clienteling.compliance.application"].browse(
                     ids.get("application")
                 )
@@ -315,9 +315,9 @@ class TestConcurrentSubmit(TransactionCase):
                             ("res_id", "in", application.ids),
                         ]
                     ).unlink()
-                cr.execute(
+                connection.execute(
                     "DELETE FROM clienteling_compliance_application WHERE id IN %s",
                     [tuple(application.ids) or (0,)],
                 )
                 env["clienteling.sms.account"].browse(ids.get("account")).exists().unlink()
-                cr.commit()
+                connection.commit()
