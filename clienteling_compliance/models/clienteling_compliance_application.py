@@ -1000,6 +1000,7 @@ class ClientelingComplianceApplication(models.Model):
                 "rejected": application.rejection_reason or "",
                 "update_needed": application.update_reason or "",
             }.get(application.state, "")
+            detail = " (" + detail.rstrip(".") + ")" if detail else ""
             message = self.env._(
                 "%(country)s: %(type)s numbers need an approved regulatory application; "
                 "%(company)s's application: %(state)s%(detail)s.",
@@ -1007,7 +1008,7 @@ class ClientelingComplianceApplication(models.Model):
                 type=type_label,
                 company=company.name,
                 state=state,
-                detail=f" ({detail.rstrip('.')})" if detail else "",
+                detail=detail,
             )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "clienteling_compliance.clienteling_compliance_application_action"
@@ -1027,9 +1028,8 @@ class ClientelingComplianceApplication(models.Model):
                     "default_store_id": store.id if store and regulation.per_number else False,
                 },
             )
-        label = (
-            self.env._("Open the Application")
-            if application
-            else self.env._("Create the Application")
-        )
+        if application:
+            label = self.env._("Open the Application")
+        else:
+            label = self.env._("Create the Application")
         return RedirectWarning(message, action, label)
