@@ -5,7 +5,9 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
+from odoo.tools.rendering_tools import parse_inline_template, render_inline_template
 
+from odoo.addons.clienteling.tools import placeholders
 from odoo.addons.clienteling_sms.tools.provider import ProviderError
 
 from ..tools import regulations as regulation_tools
@@ -314,12 +316,12 @@ class ClientelingComplianceApplication(models.Model):
             "region": partner.state_id.code or "",
             "postal_code": partner.zip or "",
             "country": partner.country_id.code or "",
-            "opt_in_message": (opt_in.body or "") if opt_in else "",
+            "opt_in_message": self._example_text(opt_in.body if opt_in else "", store),
             "opt_in_keywords": account.opt_in_keywords or "",
             "opt_out_keywords": account.opt_out_keywords or "",
             "help_keywords": account.help_keywords or "",
-            "opt_out_message": account.opt_out_reply or "",
-            "help_message": account.help_reply or "",
+            "opt_out_message": self._example_text(account.opt_out_reply, store),
+            "help_message": self._example_text(account.help_reply, store),
             "opt_in_proof_url": store.entry_url or "" if store else "",
             "message_flow": self.env._(
                 "Customers give their mobile number to a %(company)s store associate in person or "
@@ -329,7 +331,7 @@ class ClientelingComplianceApplication(models.Model):
                 company=name,
                 url=(store.entry_url if store else "") or company.website or "",
             ),
-            "message_sample_1": (opt_in.body or "") if opt_in else "",
+            "message_sample_1": self._example_text(opt_in.body if opt_in else "", store),
             "business_regions_of_operation": "USA_AND_CANADA",
             "has_embedded_links": "false",
             "has_embedded_phone": "false",
@@ -342,6 +344,30 @@ class ClientelingComplianceApplication(models.Model):
             first_name=first, last_name=last, contact_first_name=first, contact_last_name=last
         )
         return values
+
+    def _example_text(self, text, store=None):
+        """A text of the product (opt-in message, automatic replies) as a customer
+        reads it: placeholders filled for ``store`` and a sample customer and
+        associate (reviewers of a registration judge the words, not templates)."""
+        text = placeholders.modernize(text or "")
+        if "{{" not in text:
+            return text
+        parsed = parse_inline_template(text)
+        if placeholders.unknown_placeholders(part[1] for part in parsed):
+            return text
+        sample = placeholders.SAMPLE_VALUES
+        values = placeholders.render_values(
+            customer=sample["customer"],
+            associate=sample["associate"],
+            store={"name": store.name, "landline": store.landline_display or store.landline}
+            if store
+            else sample["store"],
+            company={"name": self.company_id.name},
+        )
+        return render_inline_template(
+            [(literal, expression, default.strip()) for literal, expression, default in parsed],
+            values,
+        )
 
     def _sync_lines(self):
         """One line per field of the regulation (new lines filled with what the

@@ -365,7 +365,7 @@ class TestLifecycle(ComplianceCase):
         self.assertEqual((values["first_name"], values["last_name"]), ("Olivia", "Officer"))
         self.assertEqual(values["comments"], "")
         # US A2P 10DLC: the SMS account's keywords and replies, the opt-in message.
-        body = "Reply YES to receive texts from your associate."
+        body = "Hi {{ customer.first_name }}, reply YES to receive texts from {{ store.name }}."
         QuickReply = self.env["clienteling.quick.reply"]
         opt_in = QuickReply._get_opt_in_message(self.company)
         if opt_in:
@@ -381,11 +381,19 @@ class TestLifecycle(ComplianceCase):
         self.assertEqual(values["opt_in_keywords"], "YES, START")
         self.assertEqual(values["help_keywords"], "HELP, INFO")
         self.assertEqual(values["opt_out_keywords"], self.account.opt_out_keywords)
-        self.assertEqual(values["help_message"], self.account.help_reply)
-        self.assertEqual(values["opt_out_message"], self.account.opt_out_reply)
+        # the texts as a customer of the country's store reads them (reviewers judge words)
+        store = self.store_us
         self.assertEqual(
-            values["opt_in_message"], "Reply YES to receive texts from your associate."
+            values["help_message"],
+            f"{store.name}: texts from your store associate. Call us on "
+            f"{store.landline_display}. Reply STOP to opt out.",
         )
+        self.assertNotIn("{{", values["opt_out_message"])
+        self.assertIn(store.name, values["opt_out_message"])
+        self.assertEqual(
+            values["opt_in_message"], f"Hi Jane, reply YES to receive texts from {store.name}."
+        )
+        self.assertEqual(values["message_sample_1"], values["opt_in_message"])
         self.assertEqual(values["website_url"], WEBSITE)
         self.assertEqual(values["business_name"], COMPANY_NAME)
         # Toll-free: the customer entry form of the country's store as opt-in proof.
