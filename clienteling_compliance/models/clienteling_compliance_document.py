@@ -58,6 +58,18 @@ class ClientelingComplianceDocument(models.Model):
             self._check_provider_fields(vals)
             self._check_file(vals)
         documents = super().create(vals_list)
+        if not self.env.su:
+            closed = documents.application_id.filtered(
+                lambda a: a.state not in ("draft", "rejected", "update_needed")
+            )
+            if closed:
+                raise UserError(
+                    self.env._(
+                        "%s is with the provider: documents are added while it is a draft, "
+                        "rejected or being updated.",
+                        closed[0].name,
+                    )
+                )
         documents._sync_values()
         return documents
 

@@ -204,6 +204,18 @@ class TestComplianceDocuments(ComplianceSecurityCase):
             self.document.value_ids.with_user(self.user_manager).write({"value": "Other GmbH"})
         with self.assertRaisesRegex(UserError, "kept as the record of what was sent"):
             self.application.with_user(self.user_manager).unlink()  # cascades to the documents
+        # nor is a document added while the provider reviews the application
+        with self.assertRaisesRegex(UserError, "is with the provider: documents are added"):
+            self.env["clienteling.compliance.document"].with_user(self.user_manager).create(
+                {
+                    "application_id": self.application.id,
+                    "requirement_id": self.requirement_address.id,
+                    "document_type_id": self.type_excerpt.id,
+                    "file": b64(PDF),
+                    "filename": "late.pdf",
+                }
+            )
+        self.assertEqual(self.application.document_ids, documents)
         self.env.invalidate_all()
         self.assertEqual([(d.filename, d.file_size, d.provider_ref) for d in documents], before)
         self.assertEqual(self._file_attachment(self.document).raw, PDF)
