@@ -49,6 +49,7 @@ PROVIDER_FIELDS = {
     "submitted_fingerprint",
     "submitted_requirements",
     "phone_number_id",
+    "replaced_refs",
 }
 
 
@@ -131,6 +132,9 @@ class ClientelingComplianceApplication(models.Model):
         string="Update Bundle ID", readonly=True, copy=False, help="The copy being approved."
     )
     evaluation = fields.Json(readonly=True, copy=False, help="The last check's failures.")
+    replaced_refs = fields.Json(
+        readonly=True, copy=False, help="Documents sent before and replaced since."
+    )
     evaluation_date = fields.Datetime(string="Last Check", readonly=True, copy=False)
     check_passed = fields.Boolean(readonly=True, copy=False)
     submitted_fingerprint = fields.Char(readonly=True, copy=False)
@@ -651,6 +655,11 @@ class ClientelingComplianceApplication(models.Model):
             )
             bundle = self.bundle_ref
         assigned = set(provider.assigned_items(bundle))
+        for ref in self.replaced_refs or []:
+            if ref in assigned:
+                provider.unassign_item(bundle, ref)
+                assigned.discard(ref)
+        self.sudo().replaced_refs = False
         wanted = [
             self.end_user_ref,
             *self.document_ids.filtered("provider_ref").mapped("provider_ref"),

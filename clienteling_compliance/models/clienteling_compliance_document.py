@@ -89,6 +89,13 @@ class ClientelingComplianceDocument(models.Model):
             )
         self._check_file(vals)
         if "file" in vals or "document_type_id" in vals:
+            # what the provider was sent goes out of the bundle at the next submission
+            for document in self.filtered("provider_ref"):
+                application = document.application_id.sudo()
+                application.replaced_refs = [
+                    *(application.replaced_refs or []),
+                    document.provider_ref,
+                ]
             # sent again at the next check
             vals = dict(vals, provider_ref=False, problem=False, submitted=False)
         res = super().write(vals)

@@ -423,9 +423,17 @@ class TestComplianceTwilio(ComplianceSecurityCase):
         )
         # the rejected document is replaced and sent again, once
         self.assertFalse(document.submitted)
+        rejected_ref = document.provider_ref
+        assigned = [item["object_sid"] for item in self.recorder.assignments[bundle]]
+        self.assertIn(rejected_ref, assigned)
         document.write({"file": b64(PNG), "filename": "excerpt.png"})
         self.assertFalse(document.provider_ref)
         application.action_submit()
+        # the rejected one went out of the bundle, the new one in
+        assigned = [item["object_sid"] for item in self.recorder.assignments[bundle]]
+        self.assertNotIn(rejected_ref, assigned)
+        self.assertIn(document.provider_ref, assigned)
+        self.assertFalse(application.replaced_refs)
         uploads = self._posts(f"{RC}/SupportingDocuments")
         self.assertEqual(len(uploads), 3)
         self.assertEqual(uploads[-1]["files"]["File"]["content"], PNG)

@@ -505,6 +505,12 @@ class ComplianceRecorder(TwilioRecorder):
         sub = parts[1]
         if sub == "ItemAssignments":
             items = self.assignments.setdefault(sid, [])
+            if method == "DELETE" and len(parts) == 3:
+                kept = [item for item in items if item["sid"] != parts[2]]
+                if len(kept) == len(items):
+                    return 404, NOT_FOUND
+                items[:] = kept
+                return 204, None
             if method == "POST":
                 item = {
                     "sid": self._sid("BV"),

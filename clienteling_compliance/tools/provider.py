@@ -99,6 +99,10 @@ class ComplianceProvider:
     def assign_item(self, bundle_ref, object_ref):
         raise NotImplementedError
 
+    def unassign_item(self, bundle_ref, object_ref):
+        """Take the object out of the bundle (a document replaced by another)."""
+        raise NotImplementedError
+
     def evaluate(self, bundle_ref):
         """The provider's check of the bundle: a ``tools.regulations.Evaluation``."""
         raise NotImplementedError

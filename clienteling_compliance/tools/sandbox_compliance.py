@@ -46,6 +46,9 @@ class SandboxCompliance(ComplianceProvider):
     def assign_item(self, bundle_ref, object_ref):
         return _sid("BV")
 
+    def unassign_item(self, bundle_ref, object_ref):
+        return None
+
     def evaluate(self, bundle_ref):
         return Evaluation("compliant", [], ref=_sid("EL"))
 

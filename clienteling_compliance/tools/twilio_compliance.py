@@ -355,6 +355,12 @@ class TwilioCompliance(ComplianceProvider):
         items = self._list(self._rc.bundles(bundle_ref).item_assignments.list)
         return [item.object_sid for item in items]
 
+    def unassign_item(self, bundle_ref, object_ref):
+        items = self._list(self._rc.bundles(bundle_ref).item_assignments.list)
+        for item in items:
+            if item.object_sid == object_ref:
+                self.sms._call(self._rc.bundles(bundle_ref).item_assignments(item.sid).delete)
+
     def assign_item(self, bundle_ref, object_ref):
         assignment = self.sms._call(
             self._rc.bundles(bundle_ref).item_assignments.create, object_sid=object_ref
