@@ -1,7 +1,7 @@
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import db_connect
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -88,6 +88,19 @@ class TestServiceRequestRouting(ServiceRequestCase):
         self.assertEqual(request.associate_id, self.employee_a)
         self.assertEqual(request.accepted_by_id, self.user_associate_a)
         self.assertEqual(request.accepted_date, request.received_date)
+
+    def test_associate_records_a_request_in_the_form(self):
+        form = Form(self.Request.with_user(self.user_associate_a))
+        form.customer_name = "Counter Visit"
+        form.kind = "appointment"
+        form.email = "Counter.Visit@Example.com"
+        form.store_id = self.store_a
+        form.preferred_date_start = "2026-12-12 15:00:00"
+        form.preferred_date_end = "2026-12-12 16:00:00"
+        request = form.save()
+        self.assertEqual(request.email, "counter.visit@example.com")
+        self.assertEqual(request.source, "associate")
+        self.assertEqual((request.state, request.associate_id), ("accepted", self.employee_a))
 
     def test_associate_of_another_store_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "does not work at Test Fifth Avenue"):
