@@ -4,6 +4,7 @@ from . import (
     clienteling_customer_entry,
     clienteling_important_date,
     clienteling_quick_reply,
+    clienteling_service_request,
     clienteling_store,
     hr_employee,
     hr_employee_base,

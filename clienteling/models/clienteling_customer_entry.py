@@ -2,10 +2,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools.customer_entry import CONTROL_CHARACTERS, check_submission, name_words, rate_key
+from ..tools.customer_entry import CONTROL_CHARACTERS, check_submission, rate_key
 from ..tools.dates import DateError, check_month_day
 
 ENTRY_STATES = [
@@ -148,15 +147,9 @@ class ClientelingCustomerEntry(models.Model):
         """Customers with the same email or number, or whose name has every word of
         this entry's name (in any order, any case)."""
         self.ensure_one()
-        branches = []
-        if self.email:
-            branches.append([("email_normalized", "=", self.email.lower())])
-        if self.mobile:
-            branches.append([("phone_sanitized", "=", self.mobile)])
-        words = name_words(self.name)
-        if words:
-            branches.append(expression.AND([[("name", "ilike", word)] for word in words]))
-        return expression.OR(branches) if branches else None
+        return self.env["res.partner"]._clienteling_duplicate_domain(
+            email=self.email, mobile=self.mobile, name=self.name
+        )
 
     @api.depends("name", "email", "mobile", "store_id")
     def _compute_duplicate_ids(self):

@@ -12,9 +12,19 @@ class ResCompany(models.Model):
         "associate's client book and store book.",
     )
 
+    clienteling_request_team_mode = fields.Boolean(
+        string="Requests in Team Mode",
+        default=False,
+        help="Requests from the connect widget go straight to the store's Customer "
+        "Requests, answered by its team, instead of waiting in New Leads for an "
+        "associate to accept them.",
+    )
+
     def init(self):
         res = super().init()
-        self._clienteling_set_column_defaults(["clienteling_auto_assign_books"])
+        self._clienteling_set_column_defaults(
+            ["clienteling_auto_assign_books", "clienteling_request_team_mode"]
+        )
         return res
 
     @api.model_create_multi

@@ -7,3 +7,6 @@ class ResConfigSettings(models.TransientModel):
     clienteling_auto_assign_books = fields.Boolean(
         related="company_id.clienteling_auto_assign_books", readonly=False
     )
+    clienteling_request_team_mode = fields.Boolean(
+        related="company_id.clienteling_request_team_mode", readonly=False
+    )

@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, create_index
 
+from ..tools.customer_entry import name_words
 from ..tools.dates import DateError, check_month_day, next_occurrence
 from ..tools.phone import PhoneNumberError, to_e164
 
@@ -202,6 +204,20 @@ class ResPartner(models.Model):
         except PhoneNumberError:
             return self.browse()
         return self.search([("phone_sanitized", "=", e164)])
+
+    @api.model
+    def _clienteling_duplicate_domain(self, email=None, mobile=None, name=None):
+        """Customers with the same email or number (E.164), or whose name has every
+        word of ``name`` (in any order, any case); None when nothing is given."""
+        branches = []
+        if email:
+            branches.append([("email_normalized", "=", email.lower())])
+        if mobile:
+            branches.append([("phone_sanitized", "=", mobile)])
+        words = name_words(name or "")
+        if words:
+            branches.append(expression.AND([[("name", "ilike", word)] for word in words]))
+        return expression.OR(branches) if branches else None
 
     @api.model
     def _clienteling_phone_error_message(self, error):

@@ -15,6 +15,7 @@ from . import (
     test_res_company,
     test_security,
     test_security_boundaries,
+    test_service_request,
     test_store,
     test_system_tools,
     test_ui,

@@ -75,6 +75,19 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
         return cls.entry_a, cls.user_associate_a
 
     @classmethod
+    def _security_record_clienteling_service_request(cls):
+        # A New Lead of store A: every associate of store A may accept it.
+        request = cls.env["clienteling.service.request"].create(
+            {
+                "customer_name": "Nina New Lead",
+                "email": "nina.lead@example.com",
+                "source": "widget",
+                "store_id": cls.store_a.id,
+            }
+        )
+        return request, cls.user_associate_a
+
+    @classmethod
     def _security_wizard_clienteling_client_book_reassign(cls):
         return cls.user_store_manager_a, {
             "from_employee_id": cls.employee_a.id,

@@ -1,0 +1,380 @@
+from psycopg2.errors import LockNotAvailable
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools.customer_entry import EMAIL_PATTERN
+from ..tools.phone import PhoneNumberError, to_e164
+
+REQUEST_KINDS = [
+    ("question", "Question"),
+    ("appointment", "Appointment"),
+    ("personal_shopping", "Personal Shopping"),
+]
+REQUEST_SOURCES = [
+    ("widget", "Connect Widget"),
+    ("storefront", "Storefront"),
+    ("footer", "Site Footer"),
+    ("associate", "Entered by an Associate"),
+]
+REQUEST_STATES = [
+    ("new_lead", "New Lead"),
+    ("accepted", "Accepted"),
+    ("replied", "Replied"),
+    ("closed", "Closed"),
+    ("declined", "Declined"),
+]
+# Written by the routing at creation and by the actions only (as superuser).
+ROUTING_FIELDS = frozenset(
+    {"state", "received_date", "accepted_date", "accepted_by_id", "first_reply_date", "source"}
+)
+
+
+class ClientelingServiceRequest(models.Model):
+    """A customer's request for a question, an appointment or personal shopping,
+    sent from the retailer's site or entered by an associate: a New Lead of its
+    store until an associate accepts it, or routed at once to an associate or to
+    the store's team (Customer Requests)."""
+
+    _name = "clienteling.service.request"
+    _description = "Customer Service Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "received_date desc, id desc"
+    _rec_name = "customer_name"
+    _check_company_auto = True
+
+    kind = fields.Selection(REQUEST_KINDS, required=True, default="question", tracking=True)
+    source = fields.Selection(
+        REQUEST_SOURCES, required=True, default="associate", readonly=True, index=True
+    )
+    customer_name = fields.Char(required=True, tracking=True)
+    email = fields.Char(tracking=True)
+    mobile = fields.Char(help="In international (E.164) form.", tracking=True)
+    mobile_display = fields.Char(compute="_compute_mobile_display", string="Mobile Number")
+    preferred_channel = fields.Selection(
+        [("email", "Email"), ("text", "Text Message")],
+        required=True,
+        default="email",
+        tracking=True,
+        help="How the customer wants to be answered.",
+    )
+    message = fields.Text()
+    preferred_date_start = fields.Datetime(
+        string="Preferred From", help="For an appointment: the earliest time that suits."
+    )
+    preferred_date_end = fields.Datetime(
+        string="Preferred Until", help="For an appointment: the latest time that suits."
+    )
+    store_id = fields.Many2one(
+        "clienteling.store", required=True, index=True, tracking=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one(related="store_id.company_id", store=True, index=True)
+    associate_id = fields.Many2one(
+        "hr.employee",
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="set null",
+        domain="[('clienteling_store_id', '=', store_id)]",
+        help="Empty on an accepted request: the store's team answers it.",
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", index=True, tracking=True, check_company=True
+    )
+    state = fields.Selection(
+        REQUEST_STATES, required=True, default="new_lead", index=True, tracking=True, readonly=True
+    )
+    received_date = fields.Datetime(
+        required=True, readonly=True, default=fields.Datetime.now, index=True
+    )
+    accepted_date = fields.Datetime(readonly=True)
+    accepted_by_id = fields.Many2one("res.users", readonly=True)
+    first_reply_date = fields.Datetime(readonly=True)
+
+    @api.constrains("preferred_date_start", "preferred_date_end")
+    def _check_preferred_dates(self):
+        for request in self:
+            start, end = request.preferred_date_start, request.preferred_date_end
+            if start and end and end < start:
+                raise ValidationError(
+                    self.env._("The end of the preferred time cannot come before its start.")
+                )
+
+    @api.depends("mobile", "store_id.country_id")
+    def _compute_mobile_display(self):
+        for request in self:
+            request.mobile_display = request.store_id._clienteling_display_number(request.mobile)
+
+    @api.constrains("email", "mobile", "preferred_channel")
+    def _check_contact(self):
+        for request in self:
+            if request.email and not EMAIL_PATTERN.match(request.email):
+                raise ValidationError(
+                    self.env._(
+                        '"%s" is not a valid email address (like name@example.com).',
+                        request.email,
+                    )
+                )
+            if request.preferred_channel == "text" and not request.mobile:
+                raise ValidationError(
+                    self.env._(
+                        "%s prefers a text message: enter their mobile number.",
+                        request.customer_name,
+                    )
+                )
+            if request.preferred_channel == "email" and not request.email:
+                raise ValidationError(
+                    self.env._(
+                        "%s prefers an email: enter their email address.", request.customer_name
+                    )
+                )
+
+    # Values.
+
+    def _clean_contact_values(self, vals, store):
+        """Lowercase the email and put the mobile in E.164, read with the store's
+        country as default region; raise a ValidationError saying why a number
+        cannot be read."""
+        if vals.get("email"):
+            vals["email"] = vals["email"].strip().lower()
+        if vals.get("mobile"):
+            try:
+                vals["mobile"] = to_e164(vals["mobile"], store.country_id.code or None)
+            except PhoneNumberError as error:
+                raise ValidationError(
+                    self.env._(
+                        "The mobile number cannot be used: %(reason)s",
+                        reason=self.env["res.partner"]._clienteling_phone_error_message(error),
+                    )
+                ) from error
+        return vals
+
+    def _find_customer(self, store, email, mobile):
+        """The customer with this email or number (E.164), as the duplicate check of
+        pending customer entries finds them (the name alone never links). With
+        several, a customer of the store's book first, then the oldest."""
+        Partner = self.env["res.partner"].sudo()
+        domain = Partner._clienteling_duplicate_domain(email=email, mobile=mobile)
+        if not domain:
+            return Partner.browse()
+        candidates = Partner.search(
+            [
+                ("partner_share", "=", True),
+                ("company_id", "in", [False, store.company_id.id]),
+                *domain,
+            ],
+            order="id",
+            limit=20,
+        )
+        in_book = candidates.filtered(lambda p: p.clienteling_store_id == store)
+        return (in_book or candidates)[:1]
+
+    def _route(self, vals, store):
+        """The state and assignment of a new request (see the module's README).
+
+        Storefront and footer requests naming an associate go to them; widget
+        requests are New Leads of the store, or the store team's Customer Requests
+        when the company works in team mode; an associate's own entry is theirs.
+        """
+        now = vals.get("received_date") or fields.Datetime.now()
+        Employee = self.env["hr.employee"].sudo()
+        associate = Employee.browse(vals.get("associate_id") or [])
+        source = vals.get("source") or "associate"
+        routed = {"received_date": now}
+        if source == "associate":
+            if not associate:
+                employees = self.env.user.employee_ids
+                associate = employees.filtered(lambda e: e.clienteling_store_id == store)[:1]
+            routed.update(state="accepted", accepted_by_id=self.env.user.id)
+        elif associate:
+            routed.update(state="accepted", accepted_by_id=associate.user_id.id)
+        elif store.company_id.clienteling_request_team_mode:
+            routed.update(state="accepted")
+        else:
+            routed.update(state="new_lead")
+        if routed["state"] == "accepted":
+            routed["accepted_date"] = now
+        if associate and associate.clienteling_store_id != store:
+            raise ValidationError(
+                self.env._(
+                    "%(associate)s does not work at %(store)s.",
+                    associate=associate.name,
+                    store=store.name,
+                )
+            )
+        routed["associate_id"] = associate.id
+        return routed
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        Store = self.env["clienteling.store"]
+        for vals in vals_list:
+            store = Store.browse(vals.get("store_id") or []).exists()
+            if not store:
+                raise ValidationError(self.env._("Choose the store the request is for."))
+            store.check_access("read")
+            if not self.env.su:
+                locked = (ROUTING_FIELDS - {"source"}) & {k for k, v in vals.items() if v}
+                if locked:
+                    raise AccessError(
+                        self.env._("The state of a request follows its routing and actions.")
+                    )
+            self._clean_contact_values(vals, store)
+            vals.update(self._route(vals, store))
+            if not vals.get("partner_id"):
+                customer = self._find_customer(store, vals.get("email"), vals.get("mobile"))
+                vals["partner_id"] = customer.id
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            if "store_id" in vals and any(r.store_id.id != vals["store_id"] for r in self):
+                raise UserError(self.env._("The store of a request cannot change."))
+            locked = ROUTING_FIELDS & vals.keys()
+            if locked:
+                raise AccessError(
+                    self.env._(
+                        "%(fields)s of a request change through its buttons only "
+                        "(Accept, Decline, Close).",
+                        fields=", ".join(self._fields[f].string for f in sorted(locked)),
+                    )
+                )
+        if {"email", "mobile"} & vals.keys():
+            for request in self:
+                request_vals = dict(vals)
+                self._clean_contact_values(request_vals, request.store_id)
+                super(ClientelingServiceRequest, request).write(request_vals)
+            return True
+        return super().write(vals)
+
+    # Actions.
+
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _accepting_employee(self):
+        """The user's employee who works at (or manages) this request's store."""
+        self.ensure_one()
+        employees = self.env.user.sudo().employee_ids
+        return employees.filtered(
+            lambda e: self.store_id in (e.clienteling_store_id | e.clienteling_managed_store_ids)
+        )[:1]
+
+    def _lock_for_update(self):
+        """Lock this request's row, or refuse at once when someone else holds it."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id = %s FOR UPDATE NOWAIT",
+                        SQL.identifier(self._table),
+                        self.id,
+                    ),
+                    log_exceptions=False,
+                )
+        except LockNotAvailable as error:
+            raise UserError(
+                self.env._(
+                    "The request of %s is being accepted by someone else right now.",
+                    self.customer_name,
+                )
+            ) from error
+        self.invalidate_recordset()
+
+    def action_accept(self):
+        """An associate of the store takes a New Lead: the first accept wins."""
+        for request in self:
+            # A lead accepted by a colleague is no longer visible to the other
+            # associates of the store: they are told who took it.
+            employee = request.sudo()._accepting_employee()
+            if not employee:
+                request.check_access("write")
+                raise UserError(
+                    self.env._(
+                        "Only the associates of %s can accept its requests.",
+                        request.store_id.name,
+                    )
+                )
+            request.sudo()._lock_for_update()
+            request = request.sudo()
+            if request.state != "new_lead":
+                if request.state == "accepted" or request.accepted_by_id:
+                    raise UserError(
+                        self.env._(
+                            "The request of %(customer)s was already accepted by %(who)s.",
+                            customer=request.customer_name,
+                            who=request.associate_id.name
+                            or request.sudo().accepted_by_id.name
+                            or self.env._("the store's team"),
+                        )
+                    )
+                raise UserError(
+                    self.env._(
+                        "The request of %(customer)s is %(state)s: it cannot be accepted.",
+                        customer=request.customer_name,
+                        state=request._state_label(),
+                    )
+                )
+            request = request.with_env(self.env)
+            request.check_access("write")
+            request.sudo().write(
+                {
+                    "state": "accepted",
+                    "associate_id": employee.id,
+                    "accepted_date": fields.Datetime.now(),
+                    "accepted_by_id": self.env.user.id,
+                }
+            )
+            request.message_post(
+                body=self.env._("%s accepted the request.", employee.name),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _check_state(self, allowed, action):
+        for request in self:
+            request.check_access("write")
+            if request.state not in allowed:
+                raise UserError(
+                    self.env._(
+                        "The request of %(customer)s is %(state)s: it cannot be %(action)s.",
+                        customer=request.customer_name,
+                        state=request._state_label(),
+                        action=action,
+                    )
+                )
+
+    def action_decline(self, reason=None):
+        """Decline New Leads or accepted requests; ``reason`` goes to the chatter."""
+        self._check_state(("new_lead", "accepted"), self.env._("declined"))
+        self.sudo().write({"state": "declined"})
+        for request in self:
+            request.message_post(
+                body=reason or self.env._("Request declined."),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_close(self):
+        self._check_state(("accepted", "replied"), self.env._("closed"))
+        self.sudo().write({"state": "closed"})
+        return True
+
+    def action_reopen(self):
+        """A closed request goes back to where it was: replied once answered, else
+        accepted; a declined one becomes a New Lead of its store again when no one
+        had accepted it."""
+        self._check_state(("closed", "declined"), self.env._("reopened"))
+        for request in self.sudo():
+            if request.first_reply_date:
+                state = "replied"
+            elif request.accepted_date:
+                state = "accepted"
+            else:
+                state = "new_lead"
+            request.write({"state": state})
+        return True
