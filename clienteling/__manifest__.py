@@ -35,7 +35,7 @@
         "views/clienteling_consent_views.xml",
         "views/clienteling_menus.xml",
     ],
-    "demo": ["demo/clienteling_demo.xml"],
+    "demo": ["demo/clienteling_demo.xml", "demo/clienteling_service_request_demo.xml"],
     "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": ["clienteling/static/tests/tours/*.js"],
