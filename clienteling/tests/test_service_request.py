@@ -13,6 +13,9 @@ class ServiceRequestCase(ClientelingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # start from no request (the demo data has some)
+        cls.env.cr.execute("DELETE FROM clienteling_service_request")
+        cls.env.invalidate_all()
         cls.Request = cls.env["clienteling.service.request"]
         cls.user_associate_a2 = mail_new_test_user(
             cls.env, login="t_assoc_a2", name="Alex Associate", groups=ASSOCIATE_GROUPS
