@@ -2,6 +2,7 @@ from psycopg2.errors import LockNotAvailable
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.customer_entry import EMAIL_PATTERN
@@ -247,6 +248,56 @@ class ClientelingServiceRequest(models.Model):
                 super(ClientelingServiceRequest, request).write(request_vals)
             return True
         return super().write(vals)
+
+    # Replies.
+
+    @api.model
+    def _clienteling_record_reply(self, store, when, partner=None, mobile=None, email=None):
+        """An associate answered a customer of ``store`` at ``when`` (a text to
+        ``mobile``, an e-mail to ``email``, or to ``partner``): the open requests
+        of that customer received before it get their first reply date (the
+        Request Reply Time KPI) and are Replied. Returns those requests."""
+        contacts = []
+        if partner:
+            contacts.append([("partner_id", "=", partner.id)])
+        if mobile:
+            contacts.append([("mobile", "=", mobile)])
+        if email and email.strip():
+            contacts.append([("email", "=ilike", email.strip())])
+        if not contacts or not store:
+            return self.browse()
+        contact = expression.OR(contacts)
+        requests = self.sudo().search(
+            [
+                ("store_id", "=", store.id),
+                ("state", "in", ("new_lead", "accepted")),
+                ("first_reply_date", "=", False),
+                ("received_date", "<=", when),
+                *contact,
+            ]
+        )
+        for request in requests:
+            vals = {"first_reply_date": when}
+            if request.state == "accepted":
+                vals["state"] = "replied"
+            request.write(vals)
+        return requests
+
+    def message_post(self, **kwargs):
+        """An e-mail an associate sends from the request (Send message) is its reply."""
+        message = super().message_post(**kwargs)
+        author = self.env.user
+        if (
+            message.message_type == "comment"
+            and message.subtype_id == self.env.ref("mail.mt_comment")
+            and author._is_internal()
+            and not self.env.su
+        ):
+            for request in self.filtered(lambda r: not r.first_reply_date):
+                request._clienteling_record_reply(
+                    request.store_id, message.date, partner=request.partner_id, email=request.email
+                )
+        return message
 
     # Actions.
 

@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import db_connect
 from odoo.tests import Form, TransactionCase, tagged
@@ -357,3 +357,47 @@ class TestServiceRequestConcurrentAccept(TransactionCase):
                 env["res.partner"].browse(ids["partners"]).unlink()
                 env["clienteling.store"].browse(ids["store"]).unlink()
                 cleanup.commit()
+
+
+@tagged("post_install", "-at_install", "clienteling")
+class TestServiceRequestReply(ServiceRequestCase):
+    def test_an_email_from_the_request_is_its_first_reply(self):
+        request = self.request(source="storefront", associate_id=self.employee_a.id)
+        other_store = self.request(store_id=self.store_b.id)
+        self.assertEqual(request.state, "accepted")
+        as_associate = request.with_user(self.user_associate_a)
+        # an internal note is not a reply
+        as_associate.message_post(body="Call her back", subtype_xmlid="mail.mt_note")
+        self.assertFalse(request.first_reply_date)
+        as_associate.message_post(
+            body="Yes, we have it in a 6.", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertTrue(request.first_reply_date)
+        self.assertEqual(request.state, "replied")
+        first = request.first_reply_date
+        as_associate.message_post(
+            body="See you Saturday.", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertEqual(request.first_reply_date, first)
+        self.assertFalse(other_store.first_reply_date)
+
+    def test_a_reply_to_the_customer_answers_their_open_requests_of_that_store(self):
+        lead = self.request(mobile="+12125550123")
+        accepted = self.request(
+            source="storefront", associate_id=self.employee_a.id, email="ana@example.com"
+        )
+        elsewhere = self.request(store_id=self.store_b.id, mobile="+12125550123")
+        closed = self.request(source="storefront", associate_id=self.employee_a.id)
+        closed.with_user(self.user_associate_a).action_close()
+        when = fields.Datetime.now()
+        answered = self.Request._clienteling_record_reply(
+            self.store_a, when, mobile="+12125550123", email="ANA@example.com"
+        )
+        self.assertEqual(answered, lead | accepted)
+        self.assertEqual(lead.first_reply_date, when)
+        self.assertEqual(lead.state, "new_lead")  # still waits to be accepted
+        self.assertEqual(accepted.state, "replied")
+        self.assertFalse(elsewhere.first_reply_date)
+        self.assertFalse(closed.first_reply_date)
+        # nothing named: nothing answered
+        self.assertFalse(self.Request._clienteling_record_reply(self.store_a, when))

@@ -956,8 +956,17 @@ class ClientelingConversation(models.Model):
 
     def _on_outbound_text(self, sms_message):
         """Called once for each text an associate sends in this conversation
-        (``clienteling.sms.message``, sent or scheduled), wherever it was written:
-        nothing here, for other addons (the store inbox's audit)."""
+        (``clienteling.sms.message``, sent or scheduled), wherever it was written,
+        for other addons (the store inbox's audit) to extend. Here: the text is
+        the first reply to the customer's open service requests at this store."""
+        self.ensure_one()
+        if self.store_id:
+            self.env["clienteling.service.request"]._clienteling_record_reply(
+                self.store_id,
+                sms_message.create_date or fields.Datetime.now(),
+                partner=self.partner_id,
+                mobile=self.customer_number,
+            )
 
     def _inbound_keyword(self, inbound):
         """What the received ``inbound`` asks: 'opt_out' (STOP), 'opt_in' (START),

@@ -43,6 +43,34 @@ class TestSending(ClientelingSmsCase):
         self.assertEqual(len(self._outbound(conversation)), 1)
 
     @freeze_time(DAY)
+    def test_a_text_is_the_first_reply_to_the_customer_s_open_requests(self):
+        conversation = self._conversation()
+        Request = self.env["clienteling.service.request"]
+        request = Request.create(
+            {
+                "store_id": conversation.store_id.id,
+                "source": "widget",
+                "customer_name": "Jane Doe",
+                "mobile": conversation.customer_number,
+                "preferred_channel": "text",
+            }
+        )
+        other_store = Request.create(
+            {
+                "store_id": self.store_b.id,
+                "source": "widget",
+                "customer_name": "Jane Doe",
+                "mobile": conversation.customer_number,
+                "preferred_channel": "text",
+            }
+        )
+        message = conversation.with_user(self.user_associate_a)._send_message(
+            conversation._render_opt_in(self.employee_a)
+        )
+        self.assertEqual(request.first_reply_date, message.create_date)
+        self.assertFalse(other_store.first_reply_date)
+
+    @freeze_time(DAY)
     def test_opted_in_customer_receives_texts_everywhere_they_should(self):
         conversation = self._conversation()
         self._opt_in(conversation)
