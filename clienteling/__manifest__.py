@@ -12,7 +12,7 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "application": True,
-    "depends": ["mail", "contacts", "hr", "phone_validation"],
+    "depends": ["mail", "contacts", "hr", "phone_validation", "product", "calendar"],
     "external_dependencies": {"python": ["phonenumbers", "qrcode"]},
     "data": [
         "security/clienteling_security.xml",
