@@ -19,6 +19,7 @@
         "security/ir.model.access.csv",
         "data/clienteling_quick_reply_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_data.xml",
         "report/clienteling_store_reports.xml",
         "views/clienteling_store_views.xml",
         "views/hr_employee_views.xml",

@@ -16,6 +16,8 @@ from . import (
     test_security,
     test_security_boundaries,
     test_service_request,
+    test_service_request_appointment,
+    test_service_request_notify,
     test_store,
     test_system_tools,
     test_ui,

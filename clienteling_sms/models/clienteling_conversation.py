@@ -461,6 +461,26 @@ class ClientelingConversation(models.Model):
             attachment_ids=media.ids if media else [],
         )
 
+    def _post_request_card(self, request, author=None):
+        """Post the preview card of a service request in the chat: a notice the
+        store's associates read, never a text (nothing reaches the customer).
+        ``author``: a partner, the current user's by default."""
+        self.ensure_one()
+        self._prepare_chats()
+        author = author or self.env.user.partner_id
+        # sudo: posted by the code (the chat refuses anything but texts and notices
+        # from users); a "notification" is never sent
+        return (
+            self.sudo()
+            .channel_id.with_context(mail_create_nosubscribe=True)
+            .message_post(
+                body=request._clienteling_card_html(),
+                message_type="notification",
+                subtype_xmlid="clienteling_sms.mt_service_request_card",
+                author_id=author.id,
+            )
+        )
+
     def _post_received_in_chats(self, posts):
         """Post received texts in their chats, in order: ``posts`` is a list of
         ``(conversation, text, author, email_from)``. The same messages and

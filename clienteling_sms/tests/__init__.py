@@ -11,6 +11,7 @@ from . import (
     test_security,
     test_security_boundaries,
     test_sending,
+    test_service_request_reply,
     test_text_button,
     test_ui,
     test_webhooks,
