@@ -280,6 +280,11 @@ class ClientelingServiceRequest(models.Model):
                 super(ClientelingServiceRequest, request).write(request_vals)
         else:
             super().write(vals)
+        if vals.get("first_reply_date"):
+            # answered: the associate's to-do is done
+            self.sudo().activity_feedback(["clienteling.mail_activity_type_service_request"])
+        if vals.get("state") in ("closed", "declined"):
+            self.sudo()._clear_open_activities()
         if {"kind", "preferred_date_start"} & vals.keys():
             # the time agreed with the customer: the appointment goes in the calendar
             self.sudo().filtered(
@@ -319,7 +324,6 @@ class ClientelingServiceRequest(models.Model):
             if request.state == "accepted":
                 vals["state"] = "replied"
             request.write(vals)
-        requests.activity_feedback(["clienteling.mail_activity_type_service_request"])
         return requests
 
     def message_post(self, **kwargs):
@@ -442,7 +446,6 @@ class ClientelingServiceRequest(models.Model):
         """Decline New Leads or accepted requests; ``reason`` goes to the chatter."""
         self._check_state(("new_lead", "accepted"), self.env._("declined"))
         self.sudo().write({"state": "declined"})
-        self.sudo()._clear_open_activities()
         for request in self:
             request.message_post(
                 body=reason or self.env._("Request declined."),
@@ -454,7 +457,6 @@ class ClientelingServiceRequest(models.Model):
     def action_close(self):
         self._check_state(("accepted", "replied"), self.env._("closed"))
         self.sudo().write({"state": "closed"})
-        self.sudo()._clear_open_activities()
         return True
 
     def action_reopen(self):

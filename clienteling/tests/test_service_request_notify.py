@@ -76,7 +76,7 @@ class TestServiceRequestNotify(ServiceRequestCase):
 
     def test_an_entry_for_a_colleague_tells_the_colleague(self):
         request = (
-            self.Request.with_user(self.user_associate_a)
+            self.Request.with_user(self.user_store_manager_a)
             .create(
                 {
                     "customer_name": "Walk In",

@@ -24,11 +24,18 @@ class ClientelingServiceRequestReply(models.TransientModel):
             ("existing", "Open the existing conversation"),
             ("new", "Start a new conversation"),
         ],
-        compute="_compute_choice",
-        store=True,
-        readonly=False,
         required=True,
     )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        request_id = values.get("request_id") or self.env.context.get("default_request_id")
+        if "choice" in fields_list and request_id:
+            request = self.env["clienteling.service.request"].browse(request_id)
+            existing = request._clienteling_reply_options()[1]
+            values["choice"] = "existing" if existing else "new"
+        return values
 
     @api.depends("request_id")
     def _compute_options(self):
@@ -42,11 +49,6 @@ class ClientelingServiceRequestReply(models.TransientModel):
                 or existing.phone_number_id != number
                 or existing.customer_number != wizard.request_id.mobile
             )
-
-    @api.depends("request_id")
-    def _compute_choice(self):
-        for wizard in self:
-            wizard.choice = "existing" if wizard.conversation_id else "new"
 
     def action_confirm(self):
         self.ensure_one()
