@@ -292,6 +292,11 @@ class ClientelingServiceRequest(models.Model):
             )._schedule_appointment()
         return True
 
+    def unlink(self):
+        # before mail.thread deletes the requests' messages (as superuser)
+        self.check_access("unlink")
+        return super().unlink()
+
     # Replies.
 
     @api.model

@@ -103,6 +103,20 @@ class TestSmsSecurityBoundaries(SecurityBoundaryMixin, ClientelingSmsCase):
         }
 
     @classmethod
+    def _security_wizard_clienteling_service_request_reply(cls):
+        request = cls.env["clienteling.service.request"].create(
+            {
+                "customer_name": "Jane Doe",
+                "mobile": "+12125550142",
+                "preferred_channel": "text",
+                "store_id": cls.store_a.id,
+                "source": "storefront",
+                "associate_id": cls.employee_a.id,
+            }
+        )
+        return cls.user_associate_a, {"request_id": request.id, "choice": "new"}
+
+    @classmethod
     def _security_wizard_clienteling_phone_number_provision(cls):
         return cls.user_manager, {
             "account_id": cls.account.id,

@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import Form, tagged
 
+from odoo.addons.clienteling.tests.common import BrowserCase
 from odoo.addons.mail.tools.discuss import Store
 
 from .common import ClientelingSmsCase, mock_sms_provider
@@ -230,3 +231,33 @@ class TestServiceRequestReply(ClientelingSmsCase):
         request = self.request(source="widget", associate_id=False)
         form = self.wizard(request, self.user_manager)
         self.assertEqual(form.phone_number_id, self.number_a)
+
+
+@tagged("post_install", "-at_install", "clienteling_sms")
+class TestServiceRequestReplyUi(ClientelingSmsCase, BrowserCase):
+    def test_reply_by_text_tour(self):
+        self.env.cr.execute("DELETE FROM clienteling_service_request")
+        conversation = self._conversation(number=self.number_personal)
+        self._opt_in(conversation)
+        request = self.env["clienteling.service.request"].create(
+            {
+                "customer_name": "Jane Doe",
+                "mobile": MOBILE,
+                "preferred_channel": "text",
+                "store_id": self.store_a.id,
+                "source": "storefront",
+                "associate_id": self.employee_a.id,
+                "kind": "appointment",
+                "message": "A fitting for a suit",
+                "received_date": fields.Datetime.now() - timedelta(days=1),
+            }
+        )
+        self.start_tour(
+            f"/odoo/clienteling.service.request/{request.id}",
+            "clienteling_sms_request_reply_tour",
+            login=self.user_associate_a.login,
+        )
+        sent = self._outbound(conversation)
+        self.assertEqual(sent.body, "Hi Jane, Saturday at 3pm works!")
+        self.assertEqual(request.state, "replied")
+        self.assertEqual(request.first_reply_date, sent.create_date)
