@@ -8,6 +8,7 @@ from odoo.addons.clienteling.tests.common import BrowserCase
 from odoo.addons.mail.tools.discuss import Store
 
 from .common import ClientelingSmsCase, mock_sms_provider
+from .twilio_recorder import TwilioRecorder
 
 START = datetime(2030, 3, 2, 15, 0)
 MOBILE = "+12125550142"  # customer_a's
@@ -149,6 +150,30 @@ class TestServiceRequestReply(ClientelingSmsCase):
         self.assertNotIn("clienteling_text", message)
         # and it is not a text of the conversation
         self.assertNotIn(card, conversation._text_messages())
+
+    def test_the_preview_never_reaches_twilio(self):
+        request = self.request()
+        conversation = self._conversation(number=self.number_personal)
+        self._opt_in(conversation)
+        with TwilioRecorder() as recorder:
+            self.account.write(
+                {
+                    "provider": "twilio",
+                    "twilio_account_sid": "AC0013",
+                    "twilio_auth_token": "token",
+                    "twilio_api_base_url": recorder.url,
+                }
+            )
+            self.wizard(request).save().action_confirm()
+            self.assertEqual(len(self.cards(conversation)), 1)
+            self.assertFalse(recorder.requests, "the preview is not a text")
+            conversation.channel_id.with_user(self.user_associate_a).message_post(
+                body="Hi Jane, see you Saturday", message_type="comment"
+            )
+            sent = [r for r in recorder.requests if r["path"].endswith("/Messages.json")]
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent[0]["form"]["Body"], ["Hi Jane, see you Saturday"])
+        self.assertEqual(sent[0]["form"]["To"], [MOBILE])
 
     def test_escaped_in_the_card(self):
         request = self.request(customer_name="<b>Jane</b>", message="<script>alert(1)</script>")
