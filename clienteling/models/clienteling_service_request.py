@@ -6,7 +6,7 @@ from psycopg2.errors import LockNotAvailable
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, clean_context
+from odoo.tools import SQL, clean_context, create_index
 
 from ..tools.customer_entry import EMAIL_PATTERN
 from ..tools.phone import PhoneNumberError, to_e164
@@ -119,6 +119,19 @@ class ClientelingServiceRequest(models.Model):
         ondelete="set null",
         help="The calendar event of an accepted appointment request.",
     )
+
+    def init(self):
+        res = super().init()
+        # Each text or e-mail an associate sends looks up the customer's open,
+        # unanswered requests of the store: a small partial index.
+        create_index(
+            self.env.cr,
+            "clienteling_service_request_unanswered_idx",
+            self._table,
+            ["store_id", "mobile", "partner_id"],
+            where="first_reply_date IS NULL AND state IN ('new_lead', 'accepted')",
+        )
+        return res
 
     @api.constrains("preferred_date_start", "preferred_date_end")
     def _check_preferred_dates(self):
