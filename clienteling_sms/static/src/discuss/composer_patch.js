@@ -5,7 +5,7 @@ import { patch } from "@web/core/utils/patch";
 
 import { describeText } from "./segments";
 
-/** Writing a text: characters and segments, as in the text composer. */
+/** Writing a text: characters and segments, as in the text composer; Share Products. */
 patch(Composer.prototype, {
     get clientelingTextCounter() {
         if (this.thread?.channel_type !== "clienteling_text" || !this.props.composer.text) {
@@ -17,5 +17,16 @@ patch(Composer.prototype, {
             segments,
             encoding,
         });
+    },
+    get clientelingCanShareProducts() {
+        return this.thread?.channel_type === "clienteling_text" && !this.props.composer.message;
+    },
+    async onClickClientelingShareProducts() {
+        const action = await this.env.services.orm.call(
+            "discuss.channel",
+            "action_clienteling_share_products",
+            [[this.thread.id]]
+        );
+        await this.env.services.action.doAction(action);
     },
 });
