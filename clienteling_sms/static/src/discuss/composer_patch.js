@@ -27,6 +27,18 @@ patch(Composer.prototype, {
             "action_clienteling_share_products",
             [[this.thread.id]]
         );
-        await this.env.services.action.doAction(action);
+        const thread = this.thread;
+        await this.env.services.action.doAction(action, {
+            // the text shows at once, even when the bus is slow or down (Discuss
+            // waits for the bus to show new messages of a loaded chat)
+            onClose: async () => {
+                if (thread.status === "loading") {
+                    return;
+                }
+                thread.loadNewer = true;
+                await thread.fetchMoreMessages("newer");
+                thread.loadNewer = false;
+            },
+        });
     },
 });
