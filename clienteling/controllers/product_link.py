@@ -47,12 +47,13 @@ class ClientelingProductLinkController(http.Controller):
     @staticmethod
     def _ask_url(link):
         """The storefront request form of the associate who shared the product,
-        asking about it, when they have a storefront."""
+        asking about it, when they have a published storefront."""
         employee = link.employee_id
         if not employee or "clienteling_storefront_slug" not in employee._fields:
             return None
         slug = employee.clienteling_storefront_slug
-        if not slug:
+        published = employee._fields.get("clienteling_storefront_published")
+        if not slug or (published and not employee.clienteling_storefront_published):
             return None
         query = url_encode({"kind": "question", "product": link.product_id.id})
         return f"/clienteling/a/{slug}/request?{query}"

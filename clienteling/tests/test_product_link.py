@@ -254,11 +254,24 @@ class TestProductLinkPage(HttpCase):
             f'href="/clienteling/a/lena/request?kind=question&amp;product={self.coat.id}"',
             response.text,
         )
-        self.assertEqual(
-            ClientelingProductLinkController._ask_url(self.link) is None,
-            "clienteling_storefront_slug" not in self.employee._fields
-            or not self.employee.clienteling_storefront_slug,
+        # the real link, once the associate has a published storefront
+        ask_url = ClientelingProductLinkController._ask_url
+        employee = self.employee
+        if "clienteling_storefront_slug" not in employee._fields:
+            self.assertIsNone(ask_url(self.link))
+            return
+        published = "clienteling_storefront_published" in employee._fields
+        employee.write(
+            {"clienteling_storefront_slug": "lena-link"}
+            | ({"clienteling_storefront_published": True} if published else {})
         )
+        self.assertEqual(
+            ask_url(self.link),
+            f"/clienteling/a/lena-link/request?kind=question&product={self.coat.id}",
+        )
+        if published:
+            employee.clienteling_storefront_published = False
+            self.assertIsNone(ask_url(self.link))
 
     def test_published_products_open_on_the_web_shop(self):
         with patch.object(
