@@ -45,6 +45,7 @@ class TestProductLink(ClientelingCase):
         )
         cls.scarf = cls.env["product.product"].create({"name": "Silk Scarf", "list_price": 40.0})
         cls.Link = cls.env["clienteling.product.link"]
+        cls.Link.search([]).unlink()  # the demo's, if any: the tests count links
 
     def _links(self, products=None, partner=None, employee=None):
         return self.Link._get_or_create_links(
@@ -238,6 +239,28 @@ class TestProductLinkPage(HttpCase):
         self.assertEqual(self._clicks(), (1, 1))
         self._open()
         self.assertEqual(self._clicks(), (2, 2))  # every opening counts
+
+    def test_the_card_shows_the_price_in_the_customer_s_currency(self):
+        company = self.env.company
+        foreign = self.env.ref("base.EUR" if company.currency_id.name != "EUR" else "base.USD")
+        foreign.active = True
+        foreign.rate_ids.unlink()
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": foreign.id,
+                "rate": 2.0 * (company.currency_id.rate or 1.0),
+                "name": "2020-01-01",
+            }
+        )
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Customers abroad", "currency_id": foreign.id}
+        )
+        self.customer.property_product_pricelist = pricelist
+        response = self._open()
+        self.assertEqual(response.status_code, 200)
+        price = response.text.split("o_clienteling_product_price")[1].split("</p>")[0]
+        self.assertIn("700.00", price)
+        self.assertIn(foreign.symbol, price)
 
     def test_ask_about_this_goes_to_the_associate_s_storefront(self):
         with patch.object(
