@@ -30,6 +30,8 @@
         "views/clienteling_customer_entry_views.xml",
         "views/clienteling_customer_entry_templates.xml",
         "views/clienteling_service_request_views.xml",
+        "views/clienteling_product_link_views.xml",
+        "views/clienteling_product_link_templates.xml",
         "views/res_config_settings_views.xml",
         "wizards/clienteling_client_book_reassign_views.xml",
         "wizards/clienteling_consent_correction_views.xml",

@@ -27,6 +27,7 @@
         "views/res_partner_views.xml",
         "views/sms_sms_views.xml",
         "views/clienteling_service_request_views.xml",
+        "wizards/clienteling_product_share_views.xml",
         "wizards/clienteling_sms_composer_views.xml",
         "wizards/clienteling_store_onboard_views.xml",
         "wizards/clienteling_phone_number_provision_views.xml",

@@ -3,6 +3,8 @@ from . import (
     clienteling_consent,
     clienteling_customer_entry,
     clienteling_important_date,
+    clienteling_product_link,
+    clienteling_product_link_click,
     clienteling_quick_reply,
     clienteling_service_request,
     clienteling_store,

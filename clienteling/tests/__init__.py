@@ -11,6 +11,7 @@ from . import (
     test_important_date,
     test_partner,
     test_partner_screens,
+    test_product_link,
     test_quick_reply,
     test_res_company,
     test_security,

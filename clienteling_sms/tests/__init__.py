@@ -7,6 +7,7 @@ from . import (
     test_numbers,
     test_odoo_sms,
     test_odoo_sms_consent,
+    test_product_share,
     test_reporting,
     test_security,
     test_security_boundaries,

@@ -88,6 +88,14 @@ class TestSmsSecurityBoundaries(SecurityBoundaryMixin, ClientelingSmsCase):
         }
 
     @classmethod
+    def _security_wizard_clienteling_product_share(cls):
+        coat = cls.env["product.product"].create({"name": "Boundary Coat", "list_price": 10.0})
+        return cls.user_associate_a, {
+            "conversation_id": cls._security_conversation_a().id,
+            "product_ids": [(6, 0, coat.ids)],
+        }
+
+    @classmethod
     def _security_wizard_clienteling_sms_simulate(cls):
         return cls.user_associate_a, {
             "conversation_id": cls._security_conversation_a().id,
