@@ -1,4 +1,6 @@
+from . import clienteling_rate_limit_mixin  # first: the public forms inherit it
 from . import (
+    clienteling_associate_pick,
     clienteling_associate_contact,
     clienteling_consent,
     clienteling_customer_entry,
@@ -6,8 +8,10 @@ from . import (
     clienteling_quick_reply,
     clienteling_service_request,
     clienteling_store,
+    clienteling_storefront_visit,
     hr_employee,
     hr_employee_base,
+    hr_employee_public,
     mail_canned_response,
     res_company,
     res_config_settings,

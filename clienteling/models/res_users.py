@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class ResUsers(models.Model):
@@ -20,3 +21,12 @@ class ResUsers(models.Model):
             user.clienteling_store_ids = (
                 employees.clienteling_store_id | employees.clienteling_managed_store_ids
             )
+
+    def action_clienteling_edit_storefront(self):
+        """My Profile: edit my own storefront."""
+        self.ensure_one()
+        employees = self.env.user.sudo().employee_ids.filtered("clienteling_store_id")
+        employee = employees.filtered(lambda e: e.company_id == self.env.company)[:1] or employees[:1]
+        if self != self.env.user or not employee:
+            raise UserError(self.env._("Only associates of a Clienteling store have a storefront."))
+        return employee.sudo(False).action_clienteling_edit_storefront()

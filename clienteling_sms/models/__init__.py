@@ -1,6 +1,7 @@
 from . import (
     clienteling_conversation,
     clienteling_phone_number,
+    clienteling_service_request,
     clienteling_sms_account,
     clienteling_sms_event,
     clienteling_sms_message,
