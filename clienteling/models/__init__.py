@@ -1,11 +1,11 @@
-from . import clienteling_rate_limit_mixin  # first: the public forms inherit it
 from . import (
-    clienteling_associate_pick,
     clienteling_associate_contact,
+    clienteling_associate_pick,
     clienteling_consent,
     clienteling_customer_entry,
     clienteling_important_date,
     clienteling_quick_reply,
+    clienteling_rate_limit_mixin,  # first: the public forms inherit it
     clienteling_service_request,
     clienteling_store,
     clienteling_storefront_visit,

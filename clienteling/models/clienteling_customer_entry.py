@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools.customer_entry import CONTROL_CHARACTERS, check_submission, rate_key
-from .clienteling_rate_limit_mixin import CustomerEntryRateLimited  # noqa: F401 (imported from here)
 from ..tools.dates import DateError, check_month_day
 
 ENTRY_STATES = [

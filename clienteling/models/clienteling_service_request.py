@@ -298,8 +298,12 @@ class ClientelingServiceRequest(models.Model):
             ("mobile", "required"): self.env._("Please enter your mobile number to get texts."),
             ("mobile", "too_long"): self.env._("The mobile number is too long."),
             ("mobile", "invalid"): self.env._("Please enter a valid mobile number."),
-            ("message", "too_long"): self.env._("The message is too long (2,000 characters at most)."),
-            ("message", "invalid"): self.env._("The message contains characters that are not allowed."),
+            ("message", "too_long"): self.env._(
+                "The message is too long (2,000 characters at most)."
+            ),
+            ("message", "invalid"): self.env._(
+                "The message contains characters that are not allowed."
+            ),
             ("preferred_channel", "invalid"): self.env._("Please choose email or text."),
             ("consent", "consent_required"): self.env._(
                 "To be answered by text, please tick the box to agree to receive texts."
@@ -373,18 +377,22 @@ class ClientelingServiceRequest(models.Model):
         self.ensure_one()
         request = self.sudo()
         if not request.partner_id:
-            request.partner_id = self.env["res.partner"].sudo().create(
-                {
-                    "name": request.customer_name,
-                    "email": request.email,
-                    "mobile": request.mobile,
-                    "lang": request.lang
-                    if request.lang in dict(self.env["res.lang"].get_installed())
-                    else False,
-                    "clienteling_store_id": request.store_id.id,
-                    "clienteling_associate_id": request.associate_id.id,
-                    "company_id": request.company_id.id,
-                }
+            request.partner_id = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": request.customer_name,
+                        "email": request.email,
+                        "mobile": request.mobile,
+                        "lang": request.lang
+                        if request.lang in dict(self.env["res.lang"].get_installed())
+                        else False,
+                        "clienteling_store_id": request.store_id.id,
+                        "clienteling_associate_id": request.associate_id.id,
+                        "company_id": request.company_id.id,
+                    }
+                )
             )
         Consent = self.env["clienteling.consent"].sudo()
         for channel, address in (("sms", request.mobile), ("email", request.email)):

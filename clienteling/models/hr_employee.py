@@ -87,9 +87,13 @@ class HrEmployee(models.Model):
     def _clienteling_free_slug(self, name):
         """A storefront address for ``name`` that no employee has yet."""
         base = slugify(name) or "associate"
-        taken = self.sudo().with_context(active_test=False).search_fetch(
-            [("clienteling_storefront_slug", "=like", f"{base}%")],
-            ["clienteling_storefront_slug"],
+        taken = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                [("clienteling_storefront_slug", "=like", f"{base}%")],
+                ["clienteling_storefront_slug"],
+            )
         )
         return unique_slug(base, set(taken.mapped("clienteling_storefront_slug")))
 

@@ -26,7 +26,9 @@ class ResUsers(models.Model):
         """My Profile: edit my own storefront."""
         self.ensure_one()
         employees = self.env.user.sudo().employee_ids.filtered("clienteling_store_id")
-        employee = employees.filtered(lambda e: e.company_id == self.env.company)[:1] or employees[:1]
+        employee = (
+            employees.filtered(lambda e: e.company_id == self.env.company)[:1] or employees[:1]
+        )
         if self != self.env.user or not employee:
             raise UserError(self.env._("Only associates of a Clienteling store have a storefront."))
         return employee.sudo(False).action_clienteling_edit_storefront()

@@ -16,7 +16,9 @@ from . import (
     test_security,
     test_security_boundaries,
     test_service_request,
+    test_service_request_public,
     test_store,
+    test_storefront,
     test_system_tools,
     test_ui,
 )

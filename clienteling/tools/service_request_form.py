@@ -47,6 +47,26 @@ def check_request_submission(form, default_region, now=None):
     ``now`` (naive local time) refuses preferred dates in the past.
     """
     errors = {}
+    values = _check_texts(form, errors)
+    values["kind"] = _text(form, "kind")
+    if values["kind"] not in KINDS:
+        errors["kind"] = "invalid"
+    values["preferred_channel"] = _text(form, "preferred_channel") or "email"
+    if values["preferred_channel"] not in CHANNELS:
+        errors["preferred_channel"] = "invalid"
+    if not values["name"] and "name" not in errors:
+        errors["name"] = "required"
+    _check_contact(values, errors, default_region)
+    values["consent"] = consent_ticked(form.get("consent"))
+    if values["preferred_channel"] == "text" and not values["consent"]:
+        errors["consent"] = "consent_required"
+    values["date_start"] = values["date_end"] = None
+    if values["kind"] == "appointment":
+        _check_dates(form, values, errors, now)
+    return values, errors
+
+
+def _check_texts(form, errors):
     values = {}
     for field, length in REQUEST_MAX_LENGTH.items():
         text = _text(form, field)
@@ -56,16 +76,10 @@ def check_request_submission(form, default_region, now=None):
             errors[field] = "invalid"
         values[field] = text
     values["name"] = " ".join(values["name"].split())
-    kind = _text(form, "kind")
-    values["kind"] = kind
-    if kind not in KINDS:
-        errors["kind"] = "invalid"
-    channel = _text(form, "preferred_channel") or "email"
-    values["preferred_channel"] = channel
-    if channel not in CHANNELS:
-        errors["preferred_channel"] = "invalid"
-    if not values["name"] and "name" not in errors:
-        errors["name"] = "required"
+    return values
+
+
+def _check_contact(values, errors, default_region):
     if values["email"] and "email" not in errors:
         if EMAIL_PATTERN.match(values["email"]):
             values["email"] = values["email"].lower()
@@ -76,30 +90,28 @@ def check_request_submission(form, default_region, now=None):
             values["mobile"] = to_e164(values["mobile"], default_region)
         except PhoneNumberError:
             errors["mobile"] = "invalid"
+    channel = values["preferred_channel"]
     if channel == "email" and not values["email"] and "email" not in errors:
         errors["email"] = "required"
     if channel == "text" and not values["mobile"] and "mobile" not in errors:
         errors["mobile"] = "required"
-    values["consent"] = consent_ticked(form.get("consent"))
-    if channel == "text" and not values["consent"]:
-        errors["consent"] = "consent_required"
-    values["date_start"] = values["date_end"] = None
-    if kind == "appointment":
-        for field, key in (("date_start", "date_start"), ("date_end", "date_end")):
-            text = _text(form, field)
-            if not text:
-                continue
-            try:
-                values[key] = _parse_local_datetime(text)
-            except ValueError:
-                errors[field] = "invalid"
-                continue
-            if now and values[key] < now:
-                errors[field] = "in_the_past"
-        start, end = values["date_start"], values["date_end"]
-        if start and end and end < start and "date_end" not in errors:
-            errors["date_end"] = "order"
-    return values, errors
+
+
+def _check_dates(form, values, errors, now):
+    for field in ("date_start", "date_end"):
+        text = _text(form, field)
+        if not text:
+            continue
+        try:
+            values[field] = _parse_local_datetime(text)
+        except ValueError:
+            errors[field] = "invalid"
+            continue
+        if now and values[field] < now:
+            errors[field] = "in_the_past"
+    start, end = values["date_start"], values["date_end"]
+    if start and end and end < start and "date_end" not in errors:
+        errors["date_end"] = "order"
 
 
 def slugify(name):
@@ -112,11 +124,7 @@ def slugify(name):
 
 def is_slug(text):
     """Whether ``text`` is a valid storefront slug."""
-    return (
-        isinstance(text, str)
-        and len(text) <= SLUG_MAX_LENGTH
-        and bool(SLUG_PATTERN.match(text))
-    )
+    return isinstance(text, str) and len(text) <= SLUG_MAX_LENGTH and bool(SLUG_PATTERN.match(text))
 
 
 def unique_slug(base, taken):

@@ -19,7 +19,9 @@ class ClientelingStorefrontEdit(models.TransientModel):
     @api.depends("slug")
     def _compute_url(self):
         for wizard in self:
-            wizard.url = f"{wizard.get_base_url()}/clienteling/a/{wizard.slug}" if wizard.slug else False
+            wizard.url = (
+                f"{wizard.get_base_url()}/clienteling/a/{wizard.slug}" if wizard.slug else False
+            )
 
     @api.depends("employee_id")
     def _compute_pick_count(self):

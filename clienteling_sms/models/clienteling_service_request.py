@@ -66,8 +66,6 @@ class ClientelingServiceRequest(models.Model):
         if self.partner_id and not conversation.partner_id:
             conversation.partner_id = self.partner_id
         # not an associate's reply: the request keeps no first reply date
-        return conversation.with_context(
-            clienteling_request_confirmation=True
-        )._send_message(
+        return conversation.with_context(clienteling_request_confirmation=True)._send_message(
             self._clienteling_confirmation_text(), employee=self.associate_id or None
         )

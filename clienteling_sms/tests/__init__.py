@@ -8,6 +8,7 @@ from . import (
     test_odoo_sms,
     test_odoo_sms_consent,
     test_reporting,
+    test_request_confirmation,
     test_security,
     test_security_boundaries,
     test_sending,
