@@ -234,7 +234,11 @@ class ClientelingServiceRequestController(http.Controller):
         Request = request.env["clienteling.service.request"].sudo()
         if record_id.isdigit() and check_token(THANKS_TOKEN_SCOPE, int(record_id), kwargs.get("t")):
             record = Request.browse(int(record_id)).exists()
-            return {"name": echo_values({"name": record.customer_name})["name"], "record": record}
+            if record:
+                return {
+                    "name": echo_values({"name": record.customer_name})["name"],
+                    "record": record,
+                }
         return {"name": "", "record": Request.browse()}
 
     # The connect widget.

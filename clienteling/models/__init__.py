@@ -1,3 +1,7 @@
+# The public forms' models inherit the rate limit mixin: it is defined first.
+from . import clienteling_rate_limit_mixin
+
+# isort: split
 from . import (
     clienteling_associate_contact,
     clienteling_associate_pick,
@@ -5,7 +9,6 @@ from . import (
     clienteling_customer_entry,
     clienteling_important_date,
     clienteling_quick_reply,
-    clienteling_rate_limit_mixin,  # first: the public forms inherit it
     clienteling_service_request,
     clienteling_store,
     clienteling_storefront_visit,

@@ -145,15 +145,15 @@ class TestServiceRequestPublicPages(HttpCase):
         response = self._post(
             self.connect_url,
             kind="appointment",
-            date_start="2099-06-01T10:00",
-            date_end="2099-06-01T12:00",
+            date_start="2030-06-01T10:00",
+            date_end="2030-06-01T12:00",
         )
         self.assertEqual(response.status_code, 200)
         request = self._requests()
         self.assertEqual(request.kind, "appointment")
         # New York is UTC-4 in June
-        self.assertEqual(str(request.preferred_date_start), "2099-06-01 14:00:00")
-        self.assertEqual(str(request.preferred_date_end), "2099-06-01 16:00:00")
+        self.assertEqual(str(request.preferred_date_start), "2030-06-01 14:00:00")
+        self.assertEqual(str(request.preferred_date_end), "2030-06-01 16:00:00")
 
     def test_each_bad_input_is_refused_field_by_field(self):
         cases = [
@@ -310,7 +310,7 @@ class TestServiceRequestPublicPages(HttpCase):
             kind="personal_shopping",
             product=str(self.scarf.id),
             email="",
-            mobile="(212) 555-0123",
+            mobile="(212) 555-0163",
             preferred_channel="text",
             consent="1",
         )
@@ -322,7 +322,7 @@ class TestServiceRequestPublicPages(HttpCase):
             ("storefront", "accepted", self.employee, "personal_shopping"),
         )
         self.assertEqual(request.product_ids, self.scarf)
-        self.assertEqual(request.mobile, "+12125550123")
+        self.assertEqual(request.mobile, "+12125550163")
         self.assertIn(CONSENT_WORDING, request.consent_wording)
         self.assertTrue(request.partner_id)
         self.assertEqual(request.partner_id.clienteling_store_id, self.store)
@@ -330,7 +330,7 @@ class TestServiceRequestPublicPages(HttpCase):
         self.assertEqual(len(consent), 1)
         self.assertEqual(
             (consent.channel, consent.state, consent.source, consent.address, consent.partner_id),
-            ("sms", "opted_in", "web_form", "+12125550123", request.partner_id),
+            ("sms", "opted_in", "web_form", "+12125550163", request.partner_id),
         )
         self.assertEqual(consent.wording, request.consent_wording)
         self.assertEqual(consent.employee_id, self.employee)

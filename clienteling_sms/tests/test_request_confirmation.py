@@ -72,7 +72,9 @@ class TestRequestConfirmationText(ClientelingSmsCase):
         outbound = self._outbound(conversation)
         self.assertEqual(len(outbound), 1)
         self.assertFalse(outbound.is_opt_in_request)
-        # the associate's own reply afterwards is the first reply
+        # the associate's own reply afterwards is the first reply (the request came
+        # in before this test's transaction began)
+        request.sudo().received_date = "2026-01-01 10:00:00"
         conversation.with_user(self.user_associate_a)._send_message("Yes, in grey!")
         self.assertTrue(request.first_reply_date)
         self.assertEqual(request.state, "replied")
