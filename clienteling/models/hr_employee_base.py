@@ -23,7 +23,7 @@ class HrEmployeeBase(models.AbstractModel):
         "letters, digits and dashes.",
     )
     clienteling_storefront_bio = fields.Text(
-        string="Storefront Bio", help="A few words the storefront shows about you."
+        string="Storefront Bio", copy=False, help="A few words the storefront shows about you."
     )
     clienteling_storefront_published = fields.Boolean(
         string="Storefront Published",
