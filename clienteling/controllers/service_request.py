@@ -270,14 +270,15 @@ class ClientelingServiceRequestController(http.Controller):
         methods=["GET"],
         sitemap=False,
     )
-    def connect_form(self, token, kind=None, **kwargs):
+    def connect_form(self, token, kind=None, product=None, **kwargs):
         store = self._store(token)
         lang = visitor_lang(store)
+        products = self._products(store, product).with_context(lang=lang)
         return self._render(
             "clienteling.connect_page",
             store,
             lang,
-            self._form_values(f"widget:{store.id}", kind=kind),
+            self._form_values(f"widget:{store.id}", kind=kind, products=products),
         )
 
     @http.route(
@@ -288,13 +289,18 @@ class ClientelingServiceRequestController(http.Controller):
         sitemap=False,
         csrf=False,  # the signed form token of the page (see the module docstring)
     )
-    def connect_submit(self, token, **kwargs):
+    def connect_submit(self, token, product=None, **kwargs):
         store = self._store(token)
         lang = visitor_lang(store)
+        products = self._products(store, product)
         form_key = f"widget:{store.id}"
-        record, errors, status = self._submit(store, lang, form_key, "widget", kwargs)
+        record, errors, status = self._submit(
+            store, lang, form_key, "widget", kwargs, products=products
+        )
         if errors:
-            values = self._form_values(form_key, kwargs, errors)
+            values = self._form_values(
+                form_key, kwargs, errors, products=products.with_context(lang=lang)
+            )
             return self._render("clienteling.connect_page", store, lang, values, status)
         return self._thank(f"/clienteling/connect/{token}", record, lang)
 

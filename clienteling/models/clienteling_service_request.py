@@ -1,5 +1,5 @@
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytz
 from psycopg2.errors import LockNotAvailable
@@ -422,6 +422,20 @@ class ClientelingServiceRequest(models.Model):
         for request in self.sudo():
             if request.preferred_channel == "email" and request.email and template:
                 template.with_context(lang=request.lang or None).send_mail(request.id)
+
+    @api.autovacuum
+    def _gc_request_networks(self):
+        """The sender network of a public request only serves its rate limit: it
+        is forgotten after a day."""
+        limit = fields.Datetime.now() - timedelta(days=1)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET remote_network = NULL "
+                "WHERE remote_network IS NOT NULL AND create_date < %s",
+                SQL.identifier(self._table),
+                limit,
+            )
+        )
 
     # Replies.
 

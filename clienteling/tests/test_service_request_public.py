@@ -135,6 +135,26 @@ class TestServiceRequestPublicPages(HttpCase):
         self.assertEqual(self.url_open(response.url).status_code, 200)
         self.assertEqual(len(self._requests()), 1)
 
+    def test_connect_request_about_a_product(self):
+        form_url = f"{self.connect_url}?kind=question&product={self.scarf.id}"
+        page = self.url_open(form_url)
+        self.assertIn("Test Merino Scarf", page.text)
+        response = self._post(self.connect_url, form_url=form_url, product=str(self.scarf.id))
+        self.assertEqual(response.status_code, 200)
+        request = self._requests()
+        self.assertEqual((request.source, request.product_ids), ("widget", self.scarf))
+        self.assertEqual(request.sudo().remote_network, "127.0.0.1")
+        # the sender's network only serves the rate limit: forgotten after a day
+        self.env.cr.execute(
+            "UPDATE clienteling_service_request SET create_date = create_date - interval '2 days' "
+            "WHERE id = %s",
+            [request.id],
+        )
+        request.invalidate_recordset()
+        self.Request._gc_request_networks()
+        request.invalidate_recordset()
+        self.assertFalse(request.sudo().remote_network)
+
     def test_connect_request_in_team_mode_goes_to_the_store(self):
         self.env.company.clienteling_request_team_mode = True
         self.assertEqual(self._post(self.connect_url).status_code, 200)
