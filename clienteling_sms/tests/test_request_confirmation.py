@@ -42,9 +42,9 @@ class TestRequestConfirmationText(ClientelingSmsCase):
             if request["path"].endswith("/Messages.json")
         ]
 
-    def _submit(self, form=FORM, source="storefront", associate=None):
+    def _submit(self, form=None, source="storefront", associate=None):
         request, errors = self.Request._submit_public(
-            self.store_a, dict(form), source, associate=associate, remote_address="198.51.100.9"
+            self.store_a, dict(form or FORM), source, associate=associate, remote_address="198.51.100.9"
         )
         self.assertFalse(errors)
         return request
