@@ -44,7 +44,11 @@ class TestRequestConfirmationText(ClientelingSmsCase):
 
     def _submit(self, form=None, source="storefront", associate=None):
         request, errors = self.Request._submit_public(
-            self.store_a, dict(form or FORM), source, associate=associate, remote_address="198.51.100.9"
+            self.store_a,
+            dict(form or FORM),
+            source,
+            associate=associate,
+            remote_address="198.51.100.9",
         )
         self.assertFalse(errors)
         return request
