@@ -389,7 +389,10 @@ class ClientelingServiceRequest(models.Model):
                         if request.lang in dict(self.env["res.lang"].get_installed())
                         else False,
                         "clienteling_store_id": request.store_id.id,
-                        "clienteling_associate_id": request.associate_id.id,
+                        # joins the associate's book as an approved customer entry does
+                        "clienteling_associate_id": request.associate_id.id
+                        if request.company_id.clienteling_auto_assign_books
+                        else False,
                         "company_id": request.company_id.id,
                     }
                 )
