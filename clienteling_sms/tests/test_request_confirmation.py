@@ -1,4 +1,6 @@
-from odoo.tests import tagged
+import re
+
+from odoo.tests import HttpCase, tagged
 
 from .common import ClientelingSmsCase
 from .twilio_recorder import TwilioRecorder
@@ -124,3 +126,45 @@ class TestRequestConfirmationText(ClientelingSmsCase):
             "The confirmation text could not be sent",
             "".join(request.message_ids.mapped(lambda m: str(m.body))),
         )
+
+
+@tagged("post_install", "-at_install", "clienteling_sms")
+class TestRequestConfirmationTextHttp(HttpCase, ClientelingSmsCase):
+    """The whole path: a customer's phone sends the storefront form, Twilio gets
+    the confirmation text."""
+
+    def test_storefront_form_over_http_texts_the_customer(self):
+        self.employee_a.write(
+            {
+                "clienteling_storefront_slug": "t-ann-http",
+                "clienteling_storefront_published": True,
+            }
+        )
+        with TwilioRecorder() as recorder:
+            self.account.write(
+                {
+                    "provider": "twilio",
+                    "twilio_account_sid": "AC0014",
+                    "twilio_auth_token": "token",
+                    "twilio_api_base_url": recorder.url,
+                }
+            )
+            url = "/clienteling/a/t-ann-http/request"
+            page = self.url_open(f"{url}?kind=question")
+            self.assertEqual(page.status_code, 200)
+            data = dict(
+                FORM, csrf_token=re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+            )
+            response = self.url_open(url, data=data)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("Thank you, Tess Texter", response.text)
+            texts = [r["form"] for r in recorder.requests if r["path"].endswith("/Messages.json")]
+        self.assertEqual(len(texts), 1)
+        self.assertEqual(
+            (texts[0]["To"], texts[0]["From"]), ([CUSTOMER_NUMBER], [self.number_personal.number])
+        )
+        request = self.env["clienteling.service.request"].search(
+            [("mobile", "=", CUSTOMER_NUMBER), ("store_id", "=", self.store_a.id)]
+        )
+        self.assertEqual((request.source, request.associate_id), ("storefront", self.employee_a))
+        self.assertFalse(request.first_reply_date)
