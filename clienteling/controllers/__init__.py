@@ -1,1 +1,1 @@
-from . import customer_entry, product_link
+from . import customer_entry, product_link, service_request

@@ -7,7 +7,7 @@ from odoo import http
 from odoo.http import request
 from odoo.tools.misc import babel_locale_parse
 
-from ..models.clienteling_customer_entry import CustomerEntryRateLimited
+from ..models.clienteling_rate_limit_mixin import CustomerEntryRateLimited
 from ..tools.customer_entry import echo_values, is_token
 
 _logger = logging.getLogger(__name__)
@@ -35,6 +35,22 @@ def birthday_text(form):
     return f"{year}-{text}" if year else text
 
 
+def visitor_lang(store):
+    """The visitor's language when installed, else the store company's."""
+    installed = [code for code, _name in request.env["res.lang"].get_installed()]
+    wanted = request.params.get("lang")
+    if wanted in installed:
+        return wanted
+    by_prefix = {code.split("_")[0]: code for code in reversed(installed)}
+    for accepted in request.httprequest.accept_languages.values():
+        code = accepted.replace("-", "_")
+        if code in installed:
+            return code
+        if code.split("_")[0] in by_prefix:
+            return by_prefix[code.split("_")[0]]
+    return store.company_id.partner_id.lang or "en_US"
+
+
 class ClientelingCustomerEntryController(http.Controller):
     """The public customer entry form of a store, reached by its secret link."""
 
@@ -51,19 +67,7 @@ class ClientelingCustomerEntryController(http.Controller):
         return store
 
     def _lang(self, store):
-        """The visitor's language when installed, else the store company's."""
-        installed = [code for code, _name in request.env["res.lang"].get_installed()]
-        wanted = request.params.get("lang")
-        if wanted in installed:
-            return wanted
-        by_prefix = {code.split("_")[0]: code for code in reversed(installed)}
-        for accepted in request.httprequest.accept_languages.values():
-            code = accepted.replace("-", "_")
-            if code in installed:
-                return code
-            if code.split("_")[0] in by_prefix:
-                return by_prefix[code.split("_")[0]]
-        return store.company_id.partner_id.lang or "en_US"
+        return visitor_lang(store)
 
     def _associate(self, store):
         """The associate signed in on this device, when they work in this store."""

@@ -1,5 +1,10 @@
+# The public forms' models inherit the rate limit mixin: it is defined first.
+from . import clienteling_rate_limit_mixin
+
+# isort: split
 from . import (
     clienteling_associate_contact,
+    clienteling_associate_pick,
     clienteling_consent,
     clienteling_customer_entry,
     clienteling_important_date,
@@ -8,8 +13,10 @@ from . import (
     clienteling_quick_reply,
     clienteling_service_request,
     clienteling_store,
+    clienteling_storefront_visit,
     hr_employee,
     hr_employee_base,
+    hr_employee_public,
     mail_canned_response,
     res_company,
     res_config_settings,

@@ -13,13 +13,6 @@ ENTRY_STATES = [
     ("merged", "Merged"),
     ("rejected", "Rejected"),
 ]
-# Submissions accepted in RATE_WINDOW from one network address (an IPv6 /64 counts
-# as one) and for one store, whatever the addresses: system parameters
-# clienteling.customer_entry_rate_limit and clienteling.customer_entry_store_rate_limit
-# override the counts. The store limit holds when addresses can be forged or rotated.
-RATE_LIMIT = 20
-STORE_RATE_LIMIT = 200
-RATE_WINDOW = timedelta(minutes=10)
 REJECTED_KEPT_DAYS = 30
 # What the customer submitted, and where and how: the evidence of their consent.
 # Only system administrators may change it (the store never changes).
@@ -46,17 +39,13 @@ EVIDENCE_FIELDS = frozenset(
 REVIEW_FIELDS = frozenset({"state", "partner_id", "reviewed_by_id", "review_date"})
 
 
-class CustomerEntryRateLimited(UserError):
-    """Too many submissions from one network address."""
-
-
 class ClientelingCustomerEntry(models.Model):
     """A customer's details typed on the public entry form, held until an
     associate reviews them: nothing reaches the customer base before."""
 
     _name = "clienteling.customer.entry"
     _description = "Pending Customer Entry"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "clienteling.rate.limit.mixin"]
     _order = "create_date desc, id desc"
 
     name = fields.Char(required=True, tracking=True)
@@ -95,13 +84,6 @@ class ClientelingCustomerEntry(models.Model):
     )
     remote_address = fields.Char(
         string="Network Address", readonly=True, groups="base.group_system"
-    )
-    remote_network = fields.Char(
-        string="Sender Network",
-        readonly=True,
-        index=True,
-        groups="base.group_system",
-        help="What the per-address limit counts: the IPv4 address, or the IPv6 /64 network.",
     )
     user_agent = fields.Char(
         string="Browser", readonly=True, groups="base.group_system", help="Proof of consent."
@@ -274,46 +256,6 @@ class ClientelingCustomerEntry(models.Model):
         )
         # The entry as created (sudo), without the creation's mail_notrack.
         return self.sudo().browse(entry.ids), {}
-
-    @api.model
-    def _check_rate(self, remote_address, store):
-        """Refuse a submission when ``remote_address`` (its /64 for IPv6) or
-        ``store`` already reached its limit in the window. Serialized per network
-        and per store, so concurrent requests cannot overshoot."""
-        Param = self.env["ir.config_parameter"].sudo()
-        Entries = self.sudo().with_context(active_test=False)
-        since = fields.Datetime.now() - RATE_WINDOW
-        network = rate_key(remote_address)
-        checks = [
-            (
-                f"clienteling.entry.store.{store.id}",
-                [("store_id", "=", store.id)],
-                "clienteling.customer_entry_store_rate_limit",
-                STORE_RATE_LIMIT,
-                self.env._("This form received too many entries. Please try again later."),
-            )
-        ]
-        if network:
-            checks.insert(
-                0,
-                (
-                    f"clienteling.entry.{network}",
-                    [("remote_network", "=", network)],
-                    "clienteling.customer_entry_rate_limit",
-                    RATE_LIMIT,
-                    self.env._(
-                        "Too many forms were sent from this network. Please try again later."
-                    ),
-                ),
-            )
-        for lock, domain, param, default, message in checks:
-            try:
-                limit = int(Param.get_param(param, default))
-            except ValueError:
-                limit = default
-            self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", lock))
-            if Entries.search_count([*domain, ("create_date", ">=", since)]) >= limit:
-                raise CustomerEntryRateLimited(message)
 
     # Review.
 

@@ -1,5 +1,7 @@
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 
+import pytz
 from markupsafe import Markup
 from psycopg2.errors import LockNotAvailable
 
@@ -8,8 +10,11 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, clean_context, create_index
 
-from ..tools.customer_entry import EMAIL_PATTERN
+from ..tools.customer_entry import EMAIL_PATTERN, rate_key
 from ..tools.phone import PhoneNumberError, to_e164
+from ..tools.service_request_form import check_request_submission
+
+_logger = logging.getLogger(__name__)
 
 REQUEST_KINDS = [
     ("question", "Question"),
@@ -39,6 +44,8 @@ ROUTING_FIELDS = frozenset(
         "first_reply_date",
         "source",
         "calendar_event_id",
+        "consent_wording",
+        "lang",
     }
 )
 APPOINTMENT_LENGTH = timedelta(hours=1)  # when the customer gave no end
@@ -58,7 +65,7 @@ class ClientelingServiceRequest(models.Model):
 
     _name = "clienteling.service.request"
     _description = "Customer Service Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "clienteling.rate.limit.mixin"]
     _order = "received_date desc, id desc"
     _rec_name = "customer_name"
     _check_company_auto = True
@@ -84,6 +91,23 @@ class ClientelingServiceRequest(models.Model):
     )
     preferred_date_end = fields.Datetime(
         string="Preferred Until", help="For an appointment: the latest time that suits."
+    )
+    product_ids = fields.Many2many(
+        "product.product",
+        "clienteling_service_request_product_rel",
+        "request_id",
+        "product_id",
+        string="Products of Interest",
+        check_company=True,
+    )
+    consent_wording = fields.Text(
+        readonly=True,
+        help="The exact consent text the public form showed when the customer ticked its box.",
+    )
+    lang = fields.Char(
+        string="Form Language",
+        readonly=True,
+        help="The language the public form was shown in: its confirmation uses it too.",
     )
     store_id = fields.Many2one(
         "clienteling.store", required=True, index=True, tracking=True, ondelete="restrict"
@@ -309,6 +333,164 @@ class ClientelingServiceRequest(models.Model):
         # before mail.thread deletes the requests' messages (as superuser)
         self.check_access("unlink")
         return super().unlink()
+
+    # Public forms (connect widget, storefront, site footer).
+
+    def _public_form_error_messages(self):
+        return {
+            ("kind", "invalid"): self.env._("Please choose what you would like."),
+            ("name", "required"): self.env._("Please enter your name."),
+            ("name", "too_long"): self.env._("The name is too long (100 characters at most)."),
+            ("name", "invalid"): self.env._("The name contains characters that are not allowed."),
+            ("email", "required"): self.env._("Please enter your email address."),
+            ("email", "too_long"): self.env._("The email address is too long."),
+            ("email", "invalid"): self.env._(
+                "Please enter a valid email address, like name@example.com."
+            ),
+            ("mobile", "required"): self.env._("Please enter your mobile number to get texts."),
+            ("mobile", "too_long"): self.env._("The mobile number is too long."),
+            ("mobile", "invalid"): self.env._("Please enter a valid mobile number."),
+            ("message", "too_long"): self.env._(
+                "The message is too long (2,000 characters at most)."
+            ),
+            ("message", "invalid"): self.env._(
+                "The message contains characters that are not allowed."
+            ),
+            ("preferred_channel", "invalid"): self.env._("Please choose email or text."),
+            ("consent", "consent_required"): self.env._(
+                "To be answered by text, please tick the box to agree to receive texts."
+            ),
+            ("date_start", "invalid"): self.env._("Please enter a valid date and time."),
+            ("date_end", "invalid"): self.env._("Please enter a valid date and time."),
+            ("date_start", "in_the_past"): self.env._("Please choose a time to come."),
+            ("date_end", "in_the_past"): self.env._("Please choose a time to come."),
+            ("date_end", "order"): self.env._("Please choose an end after the start."),
+        }
+
+    @api.model
+    def _submit_public(
+        self, store, form, source, associate=None, products=None, remote_address=None
+    ):
+        """Store a request sent from a public form of ``store`` (``form``: a mapping
+        of strings), from ``source`` (widget, storefront, footer), for
+        ``associate`` (hr.employee) when the form is theirs, about ``products``.
+
+        Return ``(request, errors)``: the new request, or an empty recordset and a
+        dict of field -> translated message, with nothing stored. Raise
+        ``CustomerEntryRateLimited`` when the sender or the store sent too many.
+        The request is created as superuser, with the consent of a customer who
+        ticked the box in the ledger, and its confirmation sent.
+        """
+        store.ensure_one()
+        tz = pytz.timezone(store.tz or "UTC")
+        local_now = datetime.now(tz).replace(tzinfo=None)
+        values, codes = check_request_submission(form, store.country_id.code or None, local_now)
+        if codes:
+            messages = self._public_form_error_messages()
+            return self.browse(), {field: messages[field, code] for field, code in codes.items()}
+        self._check_rate(remote_address, store)
+        lang = self.env.lang
+        consent_wording = (
+            store.with_context(lang=lang)._entry_consent_text() if values["consent"] else False
+        )
+
+        def utc(local):
+            return local and tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+
+        Request = self.sudo().with_context(mail_create_nolog=True)
+        request = Request.create(
+            {
+                "kind": values["kind"],
+                "source": source,
+                "customer_name": values["name"],
+                "email": values["email"] or False,
+                "mobile": values["mobile"] or False,
+                "preferred_channel": values["preferred_channel"],
+                "message": values["message"] or False,
+                "preferred_date_start": utc(values["date_start"]) or False,
+                "preferred_date_end": utc(values["date_end"]) or False,
+                "store_id": store.id,
+                "associate_id": associate.id if associate else False,
+                "product_ids": [(6, 0, products.ids)] if products else [],
+                "consent_wording": consent_wording,
+                "lang": lang,
+                "remote_network": rate_key(remote_address),
+            }
+        )
+        if values["consent"]:
+            request._record_public_consent()
+        request._clienteling_send_confirmation()
+        return request, {}
+
+    def _record_public_consent(self):
+        """The consent the customer gave on the public form, as ``web_form`` rows
+        of the ledger (text and email), with the wording shown, for the request's
+        customer: linked by email or number, else created in the store's book."""
+        self.ensure_one()
+        request = self.sudo()
+        if not request.partner_id:
+            request.partner_id = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": request.customer_name,
+                        "email": request.email,
+                        "mobile": request.mobile,
+                        "lang": request.lang
+                        if request.lang in dict(self.env["res.lang"].get_installed())
+                        else False,
+                        "clienteling_store_id": request.store_id.id,
+                        # joins the associate's book as an approved customer entry does
+                        "clienteling_associate_id": request.associate_id.id
+                        if request.company_id.clienteling_auto_assign_books
+                        else False,
+                        "company_id": request.company_id.id,
+                    }
+                )
+            )
+        Consent = self.env["clienteling.consent"].sudo()
+        for channel, address in (("sms", request.mobile), ("email", request.email)):
+            if address:
+                Consent.create(
+                    {
+                        "partner_id": request.partner_id.id,
+                        "channel": channel,
+                        "state": "opted_in",
+                        "store_id": request.store_id.id,
+                        "source": "web_form",
+                        "wording": request.consent_wording,
+                        "address": address,
+                        "date": request.received_date,
+                        "employee_id": request.associate_id.id,
+                        "reference": f"{self._name},{request.id}",
+                    }
+                )
+
+    def _clienteling_send_confirmation(self):
+        """Tell the customer their request arrived, the way they prefer: an email
+        here (queued from the template); ``clienteling_sms`` sends the text. Never
+        the request's first reply: no associate answered yet."""
+        template = self.env.ref(
+            "clienteling.mail_template_service_request_confirmation", raise_if_not_found=False
+        )
+        for request in self.sudo():
+            if request.preferred_channel == "email" and request.email and template:
+                template.with_context(lang=request.lang or None).send_mail(request.id)
+
+    @api.autovacuum
+    def _gc_request_networks(self):
+        """The sender network of a public request only serves its rate limit: it
+        is forgotten after a day."""
+        limit = fields.Datetime.now() - timedelta(days=1)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET remote_network = NULL "
+                "WHERE remote_network IS NOT NULL AND create_date < %s",
+                SQL.identifier(self._table),
+                limit,
+            )
+        )
 
     # Replies.
 

@@ -110,6 +110,28 @@ class ClientelingStore(models.Model):
         groups="clienteling.group_clienteling_associate",
         help="Scan it with a phone to open the customer entry form.",
     )
+    connect_token = fields.Char(
+        string="Connect Widget Token",
+        copy=False,
+        default=lambda self: secrets.token_urlsafe(24),
+        groups="clienteling.group_clienteling_associate",
+        help="The part of the connect widget's and site footer form's links that names "
+        "this store. Regenerate it to disable the links of a widget you removed.",
+    )
+    connect_url = fields.Char(
+        compute="_compute_connect_url",
+        string="Connect Widget Link",
+        groups="clienteling.group_clienteling_associate",
+        help="The store's connect page: customers send a question or ask for an "
+        "appointment or personal shopping.",
+    )
+    connect_script = fields.Char(
+        compute="_compute_connect_url",
+        string="Connect Widget Script",
+        groups="clienteling.group_clienteling_associate",
+        help="Paste this one tag into any page of your website: it adds a button that "
+        "opens the store's connect page.",
+    )
     entry_consent_wording = fields.Text(
         string="Consent Wording",
         translate=True,
@@ -163,7 +185,50 @@ class ClientelingStore(models.Model):
         create_unique_index(
             self.env.cr, "clienteling_store_entry_token_uniq", self._table, ["entry_token"]
         )
+        self._init_connect_tokens()
         return res
+
+    def _init_connect_tokens(self):
+        """Give each store its own connect token (see ``init``)."""
+        self.env.cr.execute(
+            """
+            SELECT id FROM clienteling_store
+             WHERE connect_token IS NULL
+                OR connect_token IN (SELECT connect_token FROM clienteling_store
+                                      GROUP BY connect_token HAVING count(*) > 1)
+            """
+        )
+        store_ids = [row[0] for row in self.env.cr.fetchall()]
+        if store_ids:
+            self.env.cr.execute(
+                """
+                UPDATE clienteling_store AS store
+                   SET connect_token = new.token
+                  FROM unnest(%s::int[], %s::varchar[]) AS new(id, token)
+                 WHERE store.id = new.id
+                """,
+                [store_ids, [secrets.token_urlsafe(24) for _id in store_ids]],
+            )
+        create_unique_index(
+            self.env.cr, "clienteling_store_connect_token_uniq", self._table, ["connect_token"]
+        )
+
+    @api.depends("connect_token")
+    def _compute_connect_url(self):
+        for store in self:
+            base = store.get_base_url()
+            token = store.connect_token
+            store.connect_url = f"{base}/clienteling/connect/{token}" if token else False
+            store.connect_script = (
+                f'<script src="{base}/clienteling/connect.js?store={token}" async="async"></script>'
+                if token
+                else False
+            )
+
+    def action_regenerate_connect_token(self):
+        self.check_access("write")
+        for store in self:
+            store.sudo().connect_token = secrets.token_urlsafe(24)
 
     @api.depends("entry_token")
     def _compute_entry_url(self):

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+from ..tools.service_request_form import is_slug, slugify, unique_slug
 
 ROLE_GROUPS = {
     "associate": "clienteling.group_clienteling_associate",
@@ -8,6 +11,13 @@ ROLE_GROUPS = {
 # The employee fields the clienteling record rules read through the user
 # (user.employee_ids, user.clienteling_store_ids).
 RULE_FIELDS = {"user_id", "clienteling_store_id", "clienteling_managed_store_ids", "active"}
+# Changed by the associate themselves, their store's managers and Clienteling
+# administrators only.
+STOREFRONT_FIELDS = {
+    "clienteling_storefront_slug",
+    "clienteling_storefront_bio",
+    "clienteling_storefront_published",
+}
 
 
 class HrEmployee(models.Model):
@@ -26,9 +36,112 @@ class HrEmployee(models.Model):
         help="Stores this employee manages besides their own: they see these stores' "
         "clienteling records like their own store's.",
     )
+    clienteling_storefront_pick_ids = fields.One2many(
+        "clienteling.associate.pick", "employee_id", string="Storefront Picks"
+    )
+    clienteling_storefront_url = fields.Char(
+        compute="_compute_clienteling_storefront_url", string="Storefront Link"
+    )
+
+    _sql_constraints = [
+        (
+            "clienteling_storefront_slug_uniq",
+            "unique(clienteling_storefront_slug)",
+            "This storefront address is taken: choose another one.",
+        ),
+    ]
+
+    @api.depends("clienteling_storefront_slug")
+    def _compute_clienteling_storefront_url(self):
+        for employee in self:
+            slug = employee.clienteling_storefront_slug
+            employee.clienteling_storefront_url = (
+                f"{employee.get_base_url()}/clienteling/a/{slug}" if slug else False
+            )
+
+    @api.constrains(
+        "clienteling_storefront_slug", "clienteling_storefront_published", "clienteling_store_id"
+    )
+    def _check_clienteling_storefront(self):
+        for employee in self:
+            slug = employee.clienteling_storefront_slug
+            if slug and not is_slug(slug):
+                raise ValidationError(
+                    self.env._(
+                        '"%s" cannot be a storefront address: use lowercase letters, digits '
+                        "and single dashes (64 characters at most), like ann-lee.",
+                        slug,
+                    )
+                )
+            if employee.clienteling_storefront_published and not (
+                slug and employee.clienteling_store_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%s's storefront needs an address and a Clienteling store to be published.",
+                        employee.name,
+                    )
+                )
+
+    @api.model
+    def _clienteling_free_slug(self, name):
+        """A storefront address for ``name`` that no employee has yet."""
+        base = slugify(name) or "associate"
+        taken = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                [("clienteling_storefront_slug", "=like", f"{base}%")],
+                ["clienteling_storefront_slug"],
+            )
+        )
+        return unique_slug(base, set(taken.mapped("clienteling_storefront_slug")))
+
+    def _clienteling_check_storefront_access(self):
+        """The user may change these employees' storefronts: their own, those of
+        the stores they manage, or any of their companies' as Clienteling
+        administrator."""
+        if self.env.su:
+            return
+        user = self.env.user
+        is_admin = user.has_group("clienteling.group_clienteling_manager")
+        is_store_manager = user.has_group("clienteling.group_clienteling_store_manager")
+        for employee in self.sudo():
+            if employee.user_id == user:
+                continue
+            if is_admin and employee.company_id in self.env.companies:
+                continue
+            if is_store_manager and employee.clienteling_store_id in user.clienteling_store_ids:
+                continue
+            raise AccessError(
+                self.env._(
+                    "Only %s, the managers of their store and Clienteling administrators can "
+                    "change their storefront.",
+                    employee.name,
+                )
+            )
+
+    def action_clienteling_edit_storefront(self):
+        """Open the storefront editor of this employee."""
+        self.ensure_one()
+        self._clienteling_check_storefront_access()
+        return self.env["clienteling.storefront.edit"]._action_open(self)
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if (
+                not self.env.su
+                and {k for k, v in vals.items() if v} & STOREFRONT_FIELDS
+                and not self.env.user.has_group("clienteling.group_clienteling_manager")
+            ):
+                raise AccessError(
+                    self.env._("Only Clienteling administrators can create a storefront.")
+                )
+            if vals.get("clienteling_store_id") and not vals.get("clienteling_storefront_slug"):
+                vals["clienteling_storefront_slug"] = self._clienteling_free_slug(
+                    vals.get("name") or ""
+                )
         employees = super().create(vals_list)
         employees.filtered("clienteling_role")._clienteling_sync_user_groups()
         if employees._clienteling_rule_inputs():
@@ -36,6 +149,8 @@ class HrEmployee(models.Model):
         return employees
 
     def write(self, vals):
+        if STOREFRONT_FIELDS & vals.keys():
+            self._clienteling_check_storefront_access()
         rule_inputs = RULE_FIELDS & vals.keys() and self._clienteling_rule_inputs()
         res = super().write(vals)
         if {"clienteling_role", "user_id"} & vals.keys():

@@ -15,6 +15,21 @@ class HrEmployeeBase(models.AbstractModel):
         [("associate", "Associate"), ("store_manager", "Store Manager")],
         help="Gives the employee's user the matching Clienteling access rights.",
     )
+    # The storefront is public: its fields are readable on public profiles too.
+    clienteling_storefront_slug = fields.Char(
+        string="Storefront Address",
+        copy=False,
+        help="The last part of the storefront's link (/clienteling/a/<address>): lowercase "
+        "letters, digits and dashes.",
+    )
+    clienteling_storefront_bio = fields.Text(
+        string="Storefront Bio", copy=False, help="A few words the storefront shows about you."
+    )
+    clienteling_storefront_published = fields.Boolean(
+        string="Storefront Published",
+        copy=False,
+        help="Customers can open the storefront and send requests from it.",
+    )
     clienteling_client_book_count = fields.Integer(
         compute="_compute_clienteling_client_book_count", string="Client Book Size"
     )

@@ -19,7 +19,9 @@ from . import (
     test_service_request,
     test_service_request_appointment,
     test_service_request_notify,
+    test_service_request_public,
     test_store,
+    test_storefront,
     test_system_tools,
     test_ui,
 )

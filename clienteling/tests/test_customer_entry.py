@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.clienteling.models.clienteling_customer_entry import CustomerEntryRateLimited
+from odoo.addons.clienteling.models.clienteling_rate_limit_mixin import CustomerEntryRateLimited
 
 from .common import ClientelingCase
 

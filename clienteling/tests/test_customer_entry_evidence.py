@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.clienteling.models.clienteling_customer_entry import CustomerEntryRateLimited
+from odoo.addons.clienteling.models.clienteling_rate_limit_mixin import CustomerEntryRateLimited
 
 from .common_boundaries import BoundaryCase
 

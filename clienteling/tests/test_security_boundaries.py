@@ -17,7 +17,11 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
     security_shared_secrets = {
         # The secret of the store's customer entry link: its own associates open and
         # hand out the form (other stores and companies cannot read the store).
-        "clienteling.store": {"entry_token": "the store's associates use the link"},
+        "clienteling.store": {
+            "entry_token": "the store's associates use the link",
+            # the connect widget's link is pasted into the retailer's public website
+            "connect_token": "the store's associates share the connect page",
+        },
         # The secret of a shared product link: the associate who shared it reads it
         # (other stores and companies cannot read the link).
         "clienteling.product.link": {"token": "the associate hands out the link"},
@@ -104,6 +108,29 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
     def _security_record_clienteling_product_link_click(cls):
         link, _owner = cls._security_record_clienteling_product_link()
         return link.click_ids, cls.user_store_manager_a
+
+    def _security_record_clienteling_associate_pick(cls):
+        product = cls.env["product.product"].create({"name": "Boundary Scarf", "list_price": 10})
+        pick = cls.env["clienteling.associate.pick"].create(
+            {"employee_id": cls.employee_a.id, "product_id": product.id}
+        )
+        return pick, cls.user_associate_a
+
+    @classmethod
+    def _security_record_clienteling_storefront_visit(cls):
+        Visit = cls.env["clienteling.storefront.visit"]
+        Visit._record_visit(cls.employee_a, "198.51.100.7", "Boundary browser")
+        return Visit.search([("employee_id", "=", cls.employee_a.id)], limit=1), (
+            cls.user_associate_a
+        )
+
+    @classmethod
+    def _security_wizard_clienteling_storefront_edit(cls):
+        return cls.user_associate_a, {
+            "employee_id": cls.employee_a.id,
+            "slug": "ann-boundary",
+            "published": True,
+        }
 
     @classmethod
     def _security_wizard_clienteling_client_book_reassign(cls):

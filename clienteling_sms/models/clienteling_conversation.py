@@ -1040,9 +1040,10 @@ class ClientelingConversation(models.Model):
         """Called once for each text an associate sends in this conversation
         (``clienteling.sms.message``, sent or scheduled), wherever it was written,
         for other addons (the store inbox's audit) to extend. Here: the text is
-        the first reply to the customer's open service requests at this store."""
+        the first reply to the customer's open service requests at this store,
+        unless it is a request's own confirmation."""
         self.ensure_one()
-        if self.store_id:
+        if self.store_id and not self.env.context.get("clienteling_request_confirmation"):
             self.env["clienteling.service.request"]._clienteling_record_reply(
                 self.store_id,
                 sms_message.create_date or fields.Datetime.now(),

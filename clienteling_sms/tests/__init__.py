@@ -9,6 +9,7 @@ from . import (
     test_odoo_sms_consent,
     test_product_share,
     test_reporting,
+    test_request_confirmation,
     test_security,
     test_security_boundaries,
     test_sending,
