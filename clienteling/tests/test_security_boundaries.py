@@ -109,6 +109,7 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
         link, _owner = cls._security_record_clienteling_product_link()
         return link.click_ids, cls.user_store_manager_a
 
+    @classmethod
     def _security_record_clienteling_associate_pick(cls):
         product = cls.env["product.product"].create({"name": "Boundary Scarf", "list_price": 10})
         pick = cls.env["clienteling.associate.pick"].create(
