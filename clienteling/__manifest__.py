@@ -29,6 +29,7 @@
         "views/clienteling_customer_entry_views.xml",
         "views/clienteling_customer_entry_templates.xml",
         "views/clienteling_service_request_views.xml",
+        "views/clienteling_kpi_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/clienteling_client_book_reassign_views.xml",
         "wizards/clienteling_consent_correction_views.xml",
@@ -38,6 +39,7 @@
     "demo": ["demo/clienteling_demo.xml", "demo/clienteling_service_request_demo.xml"],
     "post_init_hook": "post_init_hook",
     "assets": {
+        "web.assets_backend": ["clienteling/static/src/kpi/**/*"],
         "web.assets_tests": ["clienteling/static/tests/tours/*.js"],
     },
 }

@@ -3,6 +3,7 @@ from . import (
     clienteling_consent,
     clienteling_customer_entry,
     clienteling_important_date,
+    clienteling_kpi,
     clienteling_quick_reply,
     clienteling_service_request,
     clienteling_store,

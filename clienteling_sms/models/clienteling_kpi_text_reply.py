@@ -1,0 +1,105 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class ClientelingKpiTextReply(models.Model):
+    """One reply to inbound texts: the first text an associate sent after one or more
+    texts of the customer in the same conversation, and how long the customer waited
+    (from the first of those texts, without the nights, as Request Reply Time).
+
+    Rebuilt with the KPIs (``clienteling.kpi._kpi_refresh``); read for the median
+    reply time, which cannot be summed from the KPI rows."""
+
+    _name = "clienteling.kpi.text.reply"
+    _description = "Clienteling KPIs: Reply to Inbound Texts"
+    _auto = False
+    _order = "day desc, id desc"
+    _rec_name = "day"
+
+    day = fields.Date(readonly=True, help="The day of the reply, in the store's time zone.")
+    company_id = fields.Many2one("res.company", readonly=True)
+    store_id = fields.Many2one("clienteling.store", string="Store", readonly=True)
+    employee_id = fields.Many2one("hr.employee", string="Associate", readonly=True)
+    conversation_id = fields.Many2one("clienteling.conversation", readonly=True)
+    inbound_date = fields.Datetime("Received", readonly=True)
+    reply_date = fields.Datetime("Replied", readonly=True)
+    seconds = fields.Float("Reply Seconds", readonly=True, aggregator="avg")
+
+    def init(self):
+        table = SQL.identifier(self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE TABLE IF NOT EXISTS %(table)s (
+                    id int4 PRIMARY KEY,
+                    day date,
+                    company_id int4,
+                    store_id int4,
+                    employee_id int4,
+                    conversation_id int4,
+                    inbound_date timestamp,
+                    reply_date timestamp,
+                    seconds float8
+                );
+                CREATE INDEX IF NOT EXISTS %(store_idx)s ON %(table)s (store_id, day);
+                CREATE INDEX IF NOT EXISTS %(employee_idx)s ON %(table)s (employee_id, day);
+                CREATE INDEX IF NOT EXISTS %(company_idx)s ON %(table)s (company_id, day);
+                """,
+                table=table,
+                store_idx=SQL.identifier(f"{self._table}_store_day_idx"),
+                employee_idx=SQL.identifier(f"{self._table}_employee_day_idx"),
+                company_idx=SQL.identifier(f"{self._table}_company_day_idx"),
+            )
+        )
+
+    def _kpi_rebuild(self):
+        """Replace the rows, set-based: texts are numbered per conversation by the
+        count of sent texts before them; a sent text answers the received texts of
+        the previous number. Keyword texts (STOP, START, HELP) and their automatic
+        answers are not a conversation."""
+        table = SQL.identifier(self._table)
+        self.env.cr.execute(SQL("DELETE FROM %s", table))
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH texts AS (
+                    SELECT m.id, m.conversation_id, m.direction, m.company_id, m.store_id,
+                           CASE WHEN m.direction = 'outbound' THEN m.employee_id
+                                ELSE m.number_employee_id END AS employee_id,
+                           CASE WHEN m.direction = 'outbound'
+                                THEN COALESCE(m.sent_date, m.create_date)
+                                ELSE m.create_date END AS at
+                      FROM clienteling_sms_message m
+                     WHERE m.store_id IS NOT NULL
+                       AND ((m.direction = 'inbound' AND m.keyword IS NULL)
+                            OR (m.direction = 'outbound'
+                                AND m.state IN ('sent', 'delivered', 'undelivered')
+                                AND NOT COALESCE(m.is_system_reply, FALSE)))
+                ), numbered AS (
+                    SELECT texts.*,
+                           count(*) FILTER (WHERE direction = 'outbound') OVER (
+                               PARTITION BY conversation_id ORDER BY at, id ROWS UNBOUNDED PRECEDING
+                           ) AS run
+                      FROM texts
+                ), waiting AS (
+                    SELECT conversation_id, run, min(at) AS inbound_at
+                      FROM numbered
+                     WHERE direction = 'inbound'
+                     GROUP BY conversation_id, run
+                )
+                INSERT INTO %(table)s (id, day, company_id, store_id, employee_id,
+                                       conversation_id, inbound_date, reply_date, seconds)
+                SELECT o.id, %(day)s, o.company_id, o.store_id, o.employee_id, o.conversation_id,
+                       w.inbound_at, o.at,
+                       clienteling_business_seconds(w.inbound_at, o.at, COALESCE(s.tz, 'UTC'))
+                  FROM numbered o
+                  JOIN waiting w ON w.conversation_id = o.conversation_id AND w.run = o.run - 1
+                  JOIN clienteling_store s ON s.id = o.store_id
+                 WHERE o.direction = 'outbound'
+                """,
+                table=table,
+                day=SQL("((o.at AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(s.tz, 'UTC'))::date"),
+            )
+        )
+        self.env.cr.execute(SQL("ANALYZE %s", table))
+        self.invalidate_model()
