@@ -454,7 +454,12 @@ class ClientelingKpi(models.Model):
         self.env.cr.execute(
             query.select(*(self._read_group_select(f"{m}:sum", query) for m in measures))
         )
-        totals = dict(zip(measures, self.env.cr.fetchone(), strict=True))
+        ratios = self._kpi_ratios()
+        totals = {
+            # no row: counts are 0, ratios have no value
+            measure: value if value is not None or measure in ratios else 0
+            for measure, value in zip(measures, self.env.cr.fetchone(), strict=True)
+        }
         extra = self._dashboard_extra_values(domain)
         stores = self.env["clienteling.store"].search([])
         refreshed_at = self._kpi_refreshed_at()
