@@ -39,7 +39,7 @@ class ClientelingKpi(models.Model):
 
     day = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    store_id = fields.Many2one("clienteling.store", string="Store", readonly=True)
+    store_id = fields.Many2one("clienteling.store", readonly=True)
     employee_id = fields.Many2one("hr.employee", string="Associate", readonly=True)
 
     request_count = fields.Integer("Total Requests", readonly=True)
@@ -56,9 +56,7 @@ class ClientelingKpi(models.Model):
         "answer by text.",
     )
     replied_request_count = fields.Integer("Replied Requests", readonly=True)
-    request_reply_seconds = fields.Float(
-        "Request Reply Seconds", readonly=True, help="Sum over the replied requests."
-    )
+    request_reply_seconds = fields.Float(readonly=True, help="Sum over the replied requests.")
     request_reply_hours = fields.Float(
         "Request Reply Time (Hours)",
         readonly=True,
@@ -67,7 +65,7 @@ class ClientelingKpi(models.Model):
         "(22:00-10:00 in the store's time zone).",
     )
     contacts_added = fields.Integer(
-        "Contacts Added", readonly=True, help="Customers added to the store and client books."
+        readonly=True, help="Customers added to the store and client books."
     )
     opt_in_count = fields.Integer("Opt-ins", readonly=True)
     opt_out_count = fields.Integer("Opt-outs", readonly=True)

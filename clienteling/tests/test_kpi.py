@@ -2,10 +2,12 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from odoo.addons.clienteling.models.clienteling_kpi import REFRESH_LOCK
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 from .common import ASSOCIATE_GROUPS, MANAGER_GROUPS, ClientelingCase
@@ -272,6 +274,20 @@ class TestKpi(KpiCase):
             self.assertEqual(measure in measures, exists, table)
             if not exists:
                 self.assertEqual(sum(self.Kpi.search([]).mapped(measure)), 0)
+
+    def test_one_refresh_at_a_time(self):
+        """A refresh running in another transaction holds the lock: the button says
+        so, the scheduled action skips, and the figures stay as they were."""
+        before = self.Kpi.search_count([])
+        with db_connect(self.env.cr.dbname).cursor() as connection:
+            connection.execute(SQL("SELECT pg_advisory_xact_lock(%s)", REFRESH_LOCK))
+            with self.assertRaisesRegex(UserError, "being refreshed"):
+                self.Kpi.with_user(self.user_manager).action_refresh()
+            self.assertFalse(self.Kpi._kpi_refresh())
+            self.Kpi._cron_refresh()
+            connection.rollback()
+        self.assertEqual(self.Kpi.search_count([]), before)
+        self.assertTrue(self.Kpi._kpi_refresh())
 
     def test_only_administrators_refresh(self):
         with self.assertRaises(AccessError):

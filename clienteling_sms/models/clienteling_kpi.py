@@ -14,7 +14,7 @@ class ClientelingKpi(models.Model):
         readonly=True,
         help="Sent texts that answered one or more texts of the customer.",
     )
-    text_reply_seconds = fields.Float("Text Reply Seconds", readonly=True)
+    text_reply_seconds = fields.Float(readonly=True)
     text_reply_hours = fields.Float(
         "Text Reply Time (Hours)",
         readonly=True,
@@ -48,8 +48,9 @@ class ClientelingKpi(models.Model):
         }
 
     def _kpi_before_refresh(self):
-        super()._kpi_before_refresh()
+        res = super()._kpi_before_refresh()
         self.env["clienteling.kpi.text.reply"].sudo()._kpi_rebuild()
+        return res
 
     @api.model
     def _kpi_sources(self):

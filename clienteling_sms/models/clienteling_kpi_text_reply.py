@@ -18,7 +18,7 @@ class ClientelingKpiTextReply(models.Model):
 
     day = fields.Date(readonly=True, help="The day of the reply, in the store's time zone.")
     company_id = fields.Many2one("res.company", readonly=True)
-    store_id = fields.Many2one("clienteling.store", string="Store", readonly=True)
+    store_id = fields.Many2one("clienteling.store", readonly=True)
     employee_id = fields.Many2one("hr.employee", string="Associate", readonly=True)
     conversation_id = fields.Many2one("clienteling.conversation", readonly=True)
     inbound_date = fields.Datetime("Received", readonly=True)
