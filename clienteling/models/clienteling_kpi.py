@@ -149,6 +149,10 @@ class ClientelingKpi(models.Model):
                         SQL(", ").join(SQL.identifier(c) for c in index_columns),
                     )
                 )
+            # the scheduled action fills it again soon (on install, it has not run yet)
+            cron = self.env.ref("clienteling.ir_cron_kpi_refresh", raise_if_not_found=False)
+            if cron:
+                cron._trigger()
 
     # Sources.
 
