@@ -275,20 +275,6 @@ class TestKpi(KpiCase):
             if not exists:
                 self.assertEqual(sum(self.Kpi.search([]).mapped(measure)), 0)
 
-    def test_one_refresh_at_a_time(self):
-        """A refresh running in another transaction holds the lock: the button says
-        so, the scheduled action skips, and the figures stay as they were."""
-        before = self.Kpi.search_count([])
-        with db_connect(self.env.cr.dbname).cursor() as connection:
-            connection.execute(SQL("SELECT pg_advisory_xact_lock(%s)", REFRESH_LOCK))
-            with self.assertRaisesRegex(UserError, "being refreshed"):
-                self.Kpi.with_user(self.user_manager).action_refresh()
-            self.assertFalse(self.Kpi._kpi_refresh())
-            self.Kpi._cron_refresh()
-            connection.rollback()
-        self.assertEqual(self.Kpi.search_count([]), before)
-        self.assertTrue(self.Kpi._kpi_refresh())
-
     def test_only_administrators_refresh(self):
         with self.assertRaises(AccessError):
             self.Kpi.with_user(self.user_store_manager_a).action_refresh()
@@ -377,3 +363,22 @@ class TestKpiDashboard(KpiCase):
         self.assertEqual(values["requests"], 0)
         with self.assertRaises(Exception):  # noqa: B017
             self.Kpi.get_dashboard("decade")
+
+
+@tagged("post_install", "-at_install", "clienteling")
+class TestKpiRefreshLock(ClientelingCase):
+    def test_one_refresh_at_a_time(self):
+        """A refresh running in another transaction holds the lock: the button says
+        so, the scheduled action skips, and the figures stay as they were."""
+        Kpi = self.env["clienteling.kpi"]
+        before = Kpi.search_count([])
+        with db_connect(self.env.cr.dbname).cursor() as connection:
+            connection.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", REFRESH_LOCK))
+            self.assertTrue(connection.fetchone()[0])
+            with self.assertRaisesRegex(UserError, "being refreshed"):
+                Kpi.with_user(self.user_manager).action_refresh()
+            self.assertFalse(Kpi._kpi_refresh())
+            Kpi._cron_refresh()
+            self.assertEqual(Kpi.search_count([]), before)
+            connection.rollback()
+        self.assertTrue(Kpi._kpi_refresh())

@@ -91,7 +91,11 @@ class ClientelingKpiTextReply(models.Model):
                                        conversation_id, inbound_date, reply_date, seconds)
                 SELECT o.id, %(day)s, o.company_id, o.store_id, o.employee_id, o.conversation_id,
                        w.inbound_at, o.at,
-                       clienteling_business_seconds(w.inbound_at, o.at, COALESCE(s.tz, 'UTC'))
+                       CASE WHEN %(same_day)s
+                            THEN extract(epoch FROM o.at - w.inbound_at)::float8
+                            ELSE clienteling_business_seconds(w.inbound_at, o.at,
+                                                              COALESCE(s.tz, 'UTC'))
+                       END
                   FROM numbered o
                   JOIN waiting w ON w.conversation_id = o.conversation_id AND w.run = o.run - 1
                   JOIN clienteling_store s ON s.id = o.store_id
@@ -99,6 +103,18 @@ class ClientelingKpiTextReply(models.Model):
                 """,
                 table=table,
                 day=SQL("((o.at AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(s.tz, 'UTC'))::date"),
+                # the fast path: both texts in the daytime (10:00-22:00) of one local day,
+                # where no night can fall between them
+                same_day=SQL(
+                    """
+                    date_trunc('day', (w.inbound_at AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(s.tz, 'UTC'))
+                        = date_trunc('day', (o.at AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(s.tz, 'UTC'))
+                    AND ((w.inbound_at AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(s.tz, 'UTC'))::time
+                        >= '10:00'
+                    AND ((o.at AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(s.tz, 'UTC'))::time
+                        <= '22:00'
+                    """
+                ),
             )
         )
         self.env.cr.execute(SQL("ANALYZE %s", table))
