@@ -22,6 +22,76 @@ def local_day(timestamp, tz):
     return SQL("((%s AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(%s, 'UTC'))::date", timestamp, tz)
 
 
+KPI_INDEXES = (
+    ("id", ("id",), True),
+    ("store_day", ("store_id", "day"), False),
+    ("employee_day", ("employee_id", "day"), False),
+    ("company_day", ("company_id", "day"), False),
+)
+
+
+def create_reporting_table(cr, table, columns, indexes=()):
+    """CREATE TABLE ``table`` with ``columns`` ({name: type}) and ``indexes``
+    ((name, columns, unique), named ``<table>_<name>_idx``)."""
+    cr.execute(
+        SQL(
+            "CREATE TABLE %s (%s)",
+            SQL.identifier(table),
+            SQL(", ").join(
+                SQL("%s %s", SQL.identifier(name), SQL(kind)) for name, kind in columns.items()
+            ),
+        )
+    )
+    for name, index_columns, unique in indexes:
+        cr.execute(
+            SQL(
+                "CREATE %s INDEX %s ON %s (%s)",
+                SQL("UNIQUE") if unique else SQL(),
+                SQL.identifier(f"{table}_{name}_idx"),
+                SQL.identifier(table),
+                SQL(", ").join(SQL.identifier(c) for c in index_columns),
+            )
+        )
+
+
+def replace_reporting_table(cr, table, columns, indexes, select):
+    """Fill a new copy of ``table`` from ``select`` and put it in its place, in the
+    current transaction: readers see the previous rows until it commits, and the
+    table never bloats (no DELETE to vacuum)."""
+    new = f"{table}_new"
+    cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(new)))
+    create_reporting_table(cr, new, columns)
+    cr.execute(
+        SQL(
+            "INSERT INTO %s (%s) %s",
+            SQL.identifier(new),
+            SQL(", ").join(SQL.identifier(c) for c in columns),
+            select,
+        )
+    )
+    for name, index_columns, unique in indexes:
+        cr.execute(
+            SQL(
+                "CREATE %s INDEX %s ON %s (%s)",
+                SQL("UNIQUE") if unique else SQL(),
+                SQL.identifier(f"{new}_{name}_idx"),
+                SQL.identifier(new),
+                SQL(", ").join(SQL.identifier(c) for c in index_columns),
+            )
+        )
+    cr.execute(SQL("ANALYZE %s", SQL.identifier(new)))
+    cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+    cr.execute(SQL("ALTER TABLE %s RENAME TO %s", SQL.identifier(new), SQL.identifier(table)))
+    for name, _columns, _unique in indexes:
+        cr.execute(
+            SQL(
+                "ALTER INDEX %s RENAME TO %s",
+                SQL.identifier(f"{new}_{name}_idx"),
+                SQL.identifier(f"{table}_{name}_idx"),
+            )
+        )
+
+
 class ClientelingKpi(models.Model):
     """Clienteling KPIs: one row per day, store and associate (none for the store's
     team), in a reporting table rebuilt set-based by ``_kpi_refresh`` (hourly, or the
@@ -124,31 +194,7 @@ class ClientelingKpi(models.Model):
                         SQL.identifier(self._table),
                     )
                 )
-            cr.execute(
-                SQL(
-                    "CREATE TABLE %s (%s)",
-                    SQL.identifier(self._table),
-                    SQL(", ").join(
-                        SQL("%s %s", SQL.identifier(name), SQL(kind))
-                        for name, kind in columns.items()
-                    ),
-                )
-            )
-            for name, index_columns in (
-                ("id", ("id",)),
-                ("store_day", ("store_id", "day")),
-                ("employee_day", ("employee_id", "day")),
-                ("company_day", ("company_id", "day")),
-            ):
-                cr.execute(
-                    SQL(
-                        "CREATE %s INDEX %s ON %s (%s)",
-                        SQL("UNIQUE") if name == "id" else SQL(),
-                        SQL.identifier(f"{self._table}_{name}_idx"),
-                        SQL.identifier(self._table),
-                        SQL(", ").join(SQL.identifier(c) for c in index_columns),
-                    )
-                )
+            create_reporting_table(cr, self._table, columns, KPI_INDEXES)
             # the scheduled action fills it again soon (on install, it has not run yet)
             cron = self.env.ref("clienteling.ir_cron_kpi_refresh", raise_if_not_found=False)
             if cron:
@@ -299,6 +345,7 @@ class ClientelingKpi(models.Model):
                       FROM (%(union)s) AS events
                      WHERE day IS NOT NULL AND store_id IS NOT NULL AND company_id IS NOT NULL
                      GROUP BY day, company_id, store_id, employee_id) AS grouped
+             ORDER BY day, company_id, store_id, employee_id
             """,
             measures=SQL(", ").join(SQL.identifier(m) for m in measures),
             ratios=ratios,
@@ -313,19 +360,17 @@ class ClientelingKpi(models.Model):
 
     @api.model
     def _kpi_refresh(self):
-        """Rebuild the table in one transaction: readers see the previous figures
-        until it commits. Returns False when another refresh is running."""
+        """Rebuild the table in one transaction (``replace_reporting_table``).
+        Returns False when another refresh is running."""
         cr = self.env.cr
         cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", REFRESH_LOCK))
         if not cr.fetchone()[0]:
             return False
         self.env.flush_all()
         self._kpi_before_refresh()
-        columns = SQL(", ").join(SQL.identifier(c) for c in self._kpi_columns())
-        table = SQL.identifier(self._table)
-        cr.execute(SQL("DELETE FROM %s", table))
-        cr.execute(SQL("INSERT INTO %s (%s) %s", table, columns, self._kpi_select()))
-        cr.execute(SQL("ANALYZE %s", table))
+        replace_reporting_table(
+            cr, self._table, self._kpi_columns(), KPI_INDEXES, self._kpi_select()
+        )
         self.env["ir.config_parameter"].sudo().set_param(
             REFRESHED_AT_PARAM, fields.Datetime.to_string(fields.Datetime.now())
         )

@@ -1,5 +1,12 @@
 from odoo import fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import table_exists
+
+from odoo.addons.clienteling.models.clienteling_kpi import (
+    KPI_INDEXES,
+    create_reporting_table,
+    replace_reporting_table,
+)
 
 
 class ClientelingKpiTextReply(models.Model):
@@ -25,41 +32,36 @@ class ClientelingKpiTextReply(models.Model):
     reply_date = fields.Datetime("Replied", readonly=True)
     seconds = fields.Float("Reply Seconds", readonly=True, aggregator="avg")
 
-    def init(self):
-        table = SQL.identifier(self._table)
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE TABLE IF NOT EXISTS %(table)s (
-                    id int4 PRIMARY KEY,
-                    day date,
-                    company_id int4,
-                    store_id int4,
-                    employee_id int4,
-                    conversation_id int4,
-                    inbound_date timestamp,
-                    reply_date timestamp,
-                    seconds float8
-                );
-                CREATE INDEX IF NOT EXISTS %(store_idx)s ON %(table)s (store_id, day);
-                CREATE INDEX IF NOT EXISTS %(employee_idx)s ON %(table)s (employee_id, day);
-                CREATE INDEX IF NOT EXISTS %(company_idx)s ON %(table)s (company_id, day);
-                """,
-                table=table,
-                store_idx=SQL.identifier(f"{self._table}_store_day_idx"),
-                employee_idx=SQL.identifier(f"{self._table}_employee_day_idx"),
-                company_idx=SQL.identifier(f"{self._table}_company_day_idx"),
+    def _kpi_reply_columns(self):
+        return {
+            name: self._fields[name].column_type[0]
+            for name in (
+                "id",
+                "day",
+                "company_id",
+                "store_id",
+                "employee_id",
+                "conversation_id",
+                "inbound_date",
+                "reply_date",
+                "seconds",
             )
-        )
+        }
+
+    def init(self):
+        if not table_exists(self.env.cr, self._table):
+            create_reporting_table(self.env.cr, self._table, self._kpi_reply_columns(), KPI_INDEXES)
 
     def _kpi_rebuild(self):
         """Replace the rows, set-based: texts are numbered per conversation by the
         count of sent texts before them; a sent text answers the received texts of
         the previous number. Keyword texts (STOP, START, HELP) and their automatic
         answers are not a conversation."""
-        table = SQL.identifier(self._table)
-        self.env.cr.execute(SQL("DELETE FROM %s", table))
-        self.env.cr.execute(
+        replace_reporting_table(
+            self.env.cr,
+            self._table,
+            self._kpi_reply_columns(),
+            KPI_INDEXES,
             SQL(
                 """
                 WITH texts AS (
@@ -87,8 +89,6 @@ class ClientelingKpiTextReply(models.Model):
                      WHERE direction = 'inbound'
                      GROUP BY conversation_id, run
                 )
-                INSERT INTO %(table)s (id, day, company_id, store_id, employee_id,
-                                       conversation_id, inbound_date, reply_date, seconds)
                 SELECT o.id, %(day)s, o.company_id, o.store_id, o.employee_id, o.conversation_id,
                        w.inbound_at, o.at,
                        CASE WHEN %(same_day)s
@@ -100,8 +100,8 @@ class ClientelingKpiTextReply(models.Model):
                   JOIN waiting w ON w.conversation_id = o.conversation_id AND w.run = o.run - 1
                   JOIN clienteling_store s ON s.id = o.store_id
                  WHERE o.direction = 'outbound'
+                 ORDER BY 2, 4, 5
                 """,
-                table=table,
                 day=SQL("((o.at AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(s.tz, 'UTC'))::date"),
                 # the fast path: both texts in the daytime (10:00-22:00) of one local day,
                 # where no night can fall between them
@@ -115,7 +115,6 @@ class ClientelingKpiTextReply(models.Model):
                         <= '22:00'
                     """
                 ),
-            )
+            ),
         )
-        self.env.cr.execute(SQL("ANALYZE %s", table))
         self.invalidate_model()
