@@ -160,7 +160,10 @@ class ClientelingKpi(models.Model):
         return [
             name
             for name, field in self._fields.items()
-            if field.type in ("integer", "float") and name != "id" and name not in ratios
+            if field.type in ("integer", "float")
+            and field.store
+            and name != "id"
+            and name not in ratios
         ]
 
     def _kpi_columns(self):
