@@ -78,6 +78,7 @@ def test_odoo_dependencies_of_our_addons():
         "hr",
         "mail",
         "phone_validation",
+        "product",
         "sms",
     ]
 

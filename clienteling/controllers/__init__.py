@@ -1,1 +1,1 @@
-from . import customer_entry
+from . import customer_entry, product_link

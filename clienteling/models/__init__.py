@@ -4,6 +4,8 @@ from . import (
     clienteling_customer_entry,
     clienteling_important_date,
     clienteling_kpi,
+    clienteling_product_link,
+    clienteling_product_link_click,
     clienteling_quick_reply,
     clienteling_service_request,
     clienteling_store,

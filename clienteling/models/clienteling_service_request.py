@@ -1,9 +1,12 @@
+from datetime import timedelta
+
+from markupsafe import Markup
 from psycopg2.errors import LockNotAvailable
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, clean_context, create_index
 
 from ..tools.customer_entry import EMAIL_PATTERN
 from ..tools.phone import PhoneNumberError, to_e164
@@ -28,8 +31,23 @@ REQUEST_STATES = [
 ]
 # Written by the routing at creation and by the actions only (as superuser).
 ROUTING_FIELDS = frozenset(
-    {"state", "received_date", "accepted_date", "accepted_by_id", "first_reply_date", "source"}
+    {
+        "state",
+        "received_date",
+        "accepted_date",
+        "accepted_by_id",
+        "first_reply_date",
+        "source",
+        "calendar_event_id",
+    }
 )
+APPOINTMENT_LENGTH = timedelta(hours=1)  # when the customer gave no end
+# Odoo's own "1 Days" and "1 Hours" notification alarms (calendar data), and
+# how to find or make them again if they were deleted
+APPOINTMENT_ALARMS = [
+    ("calendar.alarm_notif_5", 1, "days"),
+    ("calendar.alarm_notif_3", 1, "hours"),
+]
 
 
 class ClientelingServiceRequest(models.Model):
@@ -92,6 +110,28 @@ class ClientelingServiceRequest(models.Model):
     accepted_date = fields.Datetime(readonly=True)
     accepted_by_id = fields.Many2one("res.users", readonly=True)
     first_reply_date = fields.Datetime(readonly=True)
+    calendar_event_id = fields.Many2one(
+        "calendar.event",
+        string="Appointment",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The calendar event of an accepted appointment request.",
+    )
+
+    def init(self):
+        res = super().init()
+        # Each text or e-mail an associate sends looks up the customer's open,
+        # unanswered requests of the store: a small partial index.
+        create_index(
+            self.env.cr,
+            "clienteling_service_request_unanswered_idx",
+            self._table,
+            ["store_id", "mobile", "partner_id"],
+            where="first_reply_date IS NULL AND state IN ('new_lead', 'accepted')",
+        )
+        return res
 
     @api.constrains("preferred_date_start", "preferred_date_end")
     def _check_preferred_dates(self):
@@ -226,7 +266,12 @@ class ClientelingServiceRequest(models.Model):
             if not vals.get("partner_id"):
                 customer = self._find_customer(store, vals.get("email"), vals.get("mobile"))
                 vals["partner_id"] = customer.id
-        return super().create(vals_list)
+        requests = super().create(vals_list)
+        # sudo: the routing decided who answers; they are told and the
+        # appointment goes in their calendar
+        requests.sudo()._notify_arrival()
+        requests.sudo().filtered(lambda r: r.state == "accepted")._schedule_appointment()
+        return requests
 
     def write(self, vals):
         if not self.env.su:
@@ -246,8 +291,24 @@ class ClientelingServiceRequest(models.Model):
                 request_vals = dict(vals)
                 self._clean_contact_values(request_vals, request.store_id)
                 super(ClientelingServiceRequest, request).write(request_vals)
-            return True
-        return super().write(vals)
+        else:
+            super().write(vals)
+        if vals.get("first_reply_date"):
+            # answered: the associate's to-do is done
+            self.sudo().activity_feedback(["clienteling.mail_activity_type_service_request"])
+        if vals.get("state") in ("closed", "declined"):
+            self.sudo()._clear_open_activities()
+        if {"kind", "preferred_date_start"} & vals.keys():
+            # the time agreed with the customer: the appointment goes in the calendar
+            self.sudo().filtered(
+                lambda r: r.state in ("accepted", "replied") and r.preferred_date_start
+            )._schedule_appointment()
+        return True
+
+    def unlink(self):
+        # before mail.thread deletes the requests' messages (as superuser)
+        self.check_access("unlink")
+        return super().unlink()
 
     # Replies.
 
@@ -383,6 +444,7 @@ class ClientelingServiceRequest(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
+            request.sudo()._schedule_appointment()
         return True
 
     def _check_state(self, allowed, action):
@@ -429,3 +491,185 @@ class ClientelingServiceRequest(models.Model):
                 state = "new_lead"
             request.write({"state": state})
         return True
+
+    # Arrival: who is told.
+
+    def _answering_users(self):
+        """The users who answer this request: its associate, else (a New Lead or
+        a request of the store's team) the store's associates. Active internal
+        users only."""
+        self.ensure_one()
+        employees = self.associate_id or self.store_id.employee_ids
+        return employees.user_id.filtered(lambda u: u.active and u._is_internal())
+
+    def _notify_arrival(self):
+        """Tell the users who answer these new requests, but the one who entered
+        it: a message in their Odoo inbox, and a to-do for an associate the
+        request was routed to."""
+        bot = self.env.ref("base.partner_root")
+        for request in self:
+            users = request._answering_users() - self.env.user
+            if not users:
+                continue
+            kind = dict(request._fields["kind"]._description_selection(self.env))[request.kind]
+            if request.state == "new_lead":
+                body = self.env._(
+                    "New Lead at %(store)s: %(kind)s from %(customer)s. "
+                    "The first associate to accept it answers it.",
+                    store=request.store_id.name,
+                    kind=kind,
+                    customer=request.customer_name,
+                )
+            else:
+                body = self.env._(
+                    "New customer request: %(kind)s from %(customer)s.",
+                    kind=kind,
+                    customer=request.customer_name,
+                )
+            if request.associate_id:
+                request.with_context(mail_activity_quick_update=True).activity_schedule(
+                    "clienteling.mail_activity_type_service_request",
+                    user_id=users[:1].id,
+                    summary=self.env._("Answer %s", request.customer_name),
+                )
+            request.message_post(
+                body=body,
+                message_type="notification",
+                subtype_xmlid="clienteling.mt_service_request_new",
+                partner_ids=users.partner_id.ids,
+                author_id=bot.id,
+            )
+
+    def _clear_open_activities(self):
+        self.activity_unlink(
+            [
+                "clienteling.mail_activity_type_service_request",
+                "clienteling.mail_activity_type_appointment_time",
+            ]
+        )
+
+    # Appointments.
+
+    @api.model
+    def _appointment_alarms(self):
+        """The reminders of an appointment: 1 day and 1 hour before (Odoo's own
+        notification alarms, found again or made if they were deleted)."""
+        Alarm = self.env["calendar.alarm"].sudo()
+        alarms = Alarm.browse()
+        for xmlid, duration, interval in APPOINTMENT_ALARMS:
+            alarm = self.env.ref(xmlid, raise_if_not_found=False) or Alarm.search(
+                [
+                    ("alarm_type", "=", "notification"),
+                    ("duration", "=", duration),
+                    ("interval", "=", interval),
+                ],
+                limit=1,
+            )
+            if not alarm:
+                alarm = Alarm.create(
+                    {
+                        "name": self.env._(
+                            "Notification - %(duration)s %(interval)s",
+                            duration=duration,
+                            interval=interval,
+                        ),
+                        "alarm_type": "notification",
+                        "duration": duration,
+                        "interval": interval,
+                    }
+                )
+            alarms |= alarm
+        return alarms
+
+    def _appointment_user(self):
+        """Who holds the appointment: the request's associate, else who accepted
+        it, else (a store team's request) the store's first manager."""
+        self.ensure_one()
+        return (
+            self.associate_id.user_id
+            or self.accepted_by_id
+            or self.store_id.manager_ids.user_id[:1]
+        )
+
+    def _schedule_appointment(self):
+        """Put the accepted appointment requests in their associate's calendar:
+        from the customer's preferred start to their preferred end (else an
+        hour), reminders a day and an hour before. Without a preferred time, a
+        to-do asks the associate to agree on one with the customer; the event
+        is created when it is entered. Called under sudo, after the access
+        checks of the action."""
+        appointments = self.filtered(
+            lambda r: (
+                r.kind == "appointment"
+                and r.state in ("accepted", "replied")
+                and not r.calendar_event_id
+            )
+        )
+        if not appointments:
+            return
+        context = {
+            key: value
+            for key, value in clean_context(self.env.context).items()
+            if key not in ("active_id", "active_ids", "active_model")
+        }
+        # the associate tells the customer in the way they chose: Odoo's
+        # invitation e-mail would be a second, unasked-for message
+        Event = self.env["calendar.event"].with_context(
+            context, no_mail_to_attendees=True, mail_create_nosubscribe=True
+        )
+        model = self.env["ir.model"]._get(self._name)
+        alarms = self._appointment_alarms()
+        for request in appointments:
+            user = request._appointment_user()
+            if not request.preferred_date_start:
+                if user and not request.activity_ids.filtered(
+                    lambda a: (
+                        a.activity_type_id
+                        == self.env.ref("clienteling.mail_activity_type_appointment_time")
+                    )
+                ):
+                    request.with_context(mail_activity_quick_update=True).activity_schedule(
+                        "clienteling.mail_activity_type_appointment_time",
+                        user_id=user.id,
+                        summary=self.env._(
+                            "Agree on the appointment time with %s", request.customer_name
+                        ),
+                        note=self.env._(
+                            "The customer gave no preferred time: enter it on the request "
+                            "(Preferred From) and the appointment goes in your calendar."
+                        ),
+                    )
+                continue
+            start = request.preferred_date_start
+            stop = request.preferred_date_end or start + APPOINTMENT_LENGTH
+            if stop <= start:
+                stop = start + APPOINTMENT_LENGTH
+            event = Event.create(
+                {
+                    "name": self.env._("Appointment: %s", request.customer_name),
+                    "start": start,
+                    "stop": stop,
+                    "user_id": user.id,
+                    "partner_ids": [Command.set((user.partner_id | request.partner_id).ids)],
+                    "alarm_ids": [Command.set(alarms.ids)],
+                    "privacy": "private",
+                    "description": request.message and Markup("<p>%s</p>") % request.message,
+                    "res_model_id": model.id,
+                    "res_id": request.id,
+                }
+            )
+            request.write({"calendar_event_id": event.id})
+            request.activity_feedback(["clienteling.mail_activity_type_appointment_time"])
+
+    def action_open_calendar_event(self):
+        self.ensure_one()
+        self.check_access("read")
+        self.calendar_event_id.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Appointment"),
+            "res_model": "calendar.event",
+            "res_id": self.calendar_event_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }

@@ -3,7 +3,9 @@ import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.osv import expression
 from odoo.tools import create_unique_index
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.base.models.res_partner import _tz_get
 
@@ -118,6 +120,13 @@ class ClientelingStore(models.Model):
     )
     employee_count = fields.Integer(compute="_compute_employee_count", string="Associate Count")
     customer_count = fields.Integer(compute="_compute_customer_count", string="Store Book Size")
+    # as the user sees them (their record rules)
+    service_request_new_lead_count = fields.Integer(
+        compute="_compute_service_request_counts", string="New Leads"
+    )
+    service_request_open_count = fields.Integer(
+        compute="_compute_service_request_counts", string="Open Requests"
+    )
 
     _sql_constraints = [
         (
@@ -200,6 +209,25 @@ class ClientelingStore(models.Model):
         )
         for store in self:
             store.customer_count = counts.get(store, 0)
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_service_request_counts(self):
+        counts = {
+            (store.id, state): count
+            for store, state, count in self.env["clienteling.service.request"]._read_group(
+                [
+                    ("store_id", "in", self.ids),
+                    ("state", "in", ("new_lead", "accepted", "replied")),
+                ],
+                ["store_id", "state"],
+                ["__count"],
+            )
+        }
+        for store in self:
+            store.service_request_new_lead_count = counts.get((store.id, "new_lead"), 0)
+            store.service_request_open_count = counts.get((store.id, "accepted"), 0) + counts.get(
+                (store.id, "replied"), 0
+            )
 
     @api.depends("landline", "country_id")
     def _compute_landline_display(self):
@@ -351,3 +379,21 @@ class ClientelingStore(models.Model):
         action["domain"] = [("clienteling_store_id", "=", self.id)]
         action["context"] = {"default_clienteling_store_id": self.id}
         return action
+
+    def _action_service_requests(self, xmlid, **context):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = expression.AND(
+            [safe_eval(action.get("domain") or "[]"), [("store_id", "=", self.id)]]
+        )
+        action["context"] = {"default_store_id": self.id, "search_default_open": 1, **context}
+        return action
+
+    def action_view_new_leads(self):
+        return self._action_service_requests(
+            "clienteling.clienteling_service_request_action_new_leads", create=False
+        )
+
+    def action_view_open_requests(self):
+        return self._action_service_requests("clienteling.clienteling_service_request_action")

@@ -18,6 +18,9 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
         # The secret of the store's customer entry link: its own associates open and
         # hand out the form (other stores and companies cannot read the store).
         "clienteling.store": {"entry_token": "the store's associates use the link"},
+        # The secret of a shared product link: the associate who shared it reads it
+        # (other stores and companies cannot read the link).
+        "clienteling.product.link": {"token": "the associate hands out the link"},
     }
 
     @classmethod
@@ -86,6 +89,21 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
             }
         )
         return request, cls.user_associate_a
+
+    @classmethod
+    def _security_record_clienteling_product_link(cls):
+        if "link_a" not in vars(cls):
+            coat = cls.env["product.product"].create({"name": "Boundary Coat"})
+            cls.link_a = cls.env["clienteling.product.link"]._get_or_create_links(
+                coat, partner=cls.customer_a, employee=cls.employee_a
+            )
+            cls.link_a._register_click()
+        return cls.link_a, cls.user_associate_a
+
+    @classmethod
+    def _security_record_clienteling_product_link_click(cls):
+        link, _owner = cls._security_record_clienteling_product_link()
+        return link.click_ids, cls.user_store_manager_a
 
     @classmethod
     def _security_wizard_clienteling_client_book_reassign(cls):

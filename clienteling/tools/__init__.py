@@ -1,3 +1,3 @@
 """Pure helpers of the clienteling addon: no ``odoo`` import here."""
 
-from . import customer_entry, dates, phone, placeholders, qr_code
+from . import customer_entry, dates, phone, placeholders, product_link, qr_code

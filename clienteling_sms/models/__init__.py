@@ -3,6 +3,7 @@ from . import (
     clienteling_kpi,
     clienteling_kpi_text_reply,
     clienteling_phone_number,
+    clienteling_service_request,
     clienteling_sms_account,
     clienteling_sms_event,
     clienteling_sms_message,

@@ -1,3 +1,5 @@
+import base64
+import mimetypes
 from collections import Counter, defaultdict
 from datetime import timedelta
 
@@ -6,6 +8,7 @@ from markupsafe import Markup, escape
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.mimetypes import guess_mimetype
 from odoo.tools.misc import hmac as odoo_hmac
 from odoo.tools.rendering_tools import parse_inline_template, render_inline_template
 
@@ -461,6 +464,26 @@ class ClientelingConversation(models.Model):
             attachment_ids=media.ids if media else [],
         )
 
+    def _post_request_card(self, request, author=None):
+        """Post the preview card of a service request in the chat: a notice the
+        store's associates read, never a text (nothing reaches the customer).
+        ``author``: a partner, the current user's by default."""
+        self.ensure_one()
+        self._prepare_chats()
+        author = author or self.env.user.partner_id
+        # sudo: posted by the code (the chat refuses anything but texts and notices
+        # from users); a "notification" is never sent
+        return (
+            self.sudo()
+            .channel_id.with_context(mail_create_nosubscribe=True)
+            .message_post(
+                body=request._clienteling_card_html(),
+                message_type="notification",
+                subtype_xmlid="clienteling_sms.mt_service_request_card",
+                author_id=author.id,
+            )
+        )
+
     def _post_received_in_chats(self, posts):
         """Post received texts in their chats, in order: ``posts`` is a list of
         ``(conversation, text, author, email_from)``. The same messages and
@@ -810,6 +833,65 @@ class ClientelingConversation(models.Model):
             message.with_context(clienteling_sms_processing=True)._deliver()
         self._on_outbound_text(message)
         return message
+
+    # Sharing products.
+
+    def _share_products(self, products, body="", media=None, employee=None):
+        """Send ``body`` followed by a short link to each of ``products``
+        (``clienteling.product.link``: one per product, customer and associate)
+        and, where our number sends MMS, the first product's image, through
+        ``_send_message``: consent, quiet hours and STOP hold as for any text.
+        Returns the ``clienteling.sms.message``."""
+        self.ensure_one()
+        self.check_access("write")
+        if not products:
+            raise UserError(self.env._("Choose the products to share."))
+        products.check_access("read")
+        employee = employee or self.env.user.employee_id
+        # sudo: links are written by sharing only, here in a conversation the user
+        # may text in (checked above)
+        links = (
+            self.env["clienteling.product.link"]
+            .sudo()
+            ._get_or_create_links(
+                products,
+                partner=self.partner_id,
+                employee=employee,
+                store=self.store_id,
+                origin=self,
+            )
+        )
+        base_url = self.phone_number_id.account_id.sudo().webhook_base_url
+        lang = self.partner_id.lang or self.env.lang
+        lines = [
+            f"{link.product_id.with_context(lang=lang).display_name}: {link._public_url(base_url)}"
+            for link in links
+        ]
+        text = "\n".join(filter(None, [(body or "").strip(), *lines]))
+        media = media or self.env["ir.attachment"]
+        image = self.env["ir.attachment"]
+        if self.phone_number_id.mms_capable:
+            image = self._product_image(products)
+        message = self._send_message(text, media=media | image, employee=employee)
+        # the text carries a copy of it (see _post_outbound)
+        image.sudo().unlink()
+        return message
+
+    def _product_image(self, products):
+        """A new attachment with the image of the first of ``products`` that has
+        one, to send as MMS; an empty recordset when none has."""
+        product = next((product for product in products if product.image_128), None)
+        if not product:
+            return self.env["ir.attachment"]
+        raw = base64.b64decode(product.image_1024)
+        mimetype = guess_mimetype(raw, default="image/png")
+        return self.env["ir.attachment"].create(
+            {
+                "name": product.display_name + (mimetypes.guess_extension(mimetype) or ""),
+                "raw": raw,
+                "mimetype": mimetype,
+            }
+        )
 
     def _render_opt_in(self, employee=None):
         self.ensure_one()

@@ -128,6 +128,28 @@ class DiscussChannel(models.Model):
             )
         return conversation._send_message(text, media=media, employee=employee)
 
+    def action_clienteling_share_products(self):
+        """Share Products, from the composer of a customer's chat."""
+        self.ensure_one()
+        conversation = self.sudo().clienteling_conversation_id.with_env(self.env)
+        if not conversation:
+            raise UserError(self.env._("This chat is no longer linked to a text conversation."))
+        try:
+            conversation.check_access("write")
+        except AccessError as error:
+            raise AccessError(
+                self.env._("Only the store's associates can text this customer.")
+            ) from error
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Share Products"),
+            "res_model": "clienteling.product.share",
+            "view_mode": "form",
+            "views": [[False, "form"]],
+            "target": "new",
+            "context": {"default_conversation_id": conversation.id},
+        }
+
     def add_members(self, partner_ids=None, guest_ids=None, **kwargs):
         texts = self.filtered(lambda c: c.channel_type == "clienteling_text")
         if texts and not self.env.su:

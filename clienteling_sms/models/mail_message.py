@@ -17,3 +17,7 @@ class MailMessage(models.Model):
         )
         for text in texts:
             store.add(text.mail_message_id, {"clienteling_text": text._chat_state()})
+        card = self.env.ref("clienteling_sms.mt_service_request_card", raise_if_not_found=False)
+        for message in chat_messages.filtered(lambda m: card and m.subtype_id == card):
+            # a service request's preview: shown as a card, not as a notice line
+            store.add(message, {"clienteling_request_card": True})

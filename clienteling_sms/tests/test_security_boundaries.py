@@ -88,6 +88,14 @@ class TestSmsSecurityBoundaries(SecurityBoundaryMixin, ClientelingSmsCase):
         }
 
     @classmethod
+    def _security_wizard_clienteling_product_share(cls):
+        coat = cls.env["product.product"].create({"name": "Boundary Coat", "list_price": 10.0})
+        return cls.user_associate_a, {
+            "conversation_id": cls._security_conversation_a().id,
+            "product_ids": [(6, 0, coat.ids)],
+        }
+
+    @classmethod
     def _security_wizard_clienteling_sms_simulate(cls):
         return cls.user_associate_a, {
             "conversation_id": cls._security_conversation_a().id,
@@ -101,6 +109,20 @@ class TestSmsSecurityBoundaries(SecurityBoundaryMixin, ClientelingSmsCase):
             "mode": "create",
             "name": "Jane From The Text",
         }
+
+    @classmethod
+    def _security_wizard_clienteling_service_request_reply(cls):
+        request = cls.env["clienteling.service.request"].create(
+            {
+                "customer_name": "Jane Doe",
+                "mobile": "+12125550142",
+                "preferred_channel": "text",
+                "store_id": cls.store_a.id,
+                "source": "storefront",
+                "associate_id": cls.employee_a.id,
+            }
+        )
+        return cls.user_associate_a, {"request_id": request.id, "choice": "new"}
 
     @classmethod
     def _security_wizard_clienteling_phone_number_provision(cls):

@@ -47,3 +47,23 @@ class TestUi(ClientelingSmsCase, BrowserCase):
         )
         self.assertFalse(self._outbound(stopped))
         self.assertNotIn("Are you coming", str(stopped.channel_id.message_ids.mapped("body")))
+
+    def test_share_products_tour(self):
+        self.env["product.product"].create({"name": "Tour Wool Coat", "list_price": 100.0})
+        jane = self._conversation()
+        self._opt_in(jane)
+        self._inbound("Anything new?")
+        self.start_tour(
+            "/odoo/discuss",
+            "clienteling_sms_share_products_tour",
+            login=self.user_associate_a.login,
+        )
+        sent = self._outbound(jane)
+        link = self.env["clienteling.product.link"].search(
+            [("partner_id", "=", self.customer_a.id)]
+        )
+        self.assertEqual(link.product_id.name, "Tour Wool Coat")
+        self.assertEqual(link.employee_id, self.employee_a)
+        self.assertEqual(
+            sent.body, f"Just in:\nTour Wool Coat: {link._public_url('https://shop.example.com')}"
+        )

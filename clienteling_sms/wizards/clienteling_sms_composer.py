@@ -23,6 +23,14 @@ class ClientelingSmsComposer(models.TransientModel):
     )
     body = fields.Text(string="Message")
     attachment_ids = fields.Many2many("ir.attachment", string="Images")
+    product_ids = fields.Many2many(
+        "product.product",
+        "clienteling_sms_composer_product_rel",
+        string="Share Products",
+        domain="[('sale_ok', '=', True)]",
+        help="A short link to each product goes with the text, and the first "
+        "product's image where the number sends pictures.",
+    )
     encoding = fields.Char(compute="_compute_counter")
     char_count = fields.Integer(string="Characters", compute="_compute_counter")
     segment_count = fields.Integer(string="Segments", compute="_compute_counter")
@@ -113,6 +121,10 @@ class ClientelingSmsComposer(models.TransientModel):
         return {"type": "ir.actions.act_window_close"}
 
     def _send_text(self):
-        """Send the text (access to the conversation checked); the
-        ``clienteling.sms.message`` sent."""
+        """Send the text (access to the conversation checked), with a link to each
+        product to share; the ``clienteling.sms.message`` sent."""
+        if self.product_ids:
+            return self.conversation_id._share_products(
+                self.product_ids, self.body, media=self.attachment_ids
+            )
         return self.conversation_id._send_message(self.body, media=self.attachment_ids)

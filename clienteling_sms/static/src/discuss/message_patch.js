@@ -23,6 +23,30 @@ patch(Message.prototype, {
         }
         return text.reason ? `${text.label}: ${text.reason}` : text.label;
     },
+    async onClick(ev) {
+        const card = ev.target.closest(".o-clienteling-RequestCard");
+        if (card && this.props.message.clienteling_request_card) {
+            if (ev.target.closest(".o-clienteling-RequestCard-reply")) {
+                // the reply is a text: written in this chat's composer
+                ev.preventDefault();
+                if (this.props.thread?.composer) {
+                    this.props.thread.composer.autofocus++;
+                }
+                return;
+            }
+            if (ev.target.closest(".o-clienteling-RequestCard-open")) {
+                ev.preventDefault();
+                await this.env.services.action.doAction({
+                    type: "ir.actions.act_window",
+                    res_model: "clienteling.service.request",
+                    res_id: Number(card.dataset.oeId),
+                    views: [[false, "form"]],
+                });
+                return;
+            }
+        }
+        return super.onClick(ev);
+    },
     async onClickClientelingText(method) {
         await this.env.services.orm.call("clienteling.sms.message", method, [
             [this.clientelingText.id],
