@@ -156,6 +156,27 @@ class KpiCase(ClientelingCase):
             cls.env.cr.execute(
                 SQL("UPDATE clienteling_consent SET date = %s WHERE id = %s", when, consent.id)
             )
+        # Product link clicks: two on the 10th (the second at 23:00 EDT), one on the 11th
+        product = cls.env["product.product"].create({"name": "KPI Scarf", "list_price": 90})
+        link = cls.env["clienteling.product.link"]._get_or_create_links(
+            product, partner=cls.customer_a, employee=cls.employee_a, store=cls.store_a
+        )
+        cls.env["clienteling.product.link.click"].create(
+            [
+                {
+                    "link_id": link.id,
+                    "employee_id": cls.employee_a.id,
+                    "store_id": cls.store_a.id,
+                    "company_id": cls.company.id,
+                    "clicked_at": clicked_at,
+                }
+                for clicked_at in (
+                    "2026-03-10 15:00:00",
+                    "2026-03-11 03:00:00",
+                    "2026-03-11 15:00:00",
+                )
+            ]
+        )
         cls.env.invalidate_all()
         cls.Kpi._kpi_refresh()
 
@@ -163,6 +184,11 @@ class KpiCase(ClientelingCase):
         Kpi = self.Kpi.with_user(user) if user else self.Kpi
         domain = [(name, "=", value) for name, value in keys.items()]
         return Kpi.search(domain)
+
+    def cards_of(self, user, period="week", store=None):
+        with freeze_time(TODAY):
+            data = self.Kpi.with_user(user).get_dashboard(period, store.id if store else None)
+        return data, {card["key"]: card["value"] for card in data["cards"]}
 
     def figures(self, rows, *names):
         return {name: sum(rows.mapped(name)) for name in names}
@@ -263,6 +289,15 @@ class TestKpi(KpiCase):
         self.assertEqual((row.replied_request_count, row.request_reply_seconds), (1, 1800.0))
         self.assertTrue(self.Kpi._kpi_refreshed_at())
 
+    def test_product_link_clicks(self):
+        rows = self.rows(store_id=self.store_a.id, employee_id=self.employee_a.id)
+        clicks = {str(row.day): row.product_link_click_count for row in rows}
+        self.assertEqual((clicks["2026-03-10"], clicks["2026-03-11"]), (2, 1))
+        _data, cards = self.cards_of(self.user_associate_a)
+        self.assertEqual(cards["product_link_clicks"], 3)
+        _data, cards = self.cards_of(self.user_associate_b)
+        self.assertEqual(cards["product_link_clicks"], 0)
+
     def test_storefront_and_link_sources_follow_their_tables(self):
         measures = {m for source in self.Kpi._kpi_sources() for m in source[0]}
         for table, measure in (
@@ -312,13 +347,8 @@ class TestKpiVisibility(KpiCase):
 
 @tagged("post_install", "-at_install", "clienteling")
 class TestKpiDashboard(KpiCase):
-    def cards(self, user, period, store=None):
-        with freeze_time(TODAY):
-            data = self.Kpi.with_user(user).get_dashboard(period, store.id if store else None)
-        return data, {card["key"]: card["value"] for card in data["cards"]}
-
     def test_store_manager(self):
-        data, cards = self.cards(self.user_store_manager_a, "week")
+        data, cards = self.cards_of(self.user_store_manager_a, "week")
         self.assertEqual((data["date_from"], data["date_to"]), ("2026-03-09", "2026-03-12"))
         self.assertEqual(cards["requests"], 4)
         self.assertEqual(cards["appointments"], 1)
@@ -333,26 +363,26 @@ class TestKpiDashboard(KpiCase):
         self.assertTrue(data["refreshed_at"])
         self.assertFalse(data["can_refresh"])
         # the quarter adds February's request and customer
-        _data, quarter = self.cards(self.user_store_manager_a, "quarter")
+        _data, quarter = self.cards_of(self.user_store_manager_a, "quarter")
         self.assertEqual((quarter["requests"], quarter["contacts_added"]), (5, 3))
 
     def test_associate(self):
-        _data, cards = self.cards(self.user_associate_a, "month")
+        _data, cards = self.cards_of(self.user_associate_a, "month")
         self.assertEqual(cards["requests"], 3)
         self.assertAlmostEqual(cards["text_preference"], 200 / 3)
         self.assertAlmostEqual(cards["reply_time"], 1.25)
         self.assertEqual((cards["contacts_added"], cards["opt_ins"], cards["opt_outs"]), (1, 1, 0))
-        _data, cards = self.cards(self.user_associate_b, "month")
+        _data, cards = self.cards_of(self.user_associate_b, "month")
         self.assertEqual(cards["requests"], 1)
 
     def test_administrator(self):
-        data, cards = self.cards(self.user_manager, "month", self.store_b)
+        data, cards = self.cards_of(self.user_manager, "month", self.store_b)
         self.assertEqual((cards["requests"], cards["appointments"]), (1, 1))
         self.assertAlmostEqual(cards["reply_time"], 1200 / 3600)
         self.assertTrue(data["can_refresh"])
-        _data, cards = self.cards(self.user_manager, "month", self.store_c)
+        _data, cards = self.cards_of(self.user_manager, "month", self.store_c)
         self.assertEqual(cards["requests"], 0, "another company's store shows nothing")
-        _data, cards = self.cards(self.user_manager_2, "month")
+        _data, cards = self.cards_of(self.user_manager_2, "month")
         self.assertEqual((cards["requests"], cards["text_preference"]), (1, 100.0))
 
     def test_empty_period_and_bad_period(self):
