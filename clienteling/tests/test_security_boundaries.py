@@ -158,3 +158,21 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
             "state": "opted_out",
             "reason": "The customer asked in the store to stop texts.",
         }
+
+    @classmethod
+    def _security_record_clienteling_kpi(cls):
+        cls.env["clienteling.service.request"].create(
+            {
+                "customer_name": "Boundary Request",
+                "email": "boundary@example.com",
+                "store_id": cls.store_a.id,
+                "associate_id": cls.employee_a.id,
+                "source": "storefront",
+            }
+        )
+        Kpi = cls.env["clienteling.kpi"]
+        Kpi._kpi_refresh()
+        row = Kpi.search(
+            [("store_id", "=", cls.store_a.id), ("employee_id", "=", cls.employee_a.id)]
+        )
+        return row[:1], cls.user_associate_a
