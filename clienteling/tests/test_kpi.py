@@ -298,6 +298,25 @@ class TestKpi(KpiCase):
         _data, cards = self.cards_of(self.user_associate_b)
         self.assertEqual(cards["product_link_clicks"], 0)
 
+    def test_storefront_visits_and_unique_visitors(self):
+        Visit = self.env["clienteling.storefront.visit"]
+        Visit.search([]).unlink()
+        with freeze_time(TODAY):
+            for address, agent in (
+                ("198.51.100.7", "Phone A"),
+                ("198.51.100.7", "Phone A"),  # the same visitor, a second page
+                ("203.0.113.9", "Laptop B"),
+            ):
+                Visit._record_visit(self.employee_a, address, agent)
+            Visit._record_visit(self.employee_b, "203.0.113.9", "Laptop B")
+        self.assertTrue(self.Kpi._kpi_refresh())
+        row = self.rows(store_id=self.store_a.id, employee_id=self.employee_a.id, day="2026-03-12")
+        self.assertEqual((row.storefront_visit_count, row.storefront_visitor_count), (3, 2))
+        _data, cards = self.cards_of(self.user_associate_a)
+        self.assertEqual((cards["storefront_visits"], cards["unique_visitors"]), (3, 2))
+        _data, cards = self.cards_of(self.user_associate_b)
+        self.assertEqual((cards["storefront_visits"], cards["unique_visitors"]), (1, 1))
+
     def test_storefront_and_link_sources_follow_their_tables(self):
         measures = {m for source in self.Kpi._kpi_sources() for m in source[0]}
         for table, measure in (
