@@ -32,6 +32,7 @@
         "views/clienteling_customer_entry_templates.xml",
         "views/clienteling_service_request_views.xml",
         "views/clienteling_kpi_views.xml",
+        "views/clienteling_sale_credit_views.xml",
         "views/clienteling_product_link_views.xml",
         "views/clienteling_product_link_templates.xml",
         "views/clienteling_service_request_templates.xml",

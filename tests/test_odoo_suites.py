@@ -18,6 +18,7 @@ OURS = [
     "clienteling_engage_sms",
     "clienteling_advisor",
     "clienteling_advisor_sms",
+    "clienteling_sale",
 ]
 
 
@@ -79,6 +80,7 @@ def test_odoo_dependencies_of_our_addons():
         "mail",
         "phone_validation",
         "product",
+        "sale",
         "sms",
     ]
 

@@ -12,6 +12,7 @@ from . import (
     clienteling_product_link,
     clienteling_product_link_click,
     clienteling_quick_reply,
+    clienteling_sale_credit,
     clienteling_service_request,
     clienteling_store,
     clienteling_storefront_visit,

@@ -142,6 +142,18 @@ class ClientelingKpi(models.Model):
     storefront_visit_count = fields.Integer("Storefront Visits", readonly=True)
     storefront_visitor_count = fields.Integer("Unique Visitors", readonly=True)
     product_link_click_count = fields.Integer("Product Link Clicks", readonly=True)
+    sales_amount = fields.Float(
+        "Total Sales",
+        readonly=True,
+        help="Amount sold, without taxes, in the company currency, net of returns and "
+        "cancellations (credited sales).",
+    )
+    link_sales_amount = fields.Float(
+        "Sales from Shared Links",
+        readonly=True,
+        help="The part of the total sales credited to an associate whose product link "
+        "the customer opened before buying online.",
+    )
 
     # Schema.
 
@@ -252,6 +264,20 @@ class ClientelingKpi(models.Model):
                       JOIN clienteling_store s ON s.id = p.clienteling_store_id
                     """,
                     day=local_day(SQL("p.create_date"), store_tz),
+                ),
+            ),
+            (
+                ("sales_amount", "link_sales_amount"),
+                SQL(
+                    """
+                    SELECT %(day)s AS day, c.company_id, c.store_id, c.employee_id,
+                           c.amount AS sales_amount,
+                           CASE WHEN c.source = 'link' THEN c.amount ELSE 0 END
+                               AS link_sales_amount
+                      FROM clienteling_sale_credit c
+                      JOIN clienteling_store s ON s.id = c.store_id
+                    """,
+                    day=local_day(SQL("c.date"), store_tz),
                 ),
             ),
             (
@@ -479,6 +505,8 @@ class ClientelingKpi(models.Model):
                 "product_link_click_count",
                 "integer",
             ),
+            ("sales", self.env._("Total Sales"), "sales_amount", "amount"),
+            ("link_sales", self.env._("Sales from Shared Links"), "link_sales_amount", "amount"),
         ]
 
     @api.model

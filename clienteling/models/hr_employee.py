@@ -42,6 +42,15 @@ class HrEmployee(models.Model):
     clienteling_storefront_url = fields.Char(
         compute="_compute_clienteling_storefront_url", string="Storefront Link"
     )
+    clienteling_sales_amount = fields.Monetary(
+        compute="_compute_clienteling_sales_amount",
+        string="Credited Sales",
+        currency_field="clienteling_sales_currency_id",
+        groups="clienteling.group_clienteling_associate",
+    )
+    clienteling_sales_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Credited Sales Currency"
+    )
 
     _sql_constraints = [
         (
@@ -224,6 +233,26 @@ class HrEmployee(models.Model):
                 commands.append((3, store_manager_group.id))
             if commands:
                 user.write({"groups_id": commands})
+
+    def _compute_clienteling_sales_amount(self):
+        # the credits the user may read (record rules): their own, their stores'
+        amounts = {
+            employee.id: amount
+            for employee, amount in self.env["clienteling.sale.credit"]._read_group(
+                [("employee_id", "in", self.ids)], ["employee_id"], ["amount:sum"]
+            )
+        }
+        for employee in self:
+            employee.clienteling_sales_amount = amounts.get(employee.id, 0.0)
+
+    def action_view_clienteling_sales(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "clienteling.clienteling_sale_credit_action"
+        )
+        action["domain"] = [("employee_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     def action_view_client_book(self):
         self.ensure_one()

@@ -20,10 +20,30 @@ class ResCompany(models.Model):
         "associate to accept them.",
     )
 
+    clienteling_link_attribution_days = fields.Integer(
+        string="Credit Shared Links For (Days)",
+        default=14,
+        help="An online order by a customer who opened an associate's product link in "
+        "these last days is credited to that associate.",
+    )
+
+    _sql_constraints = [
+        (
+            "clienteling_link_attribution_days_positive",
+            "CHECK(clienteling_link_attribution_days IS NULL "
+            "OR clienteling_link_attribution_days >= 0)",
+            "The days a shared link is credited cannot be negative.",
+        ),
+    ]
+
     def init(self):
         res = super().init()
         self._clienteling_set_column_defaults(
-            ["clienteling_auto_assign_books", "clienteling_request_team_mode"]
+            [
+                "clienteling_auto_assign_books",
+                "clienteling_request_team_mode",
+                "clienteling_link_attribution_days",
+            ]
         )
         return res
 

@@ -10,3 +10,6 @@ class ResConfigSettings(models.TransientModel):
     clienteling_request_team_mode = fields.Boolean(
         related="company_id.clienteling_request_team_mode", readonly=False
     )
+    clienteling_link_attribution_days = fields.Integer(
+        related="company_id.clienteling_link_attribution_days", readonly=False
+    )

@@ -56,6 +56,12 @@ class ResPartner(models.Model):
     clienteling_important_date_ids = fields.One2many(
         "clienteling.important.date", "partner_id", string="Important Dates"
     )
+    clienteling_sale_credit_ids = fields.One2many(
+        "clienteling.sale.credit",
+        "partner_id",
+        string="Purchases in Stores and Online",
+        readonly=True,
+    )
     clienteling_consent_ids = fields.One2many(
         "clienteling.consent", "partner_id", string="Consent History", readonly=True
     )

@@ -110,6 +110,25 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
         return link.click_ids, cls.user_store_manager_a
 
     @classmethod
+    def _security_record_clienteling_sale_credit(cls):
+        credit = cls.env["clienteling.sale.credit"].create(
+            {
+                "key": "boundary,1",
+                "name": "S-BOUNDARY",
+                "res_model": "res.partner",
+                "res_id": cls.customer_a.id,
+                "partner_id": cls.customer_a.id,
+                "employee_id": cls.employee_a.id,
+                "store_id": cls.store_a.id,
+                "company_id": cls.store_a.company_id.id,
+                "amount": 120.0,
+                "date": "2026-03-02 15:00:00",
+                "source": "online",
+            }
+        )
+        return credit, cls.user_associate_a
+
+    @classmethod
     def _security_record_clienteling_associate_pick(cls):
         product = cls.env["product.product"].create({"name": "Boundary Scarf", "list_price": 10})
         pick = cls.env["clienteling.associate.pick"].create(

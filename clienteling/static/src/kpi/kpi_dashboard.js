@@ -65,6 +65,9 @@ export class ClientelingKpiDashboard extends Component {
         if (card.format === "percent") {
             return `${formatFloat(card.value, {digits: [16, 1]})} %`;
         }
+        if (card.format === "amount") {
+            return formatFloat(card.value, {digits: [16, 2]});
+        }
         if (card.format === "hours") {
             return formatFloatTime(card.value);
         }

@@ -1,0 +1,211 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+SALE_CREDIT_SOURCES = [("pos", "Point of Sale"), ("online", "Online"), ("link", "Shared Link")]
+SALE_CREDIT_KINDS = [("sale", "Sale"), ("return", "Return"), ("cancel", "Cancellation")]
+# the columns a credit SELECT (``_insert_credits``) returns, in order
+CREDIT_COLUMNS = (
+    "key",
+    "name",
+    "res_model",
+    "res_id",
+    "partner_id",
+    "employee_id",
+    "store_id",
+    "company_id",
+    "amount",
+    "date",
+    "source",
+    "kind",
+    "reversed_credit_id",
+)
+PURCHASE_FIELDS = (
+    "clienteling_last_purchase_date",
+    "clienteling_purchase_count",
+    "clienteling_purchase_total",
+)
+
+
+class ClientelingSaleCredit(models.Model):
+    """A sale (or its return or cancellation) credited to a store and, when one
+    made it, an associate. Written by the sales bridges (POS, sale orders) only,
+    once per event: ``key`` is unique and inserts skip a key already there, so a
+    retried confirmation or a payment synced twice is credited once."""
+
+    _name = "clienteling.sale.credit"
+    _description = "Clienteling Sale Credit"
+    _order = "date desc, id desc"
+
+    name = fields.Char("Order", required=True, readonly=True)
+    key = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        help="The event credited: one credit per key, whatever retries happen.",
+    )
+    res_model = fields.Char("Order Model", required=True, readonly=True)
+    res_id = fields.Many2oneReference("Order ID", model_field="res_model", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, readonly=True
+    )
+    employee_id = fields.Many2one(
+        "hr.employee", string="Associate", index="btree_not_null", readonly=True
+    )
+    store_id = fields.Many2one("clienteling.store", index="btree_not_null", readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(
+        readonly=True,
+        help="In the company currency, without taxes; negative for returns and cancellations.",
+    )
+    date = fields.Datetime(required=True, readonly=True, index=True)
+    source = fields.Selection(SALE_CREDIT_SOURCES, required=True, readonly=True)
+    kind = fields.Selection(SALE_CREDIT_KINDS, required=True, readonly=True, default="sale")
+    reversed_credit_id = fields.Many2one(
+        "clienteling.sale.credit",
+        string="Cancels",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="cascade",
+    )
+
+    _sql_constraints = [
+        ("key_unique", "UNIQUE(key)", "A sale is credited once."),
+    ]
+
+    @api.model
+    def _insert_credits(self, select):
+        """Insert the credits ``select`` (SQL returning ``CREDIT_COLUMNS``) returns,
+        skipping keys already credited (also by a concurrent transaction).
+        Returns the new credits. Callers check access first: this is sudo-free SQL."""
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO clienteling_sale_credit
+                       (%(columns)s, create_uid, create_date, write_uid, write_date)
+                SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM (%(select)s) AS credits
+                ON CONFLICT (key) DO NOTHING
+                RETURNING id
+                """,
+                columns=SQL(", ").join(SQL.identifier(c) for c in CREDIT_COLUMNS),
+                select=select,
+                uid=uid,
+                now=now,
+            )
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
+    def _active_sale_credits(self, res_model, res_ids):
+        """The sale credits of these orders not cancelled since."""
+        return self.search(
+            [
+                ("res_model", "=", res_model),
+                ("res_id", "in", list(res_ids)),
+                ("kind", "=", "sale"),
+                ("id", "not in", self.search([("kind", "=", "cancel")]).reversed_credit_id.ids),
+            ]
+        )
+
+    def _cancel_credits(self, date=None):
+        """Cancel these sale credits (an order cancelled): one negative credit each,
+        once. Returns the new cancellations, purchases already lowered."""
+        if not self:
+            return self
+        cancels = self._insert_credits(
+            SQL(
+                """
+                SELECT key || ':cancel' AS key, name, res_model, res_id, partner_id,
+                       employee_id, store_id, company_id, -amount AS amount,
+                       %(date)s::timestamp AS date, source, 'cancel' AS kind,
+                       id AS reversed_credit_id
+                  FROM clienteling_sale_credit
+                 WHERE id IN %(ids)s AND kind = 'sale'
+                """,
+                date=date or fields.Datetime.now(),
+                ids=tuple(self.ids),
+            )
+        )
+        cancels._register_purchases()
+        return cancels
+
+    def _register_purchases(self):
+        """Apply these new credits to their customers' purchase figures, one at a
+        time (``res.partner._clienteling_register_purchase``): a sale counts a
+        purchase, a return lowers the spend, a cancellation undoes its sale."""
+        for credit in self:
+            partner = credit.partner_id
+            if credit.kind == "cancel":
+                sale = credit.reversed_credit_id
+                partner._clienteling_register_purchase(sale.date, credit.amount)
+                self._undo_purchase_count(partner, sale)
+            else:
+                partner._clienteling_register_purchase(
+                    credit.date, credit.amount, store=credit.store_id
+                )
+
+    @api.model
+    def _undo_purchase_count(self, partner, sale):
+        """A cancelled sale is no purchase: one less, and the last purchase date
+        goes back to the latest credited sale still standing when it was this one."""
+        partner.flush_recordset(list(PURCHASE_FIELDS))
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET clienteling_purchase_count = GREATEST(
+                           COALESCE(p.clienteling_purchase_count, 0) - 1, 0),
+                       clienteling_last_purchase_date = CASE
+                           WHEN p.clienteling_last_purchase_date > %(day)s
+                           THEN p.clienteling_last_purchase_date
+                           ELSE (SELECT MAX(c.date::date)
+                                   FROM clienteling_sale_credit c
+                                  WHERE c.partner_id = p.id AND c.kind = 'sale'
+                                    AND NOT EXISTS (
+                                        SELECT 1 FROM clienteling_sale_credit x
+                                         WHERE x.reversed_credit_id = c.id))
+                       END
+                 WHERE p.id = %(partner)s
+                """,
+                day=fields.Date.to_date(sale.date),
+                partner=partner.id,
+            )
+        )
+        partner.invalidate_recordset(list(PURCHASE_FIELDS))
+
+    def _register_purchases_set_based(self):
+        """Apply these new sale credits to their customers' figures in one UPDATE
+        (the backfill): the same figures as ``_register_purchases`` of each."""
+        if not self:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET clienteling_last_purchase_date =
+                           GREATEST(p.clienteling_last_purchase_date, c.last_day),
+                       clienteling_purchase_count =
+                           COALESCE(p.clienteling_purchase_count, 0) + c.purchases,
+                       clienteling_purchase_total =
+                           COALESCE(p.clienteling_purchase_total, 0) + c.total,
+                       clienteling_store_id = COALESCE(p.clienteling_store_id, c.store_id)
+                  FROM (SELECT partner_id,
+                               MAX(date::date) FILTER (WHERE kind = 'sale') AS last_day,
+                               COUNT(*) FILTER (WHERE kind = 'sale') AS purchases,
+                               SUM(amount) AS total,
+                               (ARRAY_AGG(store_id ORDER BY date, id)
+                                    FILTER (WHERE store_id IS NOT NULL))[1] AS store_id
+                          FROM clienteling_sale_credit
+                         WHERE id IN %(ids)s
+                         GROUP BY partner_id) AS c
+                 WHERE p.id = c.partner_id
+                """,
+                ids=tuple(self.ids),
+            )
+        )
+        self.env["res.partner"].invalidate_model([*PURCHASE_FIELDS, "clienteling_store_id"])

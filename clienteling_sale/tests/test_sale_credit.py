@@ -1,0 +1,290 @@
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import tagged, users
+from odoo.tests.common import new_test_user
+
+from odoo.addons.clienteling.tests.common import ClientelingCase
+
+PURCHASE_FIELDS = [
+    "clienteling_last_purchase_date",
+    "clienteling_purchase_count",
+    "clienteling_purchase_total",
+]
+
+
+@tagged("post_install", "-at_install", "clienteling_sale")
+class TestSaleCredit(ClientelingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Test Silk Scarf", "list_price": 100.0, "taxes_id": [Command.clear()]}
+        )
+        cls.team_b = cls.env["crm.team"].create(
+            {"name": "Saint-Honoré Online", "clienteling_store_id": cls.store_b.id}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Chloé Buyer", "clienteling_store_id": cls.store_a.id}
+        )
+        cls.order_date = datetime(2026, 3, 10, 15, 0)
+
+    def _order(self, partner=None, user=None, team=None, qty=2, date=None):
+        """A confirmed order (confirming stamps the order date: ``date`` or now)."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": (partner or self.customer).id,
+                "user_id": user.id if user else False,
+                "team_id": team.id if team else False,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": qty,
+                            "price_unit": 100.0,
+                            "tax_id": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        with freeze_time(date or fields.Datetime.now()):
+            order.action_confirm()
+        return order
+
+    def _credits(self, order):
+        return self.env["clienteling.sale.credit"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", order.id)], order="id"
+        )
+
+    def _figures(self, partner):
+        partner.invalidate_recordset(PURCHASE_FIELDS)
+        return partner.read(PURCHASE_FIELDS)[0]
+
+    def _click(self, partner, employee, when):
+        link = self.env["clienteling.product.link"]._get_or_create_links(
+            self.product, partner=partner, employee=employee
+        )
+        return self.env["clienteling.product.link.click"].create(
+            {
+                "link_id": link.id,
+                "employee_id": employee.id,
+                "store_id": employee.clienteling_store_id.id,
+                "company_id": link.company_id.id,
+                "clicked_at": when,
+            }
+        )
+
+    def _confirm_online(self):
+        """An online order: no salesperson."""
+        return self._order(user=None, qty=1, date=self.order_date)
+
+    def test_confirmed_order_is_credited_and_registered(self):
+        order = self._order(user=self.user_associate_a, team=self.team_b)
+        credit = self._credits(order)
+        self.assertEqual(len(credit), 1)
+        self.assertEqual(credit.employee_id, self.employee_a)
+        self.assertEqual(credit.store_id, self.store_b, "the sales team's store")
+        self.assertEqual(credit.source, "online")
+        self.assertEqual(credit.amount, 200.0)
+        self.assertEqual(credit.name, order.name)
+        figures = self._figures(self.customer)
+        self.assertEqual(figures["clienteling_purchase_count"], 1)
+        self.assertEqual(figures["clienteling_purchase_total"], 200.0)
+        self.assertTrue(figures["clienteling_last_purchase_date"])
+        self.assertIn(credit, self.customer.clienteling_sale_credit_ids)
+
+    def test_store_falls_back_to_the_customer_store_book(self):
+        order = self._order(user=self.env.ref("base.user_admin"))
+        credit = self._credits(order)
+        self.assertEqual(credit.store_id, self.store_a)
+        self.assertFalse(credit.employee_id, "the salesperson is no associate")
+
+    def test_retries_credit_once(self):
+        order = self._order(user=self.user_associate_a)
+        order._clienteling_credit_sales()
+        order._clienteling_credit_sales()
+        self.assertEqual(len(self._credits(order)), 1)
+        self.assertEqual(self._figures(self.customer)["clienteling_purchase_count"], 1)
+        self.assertEqual(self._figures(self.customer)["clienteling_purchase_total"], 200.0)
+
+    def test_cancel_undoes_and_reconfirm_credits_again(self):
+        order = self._order(user=self.user_associate_a)
+        order._action_cancel()
+        order._action_cancel()  # retried: cancelled once
+        credits = self._credits(order)
+        self.assertEqual(credits.mapped("kind"), ["sale", "cancel"])
+        self.assertEqual(sum(credits.mapped("amount")), 0.0)
+        self.assertEqual(credits[1].reversed_credit_id, credits[0])
+        figures = self._figures(self.customer)
+        self.assertEqual(figures["clienteling_purchase_count"], 0)
+        self.assertEqual(figures["clienteling_purchase_total"], 0.0)
+        self.assertFalse(figures["clienteling_last_purchase_date"])
+        order.action_draft()
+        order.action_confirm()
+        order._clienteling_credit_sales()
+        credits = self._credits(order)
+        self.assertEqual(credits.mapped("kind"), ["sale", "cancel", "sale"])
+        self.assertEqual(credits[2].key, f"sale.order,{order.id},2")
+        figures = self._figures(self.customer)
+        self.assertEqual(figures["clienteling_purchase_count"], 1)
+        self.assertEqual(figures["clienteling_purchase_total"], 200.0)
+
+    def test_link_click_inside_the_window_credits_the_associate(self):
+        self._click(self.customer, self.employee_b, self.order_date - timedelta(days=3))
+        order = self._confirm_online()
+        credit = self._credits(order)
+        self.assertEqual(credit.employee_id, self.employee_b)
+        self.assertEqual(credit.source, "link")
+        self.assertEqual(credit.store_id, self.store_b, "the store of the shared link")
+
+    def test_link_click_outside_the_window_is_not_credited(self):
+        self._click(self.customer, self.employee_b, self.order_date - timedelta(days=20))
+        self._click(self.customer, self.employee_a, self.order_date + timedelta(hours=1))
+        order = self._confirm_online()
+        credit = self._credits(order)
+        self.assertFalse(credit.employee_id, "too old, and after the order")
+        self.assertEqual(credit.source, "online")
+        self.assertEqual(credit.store_id, self.store_a)
+
+    def test_link_window_is_a_company_setting(self):
+        self.assertEqual(self.env.company.clienteling_link_attribution_days, 14)
+        self.env.company.clienteling_link_attribution_days = 30
+        self._click(self.customer, self.employee_b, self.order_date - timedelta(days=20))
+        self.assertEqual(self._credits(self._confirm_online()).employee_id, self.employee_b)
+
+    def test_order_with_a_salesperson_is_not_a_link_sale(self):
+        self._click(self.customer, self.employee_b, self.order_date - timedelta(days=1))
+        credit = self._credits(self._order(user=self.user_associate_a, date=self.order_date))
+        self.assertEqual(credit.employee_id, self.employee_a)
+        self.assertEqual(credit.source, "online")
+
+    def test_amount_in_company_currency_without_taxes(self):
+        other = self.env.ref(
+            "base.EUR" if self.env.company.currency_id.name != "EUR" else "base.USD"
+        )
+        other.active = True
+        self.env["res.currency.rate"].search([("currency_id", "=", other.id)]).unlink()
+        self.env["res.currency.rate"].create(
+            {"currency_id": other.id, "rate": 2.0, "name": "2020-01-01"}
+        )
+        pricelist = self.env["product.pricelist"].create({"name": "Other", "currency_id": other.id})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "pricelist_id": pricelist.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.product.id, "price_unit": 300.0, "tax_id": False}
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        self.assertEqual(order.amount_untaxed, 300.0)
+        self.assertEqual(self._credits(order).amount, 150.0)
+
+    def test_backfill_equals_per_order_registering_and_is_idempotent(self):
+        other = self.env["res.partner"].create({"name": "Backfill Buyer"})
+        customers = self.customer | other
+        self._order(user=self.user_associate_a, team=self.team_b, qty=1)
+        self._order(partner=other, user=self.user_associate_b, qty=3)
+        self._order(partner=other, qty=2, date=datetime(2026, 3, 20, 9, 0))
+        self._order(partner=other, qty=1, date=datetime(2026, 2, 1, 9, 0))
+        cancelled = self._order(qty=5)
+        cancelled._action_cancel()
+        again = self._order(partner=other, qty=4)
+        again._action_cancel()
+        again.action_draft()
+        again.action_confirm()
+        per_order = {p.id: self._figures(p) for p in customers}
+        per_order_stores = {p.id: p.clienteling_store_id for p in customers}
+        credits = self.env["clienteling.sale.credit"].search([("partner_id", "in", customers.ids)])
+        per_order_credits = sorted(credits.mapped(lambda c: (c.key, c.employee_id.id, c.amount)))
+        # as if the orders had been placed before the bridge was installed
+        credits.unlink()
+        customers.write(
+            {
+                "clienteling_last_purchase_date": False,
+                "clienteling_purchase_count": 0,
+                "clienteling_purchase_total": 0.0,
+            }
+        )
+        other.clienteling_store_id = False
+        self.assertGreaterEqual(
+            self.env["sale.order"].with_user(self.user_manager)._clienteling_backfill_purchases(), 5
+        )
+        self.assertEqual({p.id: self._figures(p) for p in customers}, per_order)
+        self.assertEqual({p.id: p.clienteling_store_id for p in customers}, per_order_stores)
+        backfilled = self.env["clienteling.sale.credit"].search(
+            [("partner_id", "in", customers.ids)]
+        )
+        self.assertEqual(len(backfilled), 5, "cancelled orders are not credited")
+        self.assertEqual(
+            {(c.employee_id.id, c.amount) for c in backfilled},
+            {(e, a) for _k, e, a in per_order_credits if a > 0} - {(False, 500.0)},
+        )
+        self.assertEqual(self.env["sale.order"].sudo()._clienteling_backfill_purchases(), 0)
+        self.assertEqual({p.id: self._figures(p) for p in customers}, per_order)
+
+    @users("t_assoc_a", "t_mgr_a")
+    def test_backfill_is_for_administrators(self):
+        with self.assertRaisesRegex(AccessError, "Only Clienteling administrators"):
+            self.env["sale.order"]._clienteling_backfill_purchases()
+
+    def test_record_rules(self):
+        order = self._order(partner=self.customer_a, user=self.user_associate_a)
+        credit = self._credits(order)
+        self.assertEqual(credit.store_id, self.store_a)
+        company_b = self.env["res.company"].create({"name": "Test Company B"})
+        user_company_b = new_test_user(
+            self.env,
+            login="t_sale_company_b",
+            groups="base.group_user,clienteling.group_clienteling_manager",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        user_store_manager_b = new_test_user(
+            self.env,
+            login="t_sale_mgr_b",
+            groups="base.group_user,clienteling.group_clienteling_store_manager",
+        )
+        self.env["hr.employee"].create(
+            {
+                "name": "Store Manager B",
+                "user_id": user_store_manager_b.id,
+                "clienteling_store_id": self.store_b.id,
+                "clienteling_role": "store_manager",
+            }
+        )
+        Credit = self.env["clienteling.sale.credit"]
+        domain = [("id", "=", credit.id)]
+        for allowed in (self.user_associate_a, self.user_store_manager_a, self.user_manager):
+            self.assertEqual(Credit.with_user(allowed).search(domain), credit, allowed.login)
+        for refused in (self.user_associate_b, user_store_manager_b, user_company_b):
+            self.assertFalse(Credit.with_user(refused).search(domain), refused.login)
+            with self.assertRaises(AccessError):
+                credit.with_user(refused).read(["amount"])
+        with self.assertRaises(AccessError):
+            credit.with_user(self.user_manager).write({"amount": 1.0})
+        # the associate's form: their credited sales
+        self.assertEqual(
+            self.employee_a.with_user(self.user_store_manager_a).clienteling_sales_amount, 200.0
+        )
+        self.assertEqual(self.employee_b.clienteling_sales_amount, 0.0)
+
+    def test_kpi_total_sales_net_of_cancellations(self):
+        self._order(partner=self.customer_a, user=self.user_associate_a)
+        cancelled = self._order(partner=self.customer_a, user=self.user_associate_a, qty=1)
+        cancelled._action_cancel()
+        Kpi = self.env["clienteling.kpi"]
+        Kpi._kpi_refresh()
+        rows = Kpi.search([("employee_id", "=", self.employee_a.id)])
+        self.assertEqual(sum(rows.mapped("sales_amount")), 200.0)
+        dashboard = Kpi.with_user(self.user_manager).get_dashboard("quarter", self.store_a.id)
+        cards = {card["key"]: card["value"] for card in dashboard["cards"]}
+        self.assertEqual(cards["sales"], 200.0)
+        self.assertEqual(cards["link_sales"], 0.0)
