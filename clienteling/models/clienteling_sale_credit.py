@@ -68,6 +68,9 @@ class ClientelingSaleCredit(models.Model):
         readonly=True,
         ondelete="cascade",
     )
+    reversal_ids = fields.One2many(
+        "clienteling.sale.credit", "reversed_credit_id", string="Cancellations", readonly=True
+    )
 
     _sql_constraints = [
         ("key_unique", "UNIQUE(key)", "A sale is credited once."),
@@ -107,7 +110,7 @@ class ClientelingSaleCredit(models.Model):
                 ("res_model", "=", res_model),
                 ("res_id", "in", list(res_ids)),
                 ("kind", "=", "sale"),
-                ("id", "not in", self.search([("kind", "=", "cancel")]).reversed_credit_id.ids),
+                ("reversal_ids", "=", False),
             ]
         )
 

@@ -6,7 +6,9 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
 from odoo.tests.common import new_test_user
+from odoo.tools import SQL
 
+from odoo.addons.clienteling.models.clienteling_sale_credit import CREDIT_COLUMNS
 from odoo.addons.clienteling.tests.common import ClientelingCase
 
 PURCHASE_FIELDS = [
@@ -110,6 +112,17 @@ class TestSaleCredit(ClientelingCase):
         self.assertEqual(len(self._credits(order)), 1)
         self.assertEqual(self._figures(self.customer)["clienteling_purchase_count"], 1)
         self.assertEqual(self._figures(self.customer)["clienteling_purchase_total"], 200.0)
+
+    def test_a_key_already_credited_is_skipped(self):
+        """What a concurrent confirmation, past the "not credited yet" check, inserts."""
+        order = self._order(user=self.user_associate_a)
+        same_credit = SQL(
+            "SELECT %s FROM clienteling_sale_credit WHERE res_model = 'sale.order' AND res_id = %s",
+            SQL(", ").join(SQL.identifier(c) for c in CREDIT_COLUMNS),
+            order.id,
+        )
+        self.assertFalse(self.env["clienteling.sale.credit"]._insert_credits(same_credit))
+        self.assertEqual(len(self._credits(order)), 1)
 
     def test_cancel_undoes_and_reconfirm_credits_again(self):
         order = self._order(user=self.user_associate_a)
