@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 SALE_CREDIT_SOURCES = [("pos", "Point of Sale"), ("online", "Online"), ("link", "Shared Link")]
 SALE_CREDIT_KINDS = [("sale", "Sale"), ("return", "Return"), ("cancel", "Cancellation")]
@@ -75,6 +75,14 @@ class ClientelingSaleCredit(models.Model):
     _sql_constraints = [
         ("key_unique", "UNIQUE(key)", "A sale is credited once."),
     ]
+
+    def init(self):
+        res = super().init()
+        # an order's credits, looked up at each confirmation and cancellation
+        create_index(
+            self.env.cr, "clienteling_sale_credit_order_idx", self._table, ["res_id", "res_model"]
+        )
+        return res
 
     @api.model
     def _insert_credits(self, select):
