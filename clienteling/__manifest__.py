@@ -47,6 +47,7 @@
         "demo/clienteling_demo.xml",
         "demo/clienteling_service_request_demo.xml",
         "demo/clienteling_storefront_demo.xml",
+        "demo/clienteling_kpi_history_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
