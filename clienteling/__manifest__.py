@@ -31,6 +31,7 @@
         "views/clienteling_customer_entry_views.xml",
         "views/clienteling_customer_entry_templates.xml",
         "views/clienteling_service_request_views.xml",
+        "views/clienteling_kpi_views.xml",
         "views/clienteling_product_link_views.xml",
         "views/clienteling_product_link_templates.xml",
         "views/clienteling_service_request_templates.xml",
@@ -49,6 +50,7 @@
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
+        "web.assets_backend": ["clienteling/static/src/kpi/**/*"],
         "web.assets_tests": ["clienteling/static/tests/tours/*.js"],
     },
 }

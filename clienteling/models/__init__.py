@@ -8,6 +8,7 @@ from . import (
     clienteling_consent,
     clienteling_customer_entry,
     clienteling_important_date,
+    clienteling_kpi,
     clienteling_product_link,
     clienteling_product_link_click,
     clienteling_quick_reply,

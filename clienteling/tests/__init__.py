@@ -9,6 +9,7 @@ from . import (
     test_demo_language,
     test_hr_employee,
     test_important_date,
+    test_kpi,
     test_partner,
     test_partner_screens,
     test_product_link,

@@ -109,6 +109,7 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
         link, _owner = cls._security_record_clienteling_product_link()
         return link.click_ids, cls.user_store_manager_a
 
+    @classmethod
     def _security_record_clienteling_associate_pick(cls):
         product = cls.env["product.product"].create({"name": "Boundary Scarf", "list_price": 10})
         pick = cls.env["clienteling.associate.pick"].create(
@@ -157,3 +158,21 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
             "state": "opted_out",
             "reason": "The customer asked in the store to stop texts.",
         }
+
+    @classmethod
+    def _security_record_clienteling_kpi(cls):
+        cls.env["clienteling.service.request"].create(
+            {
+                "customer_name": "Boundary Request",
+                "email": "boundary@example.com",
+                "store_id": cls.store_a.id,
+                "associate_id": cls.employee_a.id,
+                "source": "storefront",
+            }
+        )
+        Kpi = cls.env["clienteling.kpi"]
+        Kpi._kpi_refresh()
+        row = Kpi.search(
+            [("store_id", "=", cls.store_a.id), ("employee_id", "=", cls.employee_a.id)]
+        )
+        return row[:1], cls.user_associate_a

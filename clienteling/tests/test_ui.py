@@ -78,3 +78,23 @@ class TestUi(ClientelingCase, BrowserCase):
             )
         )
         self.assertEqual(Entry.search_count([("name", "=", "Tour Walk-In")]), 1)
+
+    def test_kpi_dashboard_tour(self):
+        for channel, email in (("text", False), ("email", "kpi.tour@example.com")):
+            self.env["clienteling.service.request"].create(
+                {
+                    "customer_name": "KPI Tour",
+                    "email": email,
+                    "mobile": "+12125550123",
+                    "preferred_channel": channel,
+                    "store_id": self.store_a.id,
+                    "associate_id": self.employee_a.id,
+                    "source": "storefront",
+                }
+            )
+        self.env["clienteling.kpi"]._kpi_refresh()
+        self.start_tour(
+            "/odoo/action-clienteling.clienteling_kpi_action_dashboard",
+            "clienteling_kpi_tour",
+            login=self.user_store_manager_a.login,
+        )

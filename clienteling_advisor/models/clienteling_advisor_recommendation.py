@@ -244,6 +244,7 @@ class ClientelingAdvisorRecommendation(models.Model):
                 )
             )
         partners.write({"clienteling_associate_id": employee.id})
+        self.env["clienteling.advisor.action"]._record(self, employee, "added")
         partners.filtered(lambda p: not p.clienteling_store_id).write(
             {"clienteling_store_id": employee.clienteling_store_id.id}
         )
@@ -293,6 +294,9 @@ class ClientelingAdvisorRecommendation(models.Model):
         Snooze = self.env["clienteling.advisor.snooze"]
         for line in lines:
             Snooze._set(employee, line.partner_id, line.category, until)
+        self.env["clienteling.advisor.action"]._record(
+            lines, employee, "snoozed" if days else "dismissed"
+        )
 
     # Refresh: ``clienteling.advisor.refresh`` rebuilds the lines. Its entry points
     # stay here too: the Refresh button, the scheduled action (kept as it is in

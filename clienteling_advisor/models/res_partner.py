@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 
 class ResPartner(models.Model):
@@ -9,4 +9,15 @@ class ResPartner(models.Model):
         # foreign key, their ids are enough.
         res = super().unlink()
         self.env["clienteling.advisor.recommendation"].sudo()._forget("partner_id", self)
+        return res
+
+    def _clienteling_register_contact(self, channel, direction, when=None, employee=None):
+        res = super()._clienteling_register_contact(
+            channel, direction, when=when, employee=employee
+        )
+        if employee and direction == "outbound" and self:
+            # after the contact's own checks (the user may read these customers)
+            self.env["clienteling.advisor.action"].sudo()._record_contacts(
+                self, employee, when or fields.Datetime.now()
+            )
         return res

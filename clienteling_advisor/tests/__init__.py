@@ -1,4 +1,5 @@
 from . import (
+    test_advisor_kpi,
     test_advisor_list_builders,
     test_advisor_lists,
     test_advisor_refresh,

@@ -64,3 +64,12 @@ class TestAdvisorSecurityBoundaries(SecurityBoundaryMixin, AdvisorCase):
     def _security_wizard_clienteling_advisor_snooze_wizard(cls):
         line, owner = cls._security_record_clienteling_advisor_recommendation()
         return owner, {"recommendation_ids": [(6, 0, line.ids)], "days": 7}
+
+    @classmethod
+    def _security_record_clienteling_advisor_action(cls):
+        line, owner = cls._security_record_clienteling_advisor_recommendation()
+        cls.env["clienteling.advisor.action"]._record(line, cls.employee_a, "snoozed")
+        action = cls.env["clienteling.advisor.action"].search(
+            [("partner_id", "=", line.partner_id.id)], limit=1
+        )
+        return action, owner

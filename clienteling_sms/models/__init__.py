@@ -1,5 +1,7 @@
 from . import (
     clienteling_conversation,
+    clienteling_kpi,
+    clienteling_kpi_text_reply,
     clienteling_phone_number,
     clienteling_service_request,
     clienteling_sms_account,

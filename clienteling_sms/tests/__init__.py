@@ -4,6 +4,7 @@ from . import (
     test_demo,
     test_discuss,
     test_inbound,
+    test_kpi,
     test_numbers,
     test_odoo_sms,
     test_odoo_sms_consent,

@@ -141,6 +141,28 @@ class TestSmsSecurityBoundaries(SecurityBoundaryMixin, ClientelingSmsCase):
         cls.store_a.sms_onboarded = False
         return cls.user_manager, {"store_id": cls.store_a.id, "phone_number_id": spare.id}
 
+    @classmethod
+    def _security_record_clienteling_kpi_text_reply(cls):
+        conversation = cls._security_conversation_a()
+        Message = cls.env["clienteling.sms.message"]
+        Message.create(
+            [
+                {"conversation_id": conversation.id, "direction": "inbound", "state": "received"},
+                {
+                    "conversation_id": conversation.id,
+                    "direction": "outbound",
+                    "employee_id": cls.employee_a.id,
+                    "state": "sent",
+                    "body": "Yes, we have it.",
+                },
+            ]
+        )
+        cls.env["clienteling.kpi"]._kpi_refresh()
+        reply = cls.env["clienteling.kpi.text.reply"].search(
+            [("conversation_id", "=", conversation.id)], limit=1
+        )
+        return reply, cls.user_associate_a
+
     def test_event_without_account_is_nobodys(self):
         """An event whose account is gone (the account deleted: ``set null``) keeps
         the customer's number and text: no company's administrator reads it."""
