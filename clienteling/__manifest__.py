@@ -4,7 +4,7 @@
     "name": "Clienteling",
     "summary": "Stores, associates, client books, consent ledger and quick replies "
     "for one-to-one customer relationships",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/Clienteling",
     "website": "https://github.com/clienteling-odoo/clienteling",
     "author": "Clienteling for Odoo",
@@ -47,6 +47,7 @@
         "demo/clienteling_demo.xml",
         "demo/clienteling_service_request_demo.xml",
         "demo/clienteling_storefront_demo.xml",
+        "demo/clienteling_kpi_history_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

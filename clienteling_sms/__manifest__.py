@@ -4,7 +4,7 @@
     "name": "Clienteling SMS",
     "summary": "Two-way texting with customers through Twilio, with opt-in, STOP and "
     "quiet hours that always hold",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/Clienteling",
     "website": "https://github.com/clienteling-odoo/clienteling",
     "author": "Clienteling for Odoo",
