@@ -84,7 +84,8 @@ class ClientelingProductLinkController(http.Controller):
         lang = self._lang(link)
         request.update_context(lang=lang)
         link = link.with_context(lang=lang)
-        product = link.product_id
+        # the customer's card: no internal reference
+        product = link.product_id.with_context(display_default_code=False)
         price, currency = link._customer_price()
         employee = link.employee_id
         response = request.render(

@@ -864,7 +864,8 @@ class ClientelingConversation(models.Model):
         base_url = self.phone_number_id.account_id.sudo().webhook_base_url
         lang = self.partner_id.lang or self.env.lang
         lines = [
-            f"{link.product_id.with_context(lang=lang).display_name}: {link._public_url(base_url)}"
+            f"{link.product_id.with_context(lang=lang, display_default_code=False).display_name}: "
+            f"{link._public_url(base_url)}"
             for link in links
         ]
         text = "\n".join(filter(None, [(body or "").strip(), *lines]))

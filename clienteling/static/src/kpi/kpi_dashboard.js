@@ -53,6 +53,10 @@ export class ClientelingKpiDashboard extends Component {
         }
     }
 
+    get title() {
+        return (this.props.action && this.props.action.name) || _t("Clienteling KPIs");
+    }
+
     get refreshedAt() {
         const value = this.state.data && this.state.data.refreshed_at;
         return value ? formatDateTime(deserializeDateTime(value)) : "";
