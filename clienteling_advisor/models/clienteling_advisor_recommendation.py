@@ -303,19 +303,22 @@ class ClientelingAdvisorRecommendation(models.Model):
     # existing databases) and callers of earlier versions.
 
     def action_refresh(self):
-        """The Refresh button (no record needed): rebuild the current company's lists now."""
-        company = self.env.company
+        """The Refresh button (no record needed): queue a refresh of the current
+        company's lists by the scheduled action, which runs one at a time, instead of
+        rebuilding the whole company inside the associate's request. Purchases and
+        contacts update the lines at once anyway."""
         if not self.env.user.has_group("clienteling.group_clienteling_associate"):
             raise UserError(self.env._("Only Clienteling users can refresh the Advisor."))
-        if not self.env["clienteling.advisor.refresh"].sudo()._refresh_company(company):
-            raise UserError(
-                self.env._(
-                    "The Advisor of %(company)s is being refreshed right now: its lists will "
-                    "be updated in a moment.",
-                    company=company.name,
-                )
-            )
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        self.env["clienteling.advisor.refresh"].sudo()._request_refresh(self.env.company)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._("The Advisor will be refreshed in a moment."),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     @api.model
     def _cron_refresh(self, now=None):
