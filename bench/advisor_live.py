@@ -1,7 +1,7 @@
 """Advisor live updates per purchase or contact, and the full refresh at 5,000,000 customers.
 
 live (default): on the 1,000,000-customer database of ``bench/advisor_refresh.py``
-(created by that script; lines built by a refresh here if it has none), times
+(created by that script; the lines rebuilt here, client books), times
 ``res.partner._clienteling_register_purchase`` and ``_clienteling_register_contact``
 of customers in Keep in Touch, each event alone and rolled back, with the Advisor's
 live update and without it (``_refresh_partners`` replaced by a no-op), interleaved,
@@ -13,19 +13,20 @@ full refresh (client books) and each of its statements apart (EXPLAIN ANALYZE wi
 ``--explain``).
 
 Usage: .venv/bin/python bench/advisor_live.py [--events 200]
-       .venv/bin/python bench/advisor_live.py --scale [--keep] [--runs 1] [--explain] [--drop]
+       .venv/bin/python bench/advisor_live.py --scale [--keep [--upgrade]] [--runs 1] [--explain] [--drop]
 """
 
 import argparse
 import random
 import statistics
 import subprocess
+import sys
 import time
 from datetime import datetime
 
 from advisor_refresh import DB as LIVE_DB
 from advisor_refresh import generate
-from common import create_database, odoo_env
+from common import ODOO_RC, create_database, odoo_env
 
 SCALE_DB = "clienteling_bench_advisor_5m"
 
@@ -80,18 +81,16 @@ def bench_live(events):
     with odoo_env(LIVE_DB) as env:
         env.cr.execute("SELECT count(*) FROM res_partner WHERE clienteling_store_id IS NOT NULL")
         print(f"{env.cr.fetchone()[0]:,} customers in {LIVE_DB}")
-        env.cr.execute("SELECT count(*) FROM clienteling_advisor_recommendation")
-        if not env.cr.fetchone()[0]:
-            env["res.company"].search([]).write(
-                {
-                    "clienteling_advisor_keep_in_touch_list": "client",
-                    "clienteling_advisor_important_date_list": "client",
-                }
-            )
-            started = time.perf_counter()
-            for company in env["res.company"].search([], order="id"):
-                env["clienteling.advisor.refresh"]._refresh_company(company)
-            print(f"lines built in {time.perf_counter() - started:.1f} s")
+        env["res.company"].search([]).write(
+            {
+                "clienteling_advisor_keep_in_touch_list": "client",
+                "clienteling_advisor_important_date_list": "client",
+            }
+        )
+        started = time.perf_counter()
+        for company in env["res.company"].search([], order="id"):
+            env["clienteling.advisor.refresh"]._refresh_company(company)
+        print(f"lines built (client books) in {time.perf_counter() - started:.1f} s")
     now = datetime.now()
     with odoo_env(LIVE_DB) as env:
         env.cr.execute("SELECT count(*) FROM clienteling_advisor_recommendation")
@@ -152,7 +151,26 @@ def bench_live(events):
         env.cr.rollback()
 
 
-def bench_scale(keep, explain, runs):
+def bench_scale(keep, explain, runs, upgrade):
+    if keep and upgrade:
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "odoo",
+                "-c",
+                str(ODOO_RC),
+                "-d",
+                SCALE_DB,
+                "-u",
+                "clienteling_advisor",
+                "--stop-after-init",
+                "--log-level=warn",
+            ],
+            check=True,
+        )
+        print(f"database upgraded in {time.perf_counter() - started:.0f} s")
     if not keep:
         seconds = create_database(SCALE_DB, "clienteling_advisor")
         print(f"database created in {seconds:.0f} s")
@@ -210,12 +228,13 @@ def main():
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--scale", action="store_true", help="the 5,000,000-customer refresh")
     parser.add_argument("--keep", action="store_true", help="with --scale: reuse the database")
+    parser.add_argument("--upgrade", action="store_true", help="with --keep: -u first")
     parser.add_argument("--explain", action="store_true", help="with --scale: profile the SQL")
     parser.add_argument("--runs", type=int, default=1, help="with --scale: refreshes timed")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
     if args.scale:
-        bench_scale(args.keep, args.explain, args.runs)
+        bench_scale(args.keep, args.explain, args.runs, args.upgrade)
     else:
         bench_live(args.events)
     if args.drop:

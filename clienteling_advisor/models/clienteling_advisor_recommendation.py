@@ -51,8 +51,13 @@ class ClientelingAdvisorRecommendation(models.Model):
         required=True,
         readonly=True,
     )
+    # Partial: the store and company lines (most lines with store books) have none.
     employee_id = fields.Many2one(
-        "hr.employee", string="Associate", index=True, readonly=True, ondelete="cascade"
+        "hr.employee",
+        string="Associate",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="cascade",
     )
     store_id = fields.Many2one("clienteling.store", index=True, readonly=True, ondelete="cascade")
     partner_id = fields.Many2one(
@@ -130,6 +135,7 @@ class ClientelingAdvisorRecommendation(models.Model):
                     )
                 )
             if field.index:
+                self._drop_index_unless_partial(f"{self._table}_{field.name}_idx", field)
                 sql.create_index(
                     cr,
                     f"{self._table}_{field.name}_idx",
@@ -147,8 +153,26 @@ class ClientelingAdvisorRecommendation(models.Model):
             where="scope = 'company'",
         )
         sql.create_index(cr, f"{self._table}_list_idx", self._table, ["category", "sort_key"])
-        sql.create_unique_index(cr, f"{self._table}_entry_uniq", self._table, ["entry_id"])
+        # Partial: a refresh does not write an index entry per line without entry.
+        sql.drop_index(cr, f"{self._table}_entry_uniq", self._table)
+        cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (entry_id) WHERE entry_id IS NOT NULL",
+                SQL.identifier(f"{self._table}_entry_key"),
+                SQL.identifier(self._table),
+            )
+        )
         return res
+
+    def _drop_index_unless_partial(self, name, field):
+        """Drop index ``name`` of ``field`` if it is a full index but the field asks
+        for a partial one (created full by earlier versions)."""
+        if field.index != "btree_not_null":
+            return
+        self.env.cr.execute(SQL("SELECT indexdef FROM pg_indexes WHERE indexname = %s", name))
+        row = self.env.cr.fetchone()
+        if row and " WHERE " not in row[0]:
+            sql.drop_index(self.env.cr, name, self._table)
 
     @api.model
     def _forget(self, fname, records):

@@ -66,7 +66,7 @@ class TestAdvisorLiveUpdates(AdvisorCase):
             lambda line: line.partner_id == partner
         )
         self.assertEqual(before.days_since_purchase, 100)
-        reference_date = before.reference_date
+        reference_date, line_id = before.reference_date, before.id
         partner._clienteling_register_purchase(TODAY)
         [line] = self.lines(self.user_associate_a, "keep_in_touch").filtered(
             lambda line: line.partner_id == partner
@@ -74,6 +74,7 @@ class TestAdvisorLiveUpdates(AdvisorCase):
         self.assertEqual((line.days_since_purchase, line.days_since_contact), (0, 100))
         self.assertEqual(line.sort_key, -40)  # 100 - 60 days without contact
         self.assertEqual(line.reference_date, reference_date)
+        self.assertEqual(line.id, line_id, "updated in place: the list on screen still works")
 
     def test_nothing_is_added(self):
         """A contact that would put a customer in Add to Client Book at the next
