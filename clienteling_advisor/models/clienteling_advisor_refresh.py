@@ -11,6 +11,10 @@ _logger = logging.getLogger(__name__)
 
 # First key of the advisory lock a refresh holds for its company (second key).
 REFRESH_LOCK = 0x434C4144
+# First key of the lock a refresh holds exclusively and live updates (purchases,
+# contacts) shared, for the company (second key): a live update skips while a
+# refresh rebuilds the lines, a refresh waits for the live updates under way.
+LIVE_LOCK = 0x434C4156
 
 # The columns every list's builder selects, in this order.
 COLUMNS = SQL(
@@ -65,8 +69,9 @@ class ClientelingAdvisorRefresh(models.AbstractModel):
     @api.model
     def _cron_refresh(self, now=None):
         """Hourly: rebuild the lists of each company one of whose stores has
-        reached a new local day since its last refresh. A retailer in several time
-        zones gets fresh lists soon after each store's midnight."""
+        reached a new local day since its last refresh, or whose refresh was
+        requested since (the Refresh button). A retailer in several time zones gets
+        fresh lists soon after each store's midnight."""
         now = now or fields.Datetime.now()
         for company in self._companies_to_refresh(now):
             if not self._refresh_company(company, now=now):
@@ -90,9 +95,19 @@ class ClientelingAdvisorRefresh(models.AbstractModel):
             zones = set(
                 self.env["clienteling.store"].search([("company_id", "=", company.id)]).mapped("tz")
             )
-            if new_local_day(row and row[0], now, sorted(zones)):
+            requested = company.clienteling_advisor_refresh_requested_at
+            if new_local_day(row and row[0], now, sorted(zones)) or (
+                requested and (not row or requested >= row[0])
+            ):
                 companies |= company
         return companies
+
+    @api.model
+    def _request_refresh(self, company):
+        """Have the scheduled action rebuild ``company``'s lists in a moment, in
+        its own transaction (trusted callers, after their access checks)."""
+        company.with_env(self.env).clienteling_advisor_refresh_requested_at = fields.Datetime.now()
+        self.env.ref("clienteling_advisor.ir_cron_advisor_refresh")._trigger()
 
     @api.model
     def _refresh_company(self, company, now=None):
@@ -110,6 +125,10 @@ class ClientelingAdvisorRefresh(models.AbstractModel):
         cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", REFRESH_LOCK, company.id))
         if not cr.fetchone()[0]:
             return False
+        cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", LIVE_LOCK, company.id))
+        # Hash joins of the whole company's customers in memory, not in batches on disk
+        # (one refresh at a time: this memory is used once).
+        cr.execute("SET LOCAL work_mem = '256MB'")
         now = now or fields.Datetime.now()
         codes = self.env["clienteling.advisor.category"].sudo().search([]).mapped("code")
         counts = {}
@@ -153,40 +172,180 @@ class ClientelingAdvisorRefresh(models.AbstractModel):
             "DROP TABLE IF EXISTS clienteling_advisor_emp, clienteling_advisor_store, "
             "clienteling_advisor_cust"
         )
+        sources = self._sql_sources(company, now)
+        for name, select in sources.items():
+            cr.execute(
+                SQL(
+                    "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS %s",
+                    SQL.identifier(name),
+                    select,
+                )
+            )
+        cr.execute(SQL("ANALYZE %s", SQL(", ").join(map(SQL.identifier, sources))))
+
+    @api.model
+    def _sql_sources(self, company, now, partner_ids=None):
+        """The SELECTs of the builders' sources, by name; with ``partner_ids``, only
+        what the lines of these customers need (their associates and stores)."""
         today = SQL("((%s::timestamp AT TIME ZONE 'UTC') AT TIME ZONE s.tz)::date", now)
-        cr.execute(
-            SQL(
-                """
-                CREATE TEMPORARY TABLE clienteling_advisor_emp ON COMMIT DROP AS
-                SELECT e.id, e.user_id, e.clienteling_store_id AS store_id, s.tz,
-                       %(today)s AS today
-                  FROM hr_employee e
-                  JOIN clienteling_store s ON s.id = e.clienteling_store_id
-                 WHERE e.active AND s.active AND e.user_id IS NOT NULL
-                   AND e.company_id = %(company)s AND s.company_id = %(company)s;
-                CREATE TEMPORARY TABLE clienteling_advisor_store ON COMMIT DROP AS
-                SELECT s.id, s.tz, %(today)s AS today
-                  FROM clienteling_store s
-                 WHERE s.active AND s.company_id = %(company)s;
-                CREATE TEMPORARY TABLE clienteling_advisor_cust ON COMMIT DROP AS
-                SELECT p.id, p.clienteling_store_id AS book_store_id,
-                       CASE WHEN o.active THEN o.id END AS owner_id,
-                       p.clienteling_last_purchase_date AS lpd,
-                       p.clienteling_last_contact_date AS lcd,
-                       p.create_date, p.create_uid,
-                       COALESCE(p.company_id, s.company_id, o.company_id) IS NOT NULL AS known
-                  FROM res_partner p
-                  LEFT JOIN clienteling_store s ON s.id = p.clienteling_store_id
-                  LEFT JOIN hr_employee o ON o.id = p.clienteling_associate_id
-                 WHERE p.active AND p.partner_share AND (p.type = 'contact' OR p.type IS NULL)
-                   AND COALESCE(p.company_id, s.company_id, o.company_id, %(company)s)
-                       = %(company)s;
-                ANALYZE clienteling_advisor_emp, clienteling_advisor_store,
-                        clienteling_advisor_cust;
-                """,
+        emp_filter = store_filter = cust_filter = SQL()
+        if partner_ids:
+            lines = SQL.identifier(self.env["clienteling.advisor.recommendation"]._table)
+            emp_filter = SQL(
+                "AND e.id IN (SELECT employee_id FROM %s WHERE partner_id IN %s)",
+                lines,
+                partner_ids,
+            )
+            store_filter = SQL(
+                """AND (s.id IN (SELECT store_id FROM %(lines)s WHERE partner_id IN %(ids)s)
+                        OR s.id IN (SELECT clienteling_store_id FROM res_partner
+                                     WHERE id IN %(ids)s))""",
+                lines=lines,
+                ids=partner_ids,
+            )
+            cust_filter = SQL("AND p.id IN %s", partner_ids)
+        return {
+            "clienteling_advisor_emp": SQL(
+                """SELECT e.id, e.user_id, e.clienteling_store_id AS store_id, s.tz,
+                          %(today)s AS today
+                     FROM hr_employee e
+                     JOIN clienteling_store s ON s.id = e.clienteling_store_id
+                    WHERE e.active AND s.active AND e.user_id IS NOT NULL
+                      AND e.company_id = %(company)s AND s.company_id = %(company)s %(filter)s""",
                 company=company,
                 today=today,
+                filter=emp_filter,
+            ),
+            "clienteling_advisor_store": SQL(
+                """SELECT s.id, s.tz, %(today)s AS today
+                     FROM clienteling_store s
+                    WHERE s.active AND s.company_id = %(company)s %(filter)s""",
+                company=company,
+                today=today,
+                filter=store_filter,
+            ),
+            "clienteling_advisor_cust": SQL(
+                """SELECT p.id, p.clienteling_store_id AS book_store_id,
+                          CASE WHEN o.active THEN o.id END AS owner_id,
+                          p.clienteling_last_purchase_date AS lpd,
+                          p.clienteling_last_contact_date AS lcd,
+                          p.create_date, p.create_uid,
+                          COALESCE(p.company_id, s.company_id, o.company_id) IS NOT NULL AS known
+                     FROM res_partner p
+                     LEFT JOIN clienteling_store s ON s.id = p.clienteling_store_id
+                     LEFT JOIN hr_employee o ON o.id = p.clienteling_associate_id
+                    WHERE p.active AND p.partner_share AND (p.type = 'contact' OR p.type IS NULL)
+                      AND COALESCE(p.company_id, s.company_id, o.company_id, %(company)s)
+                          = %(company)s %(filter)s""",
+                company=company,
+                filter=cust_filter,
+            ),
+        }
+
+    # Live updates: a purchase or a contact re-evaluates the lines of its customers.
+
+    @api.model
+    def _reevaluated_lists(self, codes):
+        """The lists, among ``codes``, whose lines a purchase or a contact re-evaluates:
+        those built from the customers' dates (their builders read only the sources
+        of ``_sql_sources``). Another addon's list leaves it out if not."""
+        return [code for code in codes if code not in LIVE_LISTS and self._builder(code)]
+
+    @api.model
+    def _refresh_partners(self, partners):
+        """Re-evaluate, in this transaction, the Advisor lines of ``partners`` whose
+        last purchase or contact date just changed (trusted callers, after their
+        access checks): a line whose list's condition no longer holds goes, the
+        others get the new dates; no line is added (that waits for the next
+        refresh). Each line is judged as of its list's refresh, like the rest of
+        its list. A few indexed statements per call, whatever the number of
+        customers; skipped for a company whose refresh is running (it rebuilds
+        the lines anyway). The lines kept keep their ids."""
+        if not partners:
+            return
+        cr = self.env.cr
+        Line = self.env["clienteling.advisor.recommendation"]
+        table = SQL.identifier(Line._table)
+        self.env.flush_all()
+        partner_ids = tuple(partners.ids)
+        cr.execute(
+            SQL(
+                """SELECT company_id, max(refreshed_at), array_agg(DISTINCT category),
+                          pg_try_advisory_xact_lock_shared(%s, company_id)
+                     FROM %s WHERE partner_id IN %s AND category NOT IN %s
+                    GROUP BY company_id""",
+                LIVE_LOCK,
+                table,
+                partner_ids,
+                LIVE_LISTS,
             )
+        )
+        for company_id, refreshed_at, codes, unlocked in cr.fetchall():
+            codes = self._reevaluated_lists(codes)
+            if not unlocked:
+                _logger.info(
+                    "Advisor of company %s: refresh running, live update skipped", company_id
+                )
+                continue
+            if not codes:
+                continue
+            company = self.env["res.company"].browse(company_id)
+            cr.execute(self._sql_reevaluate(company, refreshed_at, partner_ids, codes))
+        Line.invalidate_model()
+
+    @api.model
+    def _sql_reevaluate(self, company, now, partner_ids, codes):
+        """One statement: the lines of lists ``codes`` about ``partner_ids`` that
+        their builders, as of ``now``, still give (same list, associate or store,
+        important date) get the new figures in place; the others are deleted."""
+        table = SQL.identifier(self.env["clienteling.advisor.recommendation"]._table)
+        sources = self._sql_sources(company.id, now, partner_ids=partner_ids)
+        same_line = SQL(
+            """f.partner_id = l.partner_id AND f.category = l.category AND f.scope = l.scope
+               AND f.employee_id IS NOT DISTINCT FROM l.employee_id
+               AND (l.scope = 'company' OR f.store_id IS NOT DISTINCT FROM l.store_id)
+               AND f.important_date_id IS NOT DISTINCT FROM l.important_date_id"""
+        )
+        mine = SQL(
+            "l.partner_id IN %s AND l.company_id = %s AND l.category IN %s",
+            partner_ids,
+            company.id,
+            tuple(codes),
+        )
+        return SQL(
+            """
+            WITH %(sources)s,
+            -- the empty first branch types the builders' NULLs as the lines' columns
+            fresh AS MATERIALIZED (
+                SELECT %(columns)s FROM %(table)s WHERE false UNION ALL %(builders)s),
+            gone AS (
+                DELETE FROM %(table)s l
+                 WHERE %(mine)s AND NOT EXISTS (SELECT 1 FROM fresh f WHERE %(same_line)s))
+            UPDATE %(table)s l
+               SET store_id = f.store_id,
+                   days_since_purchase = f.days_since_purchase,
+                   days_since_contact = f.days_since_contact,
+                   last_purchase_date = f.last_purchase_date,
+                   last_contact_date = f.last_contact_date,
+                   important_date = f.important_date,
+                   days_until = f.days_until,
+                   days_since_creation = f.days_since_creation,
+                   sort_key = f.sort_key
+              FROM fresh f
+             WHERE %(mine)s AND %(same_line)s
+            """,
+            # materialized: small, and planned apart (half the planning time)
+            sources=SQL(", ").join(
+                SQL("%s AS MATERIALIZED (%s)", SQL.identifier(name), select)
+                for name, select in sources.items()
+            ),
+            table=table,
+            columns=COLUMNS,
+            builders=SQL(" UNION ALL ").join(
+                SQL("(%s)", self._builder(code)(company, now)) for code in codes
+            ),
+            mine=mine,
+            same_line=same_line,
         )
 
     @api.model

@@ -56,6 +56,13 @@ class ResCompany(models.Model):
     clienteling_advisor_important_date_list = fields.Selection(
         CUSTOMER_LISTS, string="Important Dates List", default="client", required=True
     )
+    clienteling_advisor_refresh_requested_at = fields.Datetime(
+        string="Advisor Refresh Requested",
+        readonly=True,
+        copy=False,
+        help="Set by the Advisor's Refresh button: the scheduled refresh rebuilds this "
+        "company's lists when they are older.",
+    )
 
     def init(self):
         res = super().init()

@@ -11,6 +11,12 @@ class ResPartner(models.Model):
         self.env["clienteling.advisor.recommendation"].sudo()._forget("partner_id", self)
         return res
 
+    def _clienteling_register_purchase(self, date, amount=0.0, store=None):
+        res = super()._clienteling_register_purchase(date, amount=amount, store=store)
+        # after the purchase's own checks (the user may read these customers)
+        self.env["clienteling.advisor.refresh"].sudo()._refresh_partners(self)
+        return res
+
     def _clienteling_register_contact(self, channel, direction, when=None, employee=None):
         res = super()._clienteling_register_contact(
             channel, direction, when=when, employee=employee
@@ -20,4 +26,5 @@ class ResPartner(models.Model):
             self.env["clienteling.advisor.action"].sudo()._record_contacts(
                 self, employee, when or fields.Datetime.now()
             )
+        self.env["clienteling.advisor.refresh"].sudo()._refresh_partners(self)
         return res

@@ -14,6 +14,7 @@ class TestAdvisorUi(AdvisorCase, BrowserCase):
         today = fields.Date.today()
         long_lapsed.clienteling_last_purchase_date = fields.Date.subtract(today, days=500)
         lapsed.clienteling_last_purchase_date = fields.Date.subtract(today, days=200)
+        self.refresh(now=fields.Datetime.now())
         self.start_tour(
             "/odoo/action-clienteling_advisor.clienteling_advisor_category_action",
             "clienteling_advisor_tour",
@@ -27,12 +28,17 @@ class TestAdvisorUi(AdvisorCase, BrowserCase):
 
     def _home_tour(self, user, employee):
         """``user`` opens Clienteling from Odoo's home menu and refreshes the Advisor
-        it opens on: their lapsed customer is then in their Keep in Touch list."""
+        it opens on: once the scheduled refresh has run, their lapsed customer is in
+        their Keep in Touch list."""
         lapsed = self.customer(f"Home Lapsed {user.login}", owner=employee)
         lapsed.clienteling_last_purchase_date = fields.Date.subtract(fields.Date.today(), days=400)
         lines = self.Recommendation.sudo().search([("partner_id", "=", lapsed.id)])
         self.assertFalse(lines)
         self.start_tour("/odoo", "clienteling_advisor_home_tour", login=user.login)
+        self.assertFalse(self.Recommendation.sudo().search([("partner_id", "=", lapsed.id)]))
+        self.assertTrue(self.company.clienteling_advisor_refresh_requested_at)
+        # the scheduled refresh the button triggered
+        self.Recommendation._cron_refresh()
         lines = self.Recommendation.sudo().search([("partner_id", "=", lapsed.id)])
         self.assertEqual(lines.mapped("category"), ["keep_in_touch"])
         self.assertEqual(lines.employee_id, employee)

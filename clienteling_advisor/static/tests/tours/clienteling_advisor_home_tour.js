@@ -2,7 +2,7 @@ import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 // A Clienteling user opens the Clienteling app from Odoo's home menu: the app opens
-// on the Advisor, their own lists; they refresh it and their lapsed customer appears.
+// on the Advisor, their own lists; they refresh it: the scheduled refresh is queued.
 registry.category("web_tour.tours").add("clienteling_advisor_home_tour", {
     steps: () => [
         ...stepUtils.goToAppSteps("clienteling.clienteling_menu_root", "Open Clienteling"),
@@ -25,9 +25,8 @@ registry.category("web_tour.tours").add("clienteling_advisor_home_tour", {
             run: "click",
         },
         {
-            content: "My lapsed customer is in my Keep in Touch list",
-            trigger:
-                ".o_clienteling_advisor .o_kanban_record:contains(Keep in Touch) .o_clienteling_advisor_count:contains(/^1$/)",
+            content: "The refresh is queued, and said so",
+            trigger: ".o_notification:contains(The Advisor will be refreshed in a moment)",
         },
     ],
 });

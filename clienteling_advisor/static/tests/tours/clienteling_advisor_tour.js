@@ -1,6 +1,6 @@
 import { registry } from "@web/core/registry";
 
-// An associate opens the Advisor, refreshes it, opens Keep in Touch, snoozes the
+// An associate opens the Advisor, asks for a refresh, opens Keep in Touch, snoozes the
 // most lapsed customer for 7 days and opens the next one's profile.
 registry.category("web_tour.tours").add("clienteling_advisor_tour", {
     steps: () => [
@@ -8,6 +8,10 @@ registry.category("web_tour.tours").add("clienteling_advisor_tour", {
             content: "Refresh the lists",
             trigger: ".o_control_panel button:contains(Refresh)",
             run: "click",
+        },
+        {
+            content: "The refresh is queued, and said so",
+            trigger: ".o_notification:contains(The Advisor will be refreshed in a moment)",
         },
         {
             content: "The Keep in Touch tile counts two customers",
