@@ -4,7 +4,7 @@ import secrets
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
-from odoo.tools import create_unique_index
+from odoo.tools import SQL, create_unique_index
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.base.models.res_partner import _tz_get
@@ -160,58 +160,42 @@ class ClientelingStore(models.Model):
 
     def init(self):
         res = super().init()
-        # A new column gets one default for every existing row: give each store its own,
-        # from Python's `secrets` (PostgreSQL's random() is no secret, and 12 has no
-        # gen_random_uuid()), in one statement.
-        self.env.cr.execute(
-            """
-            SELECT id FROM clienteling_store
-             WHERE entry_token IS NULL
-                OR entry_token IN (SELECT entry_token FROM clienteling_store
-                                    GROUP BY entry_token HAVING count(*) > 1)
-            """
-        )
-        store_ids = [row[0] for row in self.env.cr.fetchall()]
-        if store_ids:
-            self.env.cr.execute(
-                """
-                UPDATE clienteling_store AS store
-                   SET entry_token = new.token
-                  FROM unnest(%s::int[], %s::varchar[]) AS new(id, token)
-                 WHERE store.id = new.id
-                """,
-                [store_ids, [secrets.token_urlsafe(24) for _id in store_ids]],
-            )
-        create_unique_index(
-            self.env.cr, "clienteling_store_entry_token_uniq", self._table, ["entry_token"]
-        )
-        self._init_connect_tokens()
+        self._init_secret_tokens("entry_token")
+        self._init_secret_tokens("connect_token")
         return res
 
-    def _init_connect_tokens(self):
-        """Give each store its own connect token (see ``init``)."""
+    def _init_secret_tokens(self, column):
+        """Give each store its own secret in ``column``, unique. A new column gets
+        one default for every existing row: give each store its own, from Python's
+        `secrets` (PostgreSQL's random() is no secret, and 12 has no
+        gen_random_uuid()), in one statement."""
         self.env.cr.execute(
-            """
-            SELECT id FROM clienteling_store
-             WHERE connect_token IS NULL
-                OR connect_token IN (SELECT connect_token FROM clienteling_store
-                                      GROUP BY connect_token HAVING count(*) > 1)
-            """
+            SQL(
+                """
+                SELECT id FROM clienteling_store
+                 WHERE %(column)s IS NULL
+                    OR %(column)s IN (SELECT %(column)s FROM clienteling_store
+                                       GROUP BY %(column)s HAVING count(*) > 1)
+                """,
+                column=SQL.identifier(column),
+            )
         )
         store_ids = [row[0] for row in self.env.cr.fetchall()]
         if store_ids:
             self.env.cr.execute(
-                """
-                UPDATE clienteling_store AS store
-                   SET connect_token = new.token
-                  FROM unnest(%s::int[], %s::varchar[]) AS new(id, token)
-                 WHERE store.id = new.id
-                """,
-                [store_ids, [secrets.token_urlsafe(24) for _id in store_ids]],
+                SQL(
+                    """
+                    UPDATE clienteling_store AS store
+                       SET %(column)s = new.token
+                      FROM unnest(%(ids)s::int[], %(tokens)s::varchar[]) AS new(id, token)
+                     WHERE store.id = new.id
+                    """,
+                    column=SQL.identifier(column),
+                    ids=store_ids,
+                    tokens=[secrets.token_urlsafe(24) for _id in store_ids],
+                )
             )
-        create_unique_index(
-            self.env.cr, "clienteling_store_connect_token_uniq", self._table, ["connect_token"]
-        )
+        create_unique_index(self.env.cr, f"clienteling_store_{column}_uniq", self._table, [column])
 
     @api.depends("connect_token")
     def _compute_connect_url(self):

@@ -96,8 +96,8 @@ class DiscussChannel(models.Model):
                 )
         return super().message_post(message_type=message_type, **kwargs)
 
-    def _clienteling_send_from_chat(self, body="", attachment_ids=None, **_kwargs):
-        self.ensure_one()
+    def _clienteling_writable_conversation(self):
+        """This chat's text conversation, for a user who may text its customer."""
         conversation = self.sudo().clienteling_conversation_id.with_env(self.env)
         if not conversation:
             raise UserError(self.env._("This chat is no longer linked to a text conversation."))
@@ -107,6 +107,11 @@ class DiscussChannel(models.Model):
             raise AccessError(
                 self.env._("Only the store's associates can text this customer.")
             ) from error
+        return conversation
+
+    def _clienteling_send_from_chat(self, body="", attachment_ids=None, **_kwargs):
+        self.ensure_one()
+        conversation = self._clienteling_writable_conversation()
         text = html2plaintext(body) if isinstance(body, Markup) or "<" in (body or "") else body
         media = self.env["ir.attachment"].browse(attachment_ids or [])
         employee = self.env.user.employee_id
@@ -131,15 +136,7 @@ class DiscussChannel(models.Model):
     def action_clienteling_share_products(self):
         """Share Products, from the composer of a customer's chat."""
         self.ensure_one()
-        conversation = self.sudo().clienteling_conversation_id.with_env(self.env)
-        if not conversation:
-            raise UserError(self.env._("This chat is no longer linked to a text conversation."))
-        try:
-            conversation.check_access("write")
-        except AccessError as error:
-            raise AccessError(
-                self.env._("Only the store's associates can text this customer.")
-            ) from error
+        conversation = self._clienteling_writable_conversation()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Share Products"),
