@@ -413,14 +413,22 @@ class ClientelingKpi(models.Model):
 
     @api.model
     def action_refresh(self):
-        """The Refresh button (Clienteling administrators)."""
+        """The Refresh button (Clienteling administrators): a rebuild takes seconds to
+        minutes on a large database, so it is queued to the scheduled action (which
+        runs one refresh at a time) rather than run inside the request."""
         if not self.env.user.has_group("clienteling.group_clienteling_manager"):
             raise AccessError(self.env._("Only Clienteling administrators can refresh the KPIs."))
-        if not self.sudo()._kpi_refresh():
-            raise UserError(
-                self.env._("The KPIs are being refreshed right now: try again in a moment.")
-            )
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        self.env.ref("clienteling.ir_cron_kpi_refresh").sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._(
+                    "The KPIs will be refreshed in a moment: open the dashboard again then."
+                ),
+            },
+        }
 
     @api.model
     def _kpi_refreshed_at(self):

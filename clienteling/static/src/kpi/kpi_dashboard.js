@@ -46,8 +46,8 @@ export class ClientelingKpiDashboard extends Component {
     async refresh() {
         this.state.refreshing = true;
         try {
-            await this.orm.call("clienteling.kpi", "action_refresh", []);
-            await this.load();
+            const action = await this.orm.call("clienteling.kpi", "action_refresh", []);
+            await this.action.doAction(action);
         } finally {
             this.state.refreshing = false;
         }
