@@ -55,16 +55,7 @@ def check_submission(form, default_region, this_year=None):
     values["name"] = " ".join(values["name"].split())
     if not values["name"] and "name" not in errors:
         errors["name"] = "required"
-    if values["email"] and "email" not in errors:
-        if EMAIL_PATTERN.match(values["email"]):
-            values["email"] = values["email"].lower()
-        else:
-            errors["email"] = "invalid"
-    if values["mobile"] and "mobile" not in errors:
-        try:
-            values["mobile"] = to_e164(values["mobile"], default_region)
-        except PhoneNumberError:
-            errors["mobile"] = "invalid"
+    check_email_and_mobile(values, errors, default_region)
     if not values["email"] and not values["mobile"] and not {"email", "mobile"} & set(errors):
         errors["mobile"] = "contact_required"
     birthday = values.pop("birthday")
@@ -76,6 +67,22 @@ def check_submission(form, default_region, this_year=None):
             errors["birthday"] = "invalid"
     values["consent"] = consent_ticked(form.get("consent"))
     return values, errors
+
+
+def check_email_and_mobile(values, errors, default_region):
+    """Lowercase a valid ``values["email"]`` and put ``values["mobile"]`` in E.164
+    (``default_region`` for national numbers); an unreadable one gets the error
+    "invalid" in ``errors``, unless that field already has one."""
+    if values["email"] and "email" not in errors:
+        if EMAIL_PATTERN.match(values["email"]):
+            values["email"] = values["email"].lower()
+        else:
+            errors["email"] = "invalid"
+    if values["mobile"] and "mobile" not in errors:
+        try:
+            values["mobile"] = to_e164(values["mobile"], default_region)
+        except PhoneNumberError:
+            errors["mobile"] = "invalid"
 
 
 def consent_ticked(value):

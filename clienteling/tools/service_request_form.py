@@ -9,8 +9,7 @@ import hashlib
 import re
 import unicodedata
 
-from .customer_entry import CONTROL_CHARACTERS, EMAIL_PATTERN, consent_ticked
-from .phone import PhoneNumberError, to_e164
+from .customer_entry import CONTROL_CHARACTERS, check_email_and_mobile, consent_ticked
 
 KINDS = ("question", "appointment", "personal_shopping")
 CHANNELS = ("email", "text")
@@ -80,16 +79,7 @@ def _check_texts(form, errors):
 
 
 def _check_contact(values, errors, default_region):
-    if values["email"] and "email" not in errors:
-        if EMAIL_PATTERN.match(values["email"]):
-            values["email"] = values["email"].lower()
-        else:
-            errors["email"] = "invalid"
-    if values["mobile"] and "mobile" not in errors:
-        try:
-            values["mobile"] = to_e164(values["mobile"], default_region)
-        except PhoneNumberError:
-            errors["mobile"] = "invalid"
+    check_email_and_mobile(values, errors, default_region)
     channel = values["preferred_channel"]
     if channel == "email" and not values["email"] and "email" not in errors:
         errors["email"] = "required"
