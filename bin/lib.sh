@@ -207,7 +207,7 @@ EOF
 # The addons of this repository, comma-separated, in dependency order.
 repo_addons() {
   local addon list=""
-  for addon in clienteling clienteling_engage clienteling_sms clienteling_engage_sms clienteling_compliance clienteling_sale \
+  for addon in clienteling clienteling_engage clienteling_sms clienteling_engage_sms clienteling_compliance clienteling_sale clienteling_pos \
     clienteling_advisor clienteling_advisor_sms spreadsheet_dashboard_clienteling; do
     [ -f "$REPO_DIR/$addon/__manifest__.py" ] && list="$list${list:+,}$addon"
   done

@@ -1,0 +1,3 @@
+from . import clienteling_store
+from . import pos_config
+from . import res_config_settings
