@@ -1,1 +1,2 @@
 from . import test_pos_till
+from . import test_pos_till_tour
