@@ -16,7 +16,6 @@
         "views/clienteling_store_views.xml",
         "views/res_config_settings_views.xml",
     ],
-    "demo": [],
     "assets": {
         "point_of_sale._assets_pos": [
             "clienteling_pos/static/src/**/*",

@@ -1,4 +1,1 @@
-from . import clienteling_store
-from . import pos_config
-from . import res_config_settings
-from . import res_partner
+from . import clienteling_store, pos_config, res_config_settings, res_partner

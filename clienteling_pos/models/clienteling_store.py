@@ -6,9 +6,7 @@ from odoo.addons.clienteling.tools import placeholders
 class ClientelingStore(models.Model):
     _inherit = "clienteling.store"
 
-    pos_config_ids = fields.One2many(
-        "pos.config", "clienteling_store_id", string="Points of Sale"
-    )
+    pos_config_ids = fields.One2many("pos.config", "clienteling_store_id", string="Points of Sale")
     pos_consent_wording = fields.Text(
         string="Consent Sentence at the Till",
         translate=True,

@@ -169,8 +169,10 @@ class ResPartner(models.Model):
                 employee = Employee
         else:
             employee = self.env.user.employee_ids.filtered(
-                lambda e: e.company_id == config.company_id
-                and (not employee_id or e.id == int(employee_id))
+                lambda e: (
+                    e.company_id == config.company_id
+                    and (not employee_id or e.id == int(employee_id))
+                )
             )[:1].sudo()
         if not employee:
             if not raise_error:

@@ -1,2 +1,1 @@
-from . import test_pos_till
-from . import test_pos_till_tour
+from . import test_pos_till, test_pos_till_tour

@@ -43,7 +43,11 @@ class TestPosTillTour(BrowserCase, TestPosHrHttpCommon):
         )
         Partner = env["res.partner"]
         cls.walk_in = Partner.create(
-            {"name": "Walk In", "mobile": "+1 212 555 0177", "country_id": cls.env.ref("base.us").id}
+            {
+                "name": "Walk In",
+                "mobile": "+1 212 555 0177",
+                "country_id": cls.env.ref("base.us").id,
+            }
         )
         env["clienteling.important.date"].create(
             {"partner_id": cls.walk_in.id, "kind": "birthday", "month": 3, "day": 28}
@@ -54,7 +58,9 @@ class TestPosTillTour(BrowserCase, TestPosHrHttpCommon):
         self.start_pos_tour("ClientelingPosTillTour", login="pos_user")
         self.assertEqual(self.walk_in.clienteling_associate_id, self.cashier)
         self.assertEqual(self.walk_in.clienteling_store_id, self.store)
-        consent = self.env["clienteling.consent"].sudo().search([("partner_id", "=", self.walk_in.id)])
+        consent = (
+            self.env["clienteling.consent"].sudo().search([("partner_id", "=", self.walk_in.id)])
+        )
         self.assertRecordValues(
             consent,
             [
