@@ -14,7 +14,8 @@ class ResPartner(models.Model):
     @api.model
     def clienteling_pos_details(self, partner_ids, config_id, employee_id=False):
         """Clienteling details of the customers the till shows: client book owner,
-        consent to texts with the point of sale's store, next important date.
+        consent to texts with the point of sale's store, next important date (when
+        the cashier is an associate of the store).
 
         ``employee_id`` is the cashier (``pos_hr``): ``in_my_book`` and ``can_add``
         are for them. Returns ``{"store": {...}, "partners": {id: {...}}}``; a
@@ -35,7 +36,8 @@ class ResPartner(models.Model):
         details = {}
         for partner in partners:
             owner = partner.clienteling_associate_id
-            important = partner.clienteling_next_important_date_id
+            # the customer's dates are for the store's associates only
+            important = employee and partner.clienteling_next_important_date_id
             state = states.get(partner.id, False)
             other_store = partner.clienteling_store_id and partner.clienteling_store_id != store
             details[partner.id] = {

@@ -97,6 +97,7 @@ class TestPosTill(ClientelingCase):
         )
         self.assertFalse(result["employee_ok"])
         self.assertFalse(result["partners"][self.walk_in.id]["can_add"])
+        self.assertFalse(result["partners"][self.walk_in.id]["next_date_label"])
         # a till without store shows nothing
         result = self.Partner.clienteling_pos_details([self.walk_in.id], self.config_no_store.id)
         self.assertEqual(result, {"store": False, "partners": {}})
