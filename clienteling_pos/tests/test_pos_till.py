@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.clienteling.tests.common import ClientelingCase
@@ -176,6 +176,13 @@ class TestPosTill(ClientelingCase):
         with self.assertRaisesRegex(UserError, "has no phone number"):
             self._add()
         self.assertFalse(self.walk_in.clienteling_associate_id)
+
+    def test_invalid_number(self):
+        self.walk_in.mobile = "12"
+        with self.assertRaisesRegex(ValidationError, "Invalid number for Walk In"):
+            self._add()
+        self.assertFalse(self.walk_in.clienteling_associate_id)
+        self.assertFalse(self._consents())
 
     def test_opted_out(self):
         self.walk_in._clienteling_record_consent("sms", "opted_out", self.store_a, "associate")
