@@ -17,6 +17,14 @@
         "views/res_config_settings_views.xml",
     ],
     "demo": ["demo/clienteling_pos_demo.xml"],
-    "assets": {},
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "clienteling_pos/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "clienteling_pos/static/tests/tours/**/*",
+        ],
+    },
+    "post_init_hook": "post_init_hook",
     "auto_install": True,
 }

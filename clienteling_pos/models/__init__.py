@@ -1,1 +1,1 @@
-from . import clienteling_store, pos_config, pos_order, res_config_settings
+from . import clienteling_store, pos_config, pos_order, res_config_settings, res_partner

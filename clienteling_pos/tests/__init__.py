@@ -1,1 +1,1 @@
-from . import test_pos_credit
+from . import test_pos_credit, test_pos_till, test_pos_till_tour
