@@ -16,7 +16,7 @@
         "views/clienteling_store_views.xml",
         "views/res_config_settings_views.xml",
     ],
-    "demo": [],
+    "demo": ["demo/clienteling_pos_demo.xml"],
     "assets": {},
     "auto_install": True,
 }

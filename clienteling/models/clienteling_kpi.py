@@ -15,6 +15,8 @@ PERIODS = ("week", "month", "quarter")
 REFRESHED_AT_PARAM = "clienteling.kpi_refreshed_at"
 # pg_try_advisory_xact_lock key: one refresh at a time
 REFRESH_LOCK = 0x4B50494B
+# the associates listed under "Sales by Associate" on the dashboard
+SALES_BY_ASSOCIATE_LIMIT = 10
 
 
 def local_day(timestamp, tz):
@@ -548,6 +550,16 @@ class ClientelingKpi(models.Model):
         }
         extra = self._dashboard_extra_values(domain)
         stores = self.env["clienteling.store"].search([])
+        sales_by_associate = [
+            {"id": employee.id, "name": employee.name, "amount": amount}
+            for employee, amount in self._read_group(
+                [*domain, ("employee_id", "!=", False), ("sales_amount", "!=", 0)],
+                ["employee_id"],
+                ["sales_amount:sum"],
+                order="sales_amount:sum desc",
+                limit=SALES_BY_ASSOCIATE_LIMIT,
+            )
+        ]
         refreshed_at = self._kpi_refreshed_at()
         return {
             "period": period,
@@ -558,6 +570,7 @@ class ClientelingKpi(models.Model):
             "can_refresh": self.env.user.has_group("clienteling.group_clienteling_manager"),
             "stores": [{"id": s.id, "name": s.display_name} for s in stores],
             "store_id": int(store_id) if store_id else False,
+            "sales_by_associate": sales_by_associate,
             "cards": [
                 {
                     "key": key,

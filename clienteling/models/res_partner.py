@@ -339,7 +339,8 @@ class ResPartner(models.Model):
         Cheap and safe under concurrency (one UPDATE, increments done by
         PostgreSQL): callable from webhooks and POS bridges. A customer with no
         store book joins ``store``'s. ``amount`` is in the company currency;
-        a negative amount (a refund) lowers the spend without counting a purchase.
+        a negative amount (a refund) lowers the spend without counting a purchase
+        nor moving the last purchase date.
         A purchase is a fact, not an edit of the customer: readable customers are
         enough (joining a store book is an ordinary write, checked by the rules).
         """
@@ -370,7 +371,9 @@ class ResPartner(models.Model):
             SQL(
                 """
                 UPDATE res_partner
-                   SET clienteling_last_purchase_date = GREATEST(clienteling_last_purchase_date, %(day)s),
+                   SET clienteling_last_purchase_date = CASE WHEN %(count)s = 1
+                           THEN GREATEST(clienteling_last_purchase_date, %(day)s)
+                           ELSE clienteling_last_purchase_date END,
                        clienteling_purchase_count = COALESCE(clienteling_purchase_count, 0) + %(count)s,
                        clienteling_purchase_total = COALESCE(clienteling_purchase_total, 0) + %(amount)s
                  WHERE id IN %(ids)s

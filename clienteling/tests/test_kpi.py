@@ -433,3 +433,54 @@ class TestKpiRefreshLock(ClientelingCase):
             self.assertEqual(Kpi.search_count([]), before)
             connection.rollback()
         self.assertTrue(Kpi._kpi_refresh())
+
+
+@tagged("post_install", "-at_install", "clienteling")
+class TestKpiSalesByAssociate(KpiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        day = datetime(2026, 3, 10, 16, 0)
+        rows = [
+            (1, cls.customer_a, cls.employee_a, cls.store_a, 100.0, "sale"),
+            (2, cls.customer_a, cls.employee_a, cls.store_a, -30.0, "return"),
+            (3, cls.customer_b, cls.employee_b, cls.store_b, 50.0, "sale"),
+            (4, cls.customer_b, None, cls.store_b, 500.0, "sale"),
+        ]
+        cls.env["clienteling.sale.credit"]._insert_credits(
+            SQL(" UNION ALL ").join(
+                SQL(
+                    "SELECT %s AS key, %s AS name, 'pos.order' AS res_model, %s AS res_id, "
+                    "%s AS partner_id, %s::int AS employee_id, %s AS store_id, "
+                    "%s AS company_id, %s::numeric AS amount, %s::timestamp AS date, "
+                    "'pos' AS source, %s AS kind, NULL::int AS reversed_credit_id",
+                    f"test,{ref}",
+                    f"Test {ref}",
+                    ref,
+                    partner.id,
+                    employee.id if employee else None,
+                    store.id,
+                    cls.company.id,
+                    amount,
+                    day,
+                    kind,
+                )
+                for ref, partner, employee, store, amount, kind in rows
+            )
+        )
+        cls.Kpi._kpi_refresh()
+
+    def test_sales_by_associate_net_of_returns_within_the_rules(self):
+        data, cards = self.cards_of(self.user_manager, "week")
+        self.assertEqual(cards["sales"], 620.0)
+        self.assertEqual(
+            [(line["id"], line["amount"]) for line in data["sales_by_associate"]],
+            [(self.employee_a.id, 70.0), (self.employee_b.id, 50.0)],
+        )
+        data, _cards = self.cards_of(self.user_associate_a, "week")
+        self.assertEqual(
+            data["sales_by_associate"],
+            [{"id": self.employee_a.id, "name": "Ann Associate", "amount": 70.0}],
+        )
+        data, _cards = self.cards_of(self.user_store_manager_a, "week", self.store_b)
+        self.assertEqual(data["sales_by_associate"], [], "another store's sales")

@@ -70,7 +70,7 @@ export class ClientelingKpiDashboard extends Component {
             return `${formatFloat(card.value, {digits: [16, 1]})} %`;
         }
         if (card.format === "amount") {
-            return formatFloat(card.value, {digits: [16, 2]});
+            return this.formatAmount(card.value);
         }
         if (card.format === "hours") {
             return formatFloatTime(card.value);
@@ -79,6 +79,28 @@ export class ClientelingKpiDashboard extends Component {
             return formatFloatTime(card.value / 3600);
         }
         return formatInteger(card.value);
+    }
+
+    formatAmount(value) {
+        return formatFloat(value, {digits: [16, 2]});
+    }
+
+    openAssociateSales(line) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: line.name,
+            res_model: "clienteling.kpi",
+            views: [
+                [false, "pivot"],
+                [false, "graph"],
+            ],
+            domain: [...this.state.data.domain, ["employee_id", "=", line.id]],
+            context: {
+                pivot_measures: ["sales_amount", "link_sales_amount"],
+                graph_measure: "sales_amount",
+                pivot_row_groupby: ["day:week"],
+            },
+        });
     }
 
     openCard(card) {
