@@ -132,13 +132,16 @@ def per_order_purchases(env, partner_ids):
 
 
 def main():
+    global DB
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=200_000)
     parser.add_argument("--check-customers", type=int, default=5000)
     parser.add_argument("--keep", action="store_true", help="reuse the generated database")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
+    parser.add_argument("--db", default=DB, help=f"database (default {DB})")
     args = parser.parse_args()
+    DB = args.db
     if not args.keep:
         build(args.orders, args.customers)
     with odoo_env(DB) as env:
