@@ -131,6 +131,21 @@ def per_order_purchases(env, partner_ids):
     return env.cr.fetchall()
 
 
+def check(sample, expected, got, label):
+    differ = [pid for pid in sample if got.get(pid) != expected.get(pid)]
+    if differ:
+        for pid in differ[:10]:
+            print(f"  customer {pid}: backfill {expected.get(pid)}, per order {got.get(pid)}")
+        raise SystemExit(
+            f"FAILED {label}: {len(differ):,} of {len(sample):,} customers' figures differ "
+            f"from the backfill's (last purchase date, purchases, spend, store book)"
+        )
+    print(
+        f"{label} same figures as the backfill: yes, for all {len(sample):,} sample customers "
+        f"(last purchase date, purchases, spend, store book)"
+    )
+
+
 def main():
     global DB
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -202,18 +217,39 @@ def main():
         f"{extrapolated:,.0f} s ({extrapolated / 3600:.2f} h)"
     )
     print(f"speed-up (extrapolated per-order time / backfill): {extrapolated / backfill:.1f}x")
-    differ = [pid for pid in sample if got.get(pid) != expected.get(pid)]
-    if differ:
-        for pid in differ[:10]:
-            print(f"  customer {pid}: backfill {expected.get(pid)}, per order {got.get(pid)}")
-        raise SystemExit(
-            f"FAILED: {len(differ):,} of {len(sample):,} customers' figures differ "
-            f"(last purchase date, purchases, spend, store book)"
+    check(sample, expected, got, "(b)")
+
+    # (c) the bridge's own per-order path on the same customers: credit + purchase
+    with odoo_env(DB) as env:
+        reset(env)
+    vacuum()
+    with odoo_env(DB) as env:
+        env.cr.execute(
+            """SELECT id FROM pos_order WHERE partner_id = ANY(%s::int[])
+                ORDER BY date_order, id""",
+            [sample],
         )
+        order_ids = [row[0] for row in env.cr.fetchall()]
+        Order = env["pos.order"]
+        started = time.perf_counter()
+        for order_id in order_ids:
+            Order.browse(order_id)._clienteling_credit_sales()
+        env.flush_all()
+        env.cr.commit()
+        bridge = time.perf_counter() - started
+        got = figures(env, sample)
+        env.cr.execute("SELECT count(*) FROM clienteling_sale_credit")
+        bridge_credits = env.cr.fetchone()[0]
+    per_order_ms = bridge / len(order_ids) * 1000
+    extrapolated = per_order_ms * orders / 1000
     print(
-        f"same figures: yes, for all {len(sample):,} sample customers (last purchase date, "
-        f"purchases, spend, store book)"
+        f"(c) per-order pos.order._clienteling_credit_sales (credit + purchase): "
+        f"{len(order_ids):,} orders ({bridge_credits:,} credits) in {bridge:.1f} s = "
+        f"{per_order_ms:.3f} ms/order = {len(order_ids) / bridge:,.0f} orders/s; extrapolated "
+        f"to {orders:,} orders: {extrapolated:,.0f} s ({extrapolated / 3600:.2f} h); "
+        f"speed-up of the backfill: {extrapolated / backfill:.1f}x"
     )
+    check(sample, expected, got, "(c)")
     if args.drop:
         subprocess.run(["dropdb", "--if-exists", DB], check=True)
 
