@@ -47,8 +47,10 @@ class PosConfig(models.Model):
                     cash_journal_vals={"name": self.env._("Cash %s", store.code)}
                 )
                 config.payment_method_ids = [fields.Command.link(m) for m in methods]
-            config.open_ui()
-            session = config.current_session_id
+            # opened by the administrator (the superuser loading demo data may not)
+            session = self.env["pos.session"].create(
+                {"config_id": config.id, "user_id": self.env.ref("base.user_admin").id}
+            )
             session.set_opening_control(0, None)
             cash = config.payment_method_ids.filtered("is_cash_count")[:1]
             orders = self.env["pos.order"]

@@ -160,7 +160,9 @@ class TestPosCredit(ClientelingCase, TestPoSCommon):
             order = self._pay([(self.product, 1)], customer=self.buyer)
         self.assertEqual(order.state, "paid")
         self.assertFalse(self._credits(order), "no credit without its purchase")
-        backfill = self.env["pos.order"].with_user(self.user_manager)._clienteling_backfill_purchases
+        backfill = (
+            self.env["pos.order"].with_user(self.user_manager)._clienteling_backfill_purchases
+        )
         self.assertEqual(backfill(), 1)
         self.assertEqual(self._figures(self.buyer)["clienteling_purchase_count"], 1)
 
@@ -229,3 +231,25 @@ class TestPosCredit(ClientelingCase, TestPoSCommon):
             Credit.with_user(self.user_store_manager_a).search([("id", "=", credit.id)]), credit
         )
         self.assertFalse(Credit.with_user(self.user_associate_b).search([("id", "=", credit.id)]))
+
+
+@tagged("post_install", "-at_install", "clienteling_pos")
+class TestPosDemo(ClientelingCase):
+    def test_demo_tills_credit_their_stores(self):
+        stores = [
+            self.env.ref(f"clienteling.store_{code}_demo", raise_if_not_found=False)
+            for code in ("nyc", "london", "paris")
+        ]
+        if not all(stores):
+            self.skipTest("installed without demo data")
+        for store in stores:
+            config = store.pos_config_ids
+            self.assertEqual(len(config), 1, store.name)
+            self.assertTrue(config.module_pos_hr)
+            orders = self.env["pos.order"].search([("config_id", "=", config.id)])
+            credits = self.env["clienteling.sale.credit"].search(
+                [("res_model", "=", "pos.order"), ("res_id", "in", orders.ids)]
+            )
+            self.assertEqual(len(credits), len(orders), "every demo order is credited")
+            self.assertEqual(set(credits.store_id), {store})
+            self.assertIn("return", credits.mapped("kind"))
