@@ -15,7 +15,10 @@ with negative amounts). Then, in one run, from the same starting figures:
     ``res.partner._clienteling_register_purchase(date, amount, store)`` is called, one
     order at a time, as a bridge does when each order is paid. Its time per order is
     extrapolated to all the orders (said so in the output), and the sample customers'
-    figures are compared with the backfill's: the script fails if one differs.
+    figures are compared with the backfill's: the script fails if one differs;
+(c) the same with the bridge's own per-order path, ``pos.order._clienteling_credit_sales()``
+    of each of the sample's orders (a credit, then the purchase), timed, extrapolated and
+    checked the same way.
 
 Usage: .venv/bin/python bench/pos_backfill.py [--orders 1000000] [--customers 200000]
        [--check-customers 5000] [--keep] [--drop]
