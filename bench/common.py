@@ -106,3 +106,41 @@ def start_odoo_server(dbname, port, *extra_args):
             time.sleep(0.5)
     server.kill()
     raise SystemExit("The Odoo server did not start.")
+
+
+class column_defaults:
+    """Within it, the NOT NULL columns of these models' tables that the bulk SQL
+    generators do not fill (added by other modules, e.g. ``account`` on res.partner)
+    take the fields' defaults in PostgreSQL; removed on exit."""
+
+    def __init__(self, env, model_names):
+        self.env = env
+        self.model_names = model_names
+        self.columns = []
+
+    def __enter__(self):
+        cr = self.env.cr
+        for name in self.model_names:
+            model = self.env[name]
+            cr.execute(
+                """SELECT column_name FROM information_schema.columns
+                    WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL
+                      AND column_name != 'id'""",
+                [model._table],
+            )
+            fnames = [row[0] for row in cr.fetchall() if row[0] in model._fields]
+            values = model.default_get(fnames)
+            for fname in fnames:
+                if values.get(fname) is None:
+                    continue
+                value = model._fields[fname].convert_to_column(values[fname], model)
+                cr.execute(
+                    f'ALTER TABLE "{model._table}" ALTER COLUMN "{fname}" SET DEFAULT %s',
+                    [value],
+                )
+                self.columns.append((model._table, fname))
+        return self
+
+    def __exit__(self, *exc):
+        for table, column in self.columns:
+            self.env.cr.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" DROP DEFAULT')
