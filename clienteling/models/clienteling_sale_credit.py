@@ -1,5 +1,10 @@
+import logging
+import time
+
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
+
+_logger = logging.getLogger(__name__)
 
 SALE_CREDIT_SOURCES = [("pos", "Point of Sale"), ("online", "Online"), ("link", "Shared Link")]
 SALE_CREDIT_KINDS = [("sale", "Sale"), ("return", "Return"), ("cancel", "Cancellation")]
@@ -24,6 +29,14 @@ PURCHASE_FIELDS = (
     "clienteling_purchase_count",
     "clienteling_purchase_total",
 )
+# a backfill of at least this many new credits, and at least a quarter of the
+# credits already there, is loaded in bulk (``_backfill_credits``)
+BULK_MIN_CREDITS = 50_000
+# the foreign keys whose row-by-row checks cost most in a bulk load: the few
+# parent rows every credit points to
+BULK_DEFERRED_FOREIGN_KEYS = ("company_id", "employee_id", "store_id")
+# memory for the bulk load's sorts, aggregations and index builds (this transaction)
+BULK_SETTINGS = {"work_mem": "256MB", "maintenance_work_mem": "512MB"}
 
 
 class ClientelingSaleCredit(models.Model):
@@ -189,34 +202,198 @@ class ClientelingSaleCredit(models.Model):
         partner.invalidate_recordset(list(PURCHASE_FIELDS))
 
     def _register_purchases_set_based(self):
-        """Apply these new sale credits to their customers' figures in one UPDATE
-        (the backfill): the same figures as ``_register_purchases`` of each."""
+        """Apply these new sale credits to their customers' figures in one UPDATE:
+        the same figures as ``_register_purchases`` of each."""
         if not self:
             return
         self.env.flush_all()
         self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner p
-                   SET clienteling_last_purchase_date =
-                           GREATEST(p.clienteling_last_purchase_date, c.last_day),
-                       clienteling_purchase_count =
-                           COALESCE(p.clienteling_purchase_count, 0) + c.purchases,
-                       clienteling_purchase_total =
-                           COALESCE(p.clienteling_purchase_total, 0) + c.total,
-                       clienteling_store_id = COALESCE(p.clienteling_store_id, c.store_id)
-                  FROM (SELECT partner_id,
-                               MAX(date::date) FILTER (WHERE kind = 'sale') AS last_day,
-                               COUNT(*) FILTER (WHERE kind = 'sale') AS purchases,
-                               SUM(amount) AS total,
-                               (ARRAY_AGG(store_id ORDER BY date, id)
-                                    FILTER (WHERE store_id IS NOT NULL))[1] AS store_id
-                          FROM clienteling_sale_credit
-                         WHERE id IN %(ids)s
-                         GROUP BY partner_id) AS c
-                 WHERE p.id = c.partner_id
-                """,
-                ids=tuple(self.ids),
+            self._purchases_update(
+                SQL(
+                    """SELECT id, partner_id, date, amount, kind, store_id
+                         FROM clienteling_sale_credit WHERE id IN %s""",
+                    tuple(self.ids),
+                )
             )
         )
         self.env["res.partner"].invalidate_model([*PURCHASE_FIELDS, "clienteling_store_id"])
+
+    @api.model
+    def _purchases_update(self, rows):
+        """SQL: the UPDATE adding the credits ``rows`` (SQL or a CTE name returning
+        id, partner_id, date, amount, kind, store_id) to their customers' last
+        purchase date, count, spend and, when they have none, store book (the
+        store of their first credit with one)."""
+        return SQL(
+            """
+            UPDATE res_partner p
+               SET clienteling_last_purchase_date =
+                       GREATEST(p.clienteling_last_purchase_date, c.last_day),
+                   clienteling_purchase_count =
+                       COALESCE(p.clienteling_purchase_count, 0) + c.purchases,
+                   clienteling_purchase_total =
+                       COALESCE(p.clienteling_purchase_total, 0) + c.total,
+                   clienteling_store_id = COALESCE(p.clienteling_store_id, c.store_id)
+              FROM (SELECT partner_id,
+                           MAX(date::date) FILTER (WHERE kind = 'sale') AS last_day,
+                           COUNT(*) FILTER (WHERE kind = 'sale') AS purchases,
+                           SUM(amount) AS total,
+                           (ARRAY_AGG(store_id ORDER BY date, id)
+                                FILTER (WHERE store_id IS NOT NULL))[1] AS store_id
+                      FROM (%(rows)s) AS rows
+                     GROUP BY partner_id) AS c
+             WHERE p.id = c.partner_id
+            """,
+            rows=rows,
+        )
+
+    @api.model
+    def _backfill_credits(self, select):
+        """Insert the credits ``select`` (SQL returning ``CREDIT_COLUMNS``) returns,
+        skipping keys already credited, and add the new ones to their customers'
+        figures (``_register_purchases_set_based``'s), set-based: the history
+        backfill of the sales bridges. Returns the number of new credits. Callers
+        check access first: this is sudo-free SQL.
+
+        The credits are first read into a temporary table. When there are many
+        (``BULK_MIN_CREDITS``, and at least a quarter of the credits already
+        there), they are loaded in bulk: the credit table's secondary indexes are
+        dropped and built again after the insert, and the foreign keys to the
+        company, associate and store (``BULK_DEFERRED_FOREIGN_KEYS``) are dropped
+        and added again after it (checked in one query instead of row by row),
+        with the same names and definitions. This DDL is part of the transaction
+        (undone with it if anything fails), but it locks the credit table, reads
+        included, and writes to the companies, employees and stores until the
+        transaction ends: a till paid at that moment waits for the backfill."""
+        cr = self.env.cr
+        self.env.flush_all()
+        started = time.perf_counter()
+        saved = self._set_bulk_settings(BULK_SETTINGS)
+        cr.execute("DROP TABLE IF EXISTS clienteling_backfill_credit")
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE clienteling_backfill_credit ON COMMIT DROP AS
+                SELECT %(columns)s
+                  FROM (%(select)s) AS credits
+                 WHERE NOT EXISTS (SELECT 1 FROM clienteling_sale_credit c
+                                    WHERE c.key = credits.key)
+                """,
+                columns=SQL(", ").join(SQL.identifier(c) for c in CREDIT_COLUMNS),
+                select=select,
+            )
+        )
+        count = cr.rowcount
+        _logger.info("backfill: %s credits to insert (%.1f s)", count, _since(started))
+        if not count:
+            cr.execute("DROP TABLE clienteling_backfill_credit")
+            self._set_bulk_settings(saved)
+            return 0
+        cr.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [self._table])
+        existing = max(cr.fetchone()[0], 0)
+        bulk = count >= BULK_MIN_CREDITS and count * 4 >= existing
+        if bulk:
+            cr.execute(SQL("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", SQL.identifier(self._table)))
+            indexes = self._drop_secondary_indexes()
+            foreign_keys = self._drop_foreign_keys(BULK_DEFERRED_FOREIGN_KEYS)
+        now = fields.Datetime.now()
+        cr.execute(
+            SQL(
+                """
+                WITH new AS (
+                    INSERT INTO clienteling_sale_credit
+                           (%(columns)s, create_uid, create_date, write_uid, write_date)
+                    SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM clienteling_backfill_credit
+                    ON CONFLICT (key) DO NOTHING
+                    RETURNING id, partner_id, date, amount, kind, store_id
+                ), updated AS (%(update)s)
+                SELECT count(*) FROM new
+                """,
+                columns=SQL(", ").join(SQL.identifier(c) for c in CREDIT_COLUMNS),
+                uid=self.env.uid,
+                now=now,
+                update=self._purchases_update(SQL("SELECT * FROM new")),
+            )
+        )
+        inserted = cr.fetchone()[0]
+        _logger.info(
+            "backfill: %s credits inserted, customers updated (%.1f s)", inserted, _since(started)
+        )
+        if bulk:
+            for definition in indexes:
+                cr.execute(definition)
+            for name, definition in foreign_keys:
+                cr.execute(
+                    SQL(
+                        "ALTER TABLE %s ADD CONSTRAINT %s %s",
+                        SQL.identifier(self._table),
+                        SQL.identifier(name),
+                        SQL(definition),
+                    )
+                )
+            _logger.info("backfill: indexes and foreign keys back (%.1f s)", _since(started))
+        cr.execute("DROP TABLE clienteling_backfill_credit")
+        self._set_bulk_settings(saved)
+        self.env["res.partner"].invalidate_model([*PURCHASE_FIELDS, "clienteling_store_id"])
+        return inserted
+
+    @api.model
+    def _set_bulk_settings(self, settings):
+        """Set these PostgreSQL settings for the transaction; returns the former."""
+        saved = {}
+        for name, value in settings.items():
+            self.env.cr.execute(
+                "SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value]
+            )
+            saved[name] = self.env.cr.fetchone()[0]
+        return saved
+
+    @api.model
+    def _drop_secondary_indexes(self):
+        """Drop the credit table's indexes but its primary key and unique
+        constraints'; returns their definitions, to build them again."""
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+              FROM pg_index i
+             WHERE i.indrelid = %s::regclass
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+            """,
+            [self._table],
+        )
+        rows = cr.fetchall()
+        for name, _definition in rows:
+            cr.execute(SQL("DROP INDEX %s", SQL(name)))
+        return [SQL(definition) for _name, definition in rows]
+
+    @api.model
+    def _drop_foreign_keys(self, columns):
+        """Drop the credit table's foreign keys on these columns; returns their
+        names and definitions, to add them again."""
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT k.conname, pg_get_constraintdef(k.oid)
+              FROM pg_constraint k
+              JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY(k.conkey)
+             WHERE k.conrelid = %s::regclass AND k.contype = 'f'
+               AND array_length(k.conkey, 1) = 1 AND a.attname IN %s
+            """,
+            [self._table, tuple(columns)],
+        )
+        rows = cr.fetchall()
+        for name, _definition in rows:
+            cr.execute(
+                SQL(
+                    "ALTER TABLE %s DROP CONSTRAINT %s",
+                    SQL.identifier(self._table),
+                    SQL.identifier(name),
+                )
+            )
+        return rows
+
+
+def _since(started):
+    return time.perf_counter() - started

@@ -126,10 +126,11 @@ class PosOrder(models.Model):
     @api.model
     def _clienteling_backfill_purchases(self):
         """Credit every paid order with a customer not credited yet and add them to
-        their customers' last purchase date, count and spend, set-based (two
-        statements whatever the history). Idempotent: a second run finds nothing to
-        credit. For Clienteling administrators (their companies) and ``odoo shell``
-        (all). Returns the number of orders credited."""
+        their customers' last purchase date, count and spend, set-based
+        (``clienteling.sale.credit._backfill_credits``: a large history is loaded in
+        bulk, the credit table locked meanwhile). Idempotent: a second run finds
+        nothing to credit. For Clienteling administrators (their companies) and
+        ``odoo shell`` (all). Returns the number of orders credited."""
         if self.env.su:
             where = SQL("TRUE")
         elif self.env.user.has_group("clienteling.group_clienteling_manager"):
@@ -138,10 +139,8 @@ class PosOrder(models.Model):
             raise AccessError(
                 self.env._("Only Clienteling administrators can load the sales history.")
             )
-        credits = (
+        return (
             self.env["clienteling.sale.credit"]
             .sudo()
-            ._insert_credits(self._clienteling_credit_select(where))
+            ._backfill_credits(self._clienteling_credit_select(where))
         )
-        credits._register_purchases_set_based()
-        return len(credits)
