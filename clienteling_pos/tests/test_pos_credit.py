@@ -1,11 +1,15 @@
 from datetime import timedelta
 from unittest.mock import patch
 
+import psycopg2
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
+from odoo.tools import mute_logger
 
+from odoo.addons.clienteling.models import clienteling_sale_credit as credit_module
 from odoo.addons.clienteling.tests.common import ClientelingCase
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
@@ -214,6 +218,69 @@ class TestPosCredit(ClientelingCase, TestPoSCommon):
             [("partner_id", "in", partners.ids)], order="id"
         )._clienteling_credit_sales()
         self.assertEqual({p.id: self._figures(p) for p in partners}, backfilled)
+
+    def _credit_schema(self):
+        self.env.cr.execute(
+            """SELECT indexdef FROM pg_indexes WHERE tablename = 'clienteling_sale_credit'
+               UNION ALL
+               SELECT conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated
+                 FROM pg_constraint WHERE conrelid = 'clienteling_sale_credit'::regclass"""
+        )
+        return sorted(row[0] for row in self.env.cr.fetchall())
+
+    def test_bulk_backfill_gives_the_same_figures_and_schema(self):
+        """Many credits are loaded in bulk (indexes dropped and built again,
+        foreign keys checked once): forced here on a few."""
+        with patch.object(
+            type(self.env["pos.order"]), "_clienteling_credit_sales", lambda self: None
+        ):
+            sold = self._pay([(self.product, 2)], customer=self.buyer, employee=self.employee_a)
+            self._pay([(self.product, 1)], customer=self.customer_a)
+            self._refund(sold)
+        partners = self.buyer | self.customer_a
+        schema = self._credit_schema()
+        self.env.invalidate_all()
+        with patch.object(credit_module, "BULK_MIN_CREDITS", 1):
+            backfill = (
+                self.env["pos.order"].with_user(self.user_manager)._clienteling_backfill_purchases
+            )
+            self.assertEqual(backfill(), 3)
+            self.assertEqual(self._credit_schema(), schema, "same indexes and constraints")
+            backfilled = {p.id: self._figures(p) for p in partners}
+            self.assertEqual(backfill(), 0, "idempotent")
+        self.assertEqual({p.id: self._figures(p) for p in partners}, backfilled)
+        partners.write({f: False for f in PURCHASE_FIELDS})
+        self.env["clienteling.sale.credit"].search([("source", "=", "pos")]).sudo().unlink()
+        self.env["pos.order"].search(
+            [("partner_id", "in", partners.ids)], order="id"
+        )._clienteling_credit_sales()
+        self.assertEqual({p.id: self._figures(p) for p in partners}, backfilled)
+
+    def test_bulk_backfill_failing_leaves_everything_as_it_was(self):
+        with patch.object(
+            type(self.env["pos.order"]), "_clienteling_credit_sales", lambda self: None
+        ):
+            self._pay([(self.product, 1)], customer=self.buyer)
+        schema = self._credit_schema()
+        figures = self._figures(self.buyer)
+        Credit = type(self.env["clienteling.sale.credit"])
+        drop = Credit._drop_foreign_keys
+
+        def drop_then_fail(credits, columns):
+            return [*drop(credits, columns), ("clienteling_bad_fkey", "CHECK (amount > 1e12)")]
+
+        with (
+            patch.object(credit_module, "BULK_MIN_CREDITS", 1),
+            patch.object(Credit, "_drop_foreign_keys", drop_then_fail),
+            self.assertRaises(psycopg2.errors.CheckViolation),
+            mute_logger("odoo.sql_db"),
+        ):
+            self.env["pos.order"].sudo()._clienteling_backfill_purchases()
+        self.env.invalidate_all()
+        self.assertFalse(self.env["clienteling.sale.credit"].search([("source", "=", "pos")]))
+        self.assertEqual(self._figures(self.buyer), figures)
+        self.assertEqual(self._credit_schema(), schema)
+        self.assertEqual(self.env["pos.order"].sudo()._clienteling_backfill_purchases(), 1)
 
     def test_backfill_is_for_clienteling_administrators(self):
         for user in (self.user_associate_a, self.user_store_manager_a):
