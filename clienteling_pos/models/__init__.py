@@ -1,3 +1,1 @@
-from . import clienteling_store
-from . import pos_config
-from . import res_config_settings
+from . import clienteling_sale_credit, clienteling_store, pos_config, res_config_settings
