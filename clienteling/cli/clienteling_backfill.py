@@ -43,7 +43,7 @@ class ClientelingBackfill(Command):
         if not dbname or "," in dbname:
             sys.exit("clienteling_backfill needs one database: -d DB")
         registry = Registry(dbname)
+        # the cursor commits when the block ends without error, rolls back otherwise
         with registry.cursor() as cr:
             counts = backfill(api.Environment(cr, SUPERUSER_ID, {}))
-            cr.commit()
         sys.stdout.write("".join(f"{line}\n" for line in report(counts)))
