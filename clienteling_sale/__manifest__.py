@@ -14,7 +14,6 @@
     "depends": ["clienteling", "sale"],
     "data": [
         "views/crm_team_views.xml",
-        "views/res_config_settings_views.xml",
     ],
     "demo": ["demo/clienteling_sale_demo.xml"],
     "auto_install": True,

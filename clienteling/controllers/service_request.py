@@ -404,6 +404,7 @@ class ClientelingServiceRequestController(http.Controller):
             request.httprequest.remote_addr,
             request.httprequest.user_agent.string,
         )
+        self._record_customer_open(employee)
         lang = visitor_lang(store)
         picks = (
             request.env["clienteling.associate.pick"]
@@ -416,6 +417,17 @@ class ClientelingServiceRequestController(http.Controller):
             store,
             lang,
             {"employee": employee.with_context(lang=lang), "picks": picks.with_context(lang=lang)},
+        )
+
+    def _record_customer_open(self, employee):
+        """A signed-in customer (portal user) opening the storefront: their online
+        orders of the next days are credited to its associate. Anonymous visitors
+        and staff (internal users) are only counted as visits."""
+        user = request.env.user
+        if user._is_public() or not user.share:
+            return
+        request.env["clienteling.storefront.open"].sudo()._record_open(
+            employee, user.partner_id, "visit"
         )
 
     @http.route(

@@ -15,6 +15,7 @@ from . import (
     clienteling_sale_credit,
     clienteling_service_request,
     clienteling_store,
+    clienteling_storefront_open,
     clienteling_storefront_visit,
     hr_employee,
     hr_employee_base,

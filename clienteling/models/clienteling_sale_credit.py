@@ -2,6 +2,7 @@ import logging
 import time
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, create_index
 
 _logger = logging.getLogger(__name__)
@@ -96,6 +97,30 @@ class ClientelingSaleCredit(models.Model):
             self.env.cr, "clienteling_sale_credit_order_idx", self._table, ["res_id", "res_model"]
         )
         return res
+
+    @api.model
+    def _backfill_models(self):
+        """The order models whose history ``_backfill_purchases`` loads: each sales
+        bridge adds its own, which has ``_clienteling_backfill_purchases()`` (credits
+        its confirmed orders not credited yet, set-based and idempotent, and returns
+        how many)."""
+        return []
+
+    @api.model
+    def _backfill_purchases(self):
+        """Load the sales history of every installed bridge into the customers'
+        purchases (Settings > Clienteling > Sales and ``odoo-bin
+        clienteling_backfill``): their orders not credited yet, once, whatever the
+        runs. For Clienteling administrators (their companies) and the superuser
+        (all). Returns ``{model: number of orders credited}``."""
+        if not self.env.su and not self.env.user.has_group("clienteling.group_clienteling_manager"):
+            raise AccessError(
+                self.env._("Only Clienteling administrators can load the sales history.")
+            )
+        return {
+            model: self.env[model]._clienteling_backfill_purchases()
+            for model in self._backfill_models()
+        }
 
     @api.model
     def _insert_credits(self, select):

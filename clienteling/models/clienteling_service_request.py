@@ -419,6 +419,12 @@ class ClientelingServiceRequest(models.Model):
         )
         if values["consent"]:
             request._record_public_consent()
+        if source == "storefront" and associate and request.partner_id:
+            # the customer wrote to the associate: their online orders of the next
+            # days are credited to them, as after opening one of their links
+            self.env["clienteling.storefront.open"].sudo()._record_open(
+                associate, request.partner_id, "request", when=request.received_date
+            )
         request._clienteling_send_confirmation()
         return request, {}
 

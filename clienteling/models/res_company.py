@@ -23,8 +23,8 @@ class ResCompany(models.Model):
     clienteling_link_attribution_days = fields.Integer(
         string="Credit Shared Links For (Days)",
         default=14,
-        help="An online order by a customer who opened an associate's product link in "
-        "these last days is credited to that associate.",
+        help="An online order by a customer who opened an associate's product link or storefront "
+        "in these last days is credited to that associate.",
     )
 
     _sql_constraints = [

@@ -145,6 +145,12 @@ class TestSecurityBoundaries(SecurityBoundaryMixin, ClientelingCase):
         )
 
     @classmethod
+    def _security_record_clienteling_storefront_open(cls):
+        Open = cls.env["clienteling.storefront.open"]
+        Open._record_open(cls.employee_a, cls.customer_a, "visit")
+        return Open.search([("employee_id", "=", cls.employee_a.id)], limit=1), cls.user_manager
+
+    @classmethod
     def _security_wizard_clienteling_storefront_edit(cls):
         return cls.user_associate_a, {
             "employee_id": cls.employee_a.id,

@@ -1,6 +1,6 @@
 import re
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
@@ -360,6 +360,61 @@ class TestServiceRequestPublicPages(HttpCase):
                 [("model", "=", request._name), ("res_id", "=", request.id)]
             )
         )
+
+    def _opens(self):
+        return self.env["clienteling.storefront.open"].search(
+            [("employee_id", "=", self.employee.id)]
+        )
+
+    def test_anonymous_and_staff_visits_record_no_customer(self):
+        self.assertEqual(self.url_open(self.storefront_url).status_code, 200)
+        new_test_user(self.env, login="t_sf_staff", groups="base.group_user")
+        self.authenticate("t_sf_staff", "t_sf_staff")
+        self.assertEqual(self.url_open(self.storefront_url).status_code, 200)
+        self.assertFalse(self._opens())
+        self.assertEqual(
+            sum(
+                self.env["clienteling.storefront.visit"]
+                .search([("employee_id", "=", self.employee.id)])
+                .mapped("hits")
+            ),
+            2,
+            "both counted as visits",
+        )
+
+    def test_signed_in_customer_opening_a_storefront_is_recorded(self):
+        portal = new_test_user(self.env, login="t_sf_portal", groups="base.group_portal")
+        self.authenticate("t_sf_portal", "t_sf_portal")
+        self.url_open(self.storefront_url)
+        self.url_open(self.storefront_url)
+        opened = self._opens()
+        self.assertEqual(len(opened), 1, "one row per customer, associate and day")
+        self.assertEqual(
+            (opened.partner_id, opened.store_id, opened.company_id, opened.source),
+            (portal.partner_id, self.store, self.employee.company_id, "visit"),
+        )
+        self.assertLessEqual(opened.opened_at, opened.last_opened_at)
+        self.assertEqual(self.url_open("/clienteling/a/t-quinn-quiet").status_code, 404)
+        self.assertFalse(
+            self.env["clienteling.storefront.open"].search(
+                [("employee_id", "=", self.unpublished.id)]
+            )
+        )
+
+    def test_storefront_request_of_a_known_customer_is_recorded(self):
+        self.assertEqual(self._post(self.storefront_url + "/request").status_code, 200)
+        self.assertFalse(self._requests().partner_id, "an unknown sender, no consent")
+        self.assertFalse(self._opens())
+        customer = self.env["res.partner"].create(
+            {"name": "Noah Park", "email": "noah.known@example.com"}
+        )
+        response = self._post(self.storefront_url + "/request", email="noah.known@example.com")
+        self.assertEqual(response.status_code, 200)
+        opened = self._opens()
+        self.assertEqual((opened.partner_id, opened.source), (customer, "request"))
+        # a footer request for the store names no storefront
+        self._post(self.footer_url, email="noah.known@example.com")
+        self.assertEqual(self._opens(), opened)
 
     def test_unknown_or_hidden_product_is_left_out(self):
         response = self._post(self.storefront_url + "/request", product=str(self.hidden_product.id))

@@ -1,3 +1,7 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -201,3 +205,26 @@ class TestStorefront(ClientelingCase):
         visits = Visit.search([("employee_id", "=", self.employee_a.id)])
         self.assertEqual(sorted(visits.mapped("hits")), [1, 2])
         self.assertFalse(any("198.51.100" in key for key in visits.mapped("visitor_key")))
+
+    # Storefronts opened by known customers.
+
+    def test_opens_one_row_a_day_seen_by_admins_and_forgotten_after_the_window(self):
+        Open = self.env["clienteling.storefront.open"]
+        Open._record_open(self.employee_a, self.customer_a, "visit", when=datetime(2026, 3, 1, 15))
+        Open._record_open(self.employee_a, self.customer_a, "visit", when=datetime(2026, 3, 1, 9))
+        Open._record_open(self.employee_a, self.customer_a, "request", when=datetime(2026, 3, 2, 9))
+        opens = Open.search([("partner_id", "=", self.customer_a.id)], order="open_date")
+        self.assertEqual(len(opens), 2)
+        self.assertEqual(
+            (opens[0].opened_at, opens[0].last_opened_at, opens[0].store_id),
+            (datetime(2026, 3, 1, 9), datetime(2026, 3, 1, 15), self.store_a),
+        )
+        self.assertEqual(Open.with_user(self.user_manager).search([("id", "in", opens.ids)]), opens)
+        for user in (self.user_associate_a, self.user_store_manager_a):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                Open.with_user(user).search([])
+        self.env["res.company"].search([]).clienteling_link_attribution_days = 14
+        # kept 14 + 30 days after the last time: until March 2 08:00 is gone
+        with freeze_time(datetime(2026, 4, 15, 8)):
+            Open._gc_opens()
+        self.assertEqual(opens.exists(), opens[1])

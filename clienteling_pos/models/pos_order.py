@@ -14,28 +14,98 @@ class PosOrder(models.Model):
 
     def action_pos_order_paid(self):
         res = super().action_pos_order_paid()
-        try:
-            with self.env.cr.savepoint():
-                self._clienteling_credit_sales()
-        except (UserError, ValidationError, AccessError):
-            # Never lose a sale at the till for clienteling's sake: the order is
-            # paid; the history backfill credits it later.
-            _logger.exception("Could not credit the POS orders %s", self.ids)
+        self._clienteling_credit_sales()
         return res
 
     def _clienteling_credit_sales(self):
         """Credit these paid orders (once each, whatever retries happen) and
-        register the purchases. A payment is a fact the cashier may not be able to
-        write on customers or credits: written as such, after the POS did its checks."""
-        orders = self.filtered(lambda o: o.partner_id and o.state in PAID_STATES)
-        if not orders:
-            return
-        credits = (
-            self.env["clienteling.sale.credit"]
-            .sudo()
-            ._insert_credits(self._clienteling_credit_select(SQL("po.id IN %s", tuple(orders.ids))))
+        register the purchases. Never loses a sale at the till for clienteling's
+        sake: on an error the order stays paid, uncredited (logged); the history
+        backfill credits it later."""
+        try:
+            with self.env.cr.savepoint():
+                self._clienteling_credit_orders()
+        except (UserError, ValidationError, AccessError):
+            _logger.exception("Could not credit the POS orders %s", self.ids)
+
+    def _clienteling_credit_orders(self):
+        # A payment is a fact the cashier may not be able to write on customers or
+        # credits: written as such, after the POS did its checks.
+        Credit = self.env["clienteling.sale.credit"].sudo()
+        for order in self.sudo():
+            if not order.partner_id or order.state not in PAID_STATES:
+                continue
+            values = order._clienteling_credit_values()
+            if Credit._insert_credits(
+                SQL(
+                    """
+                    SELECT %(key)s AS key, %(name)s AS name, %(res_model)s AS res_model,
+                           %(res_id)s AS res_id, %(partner_id)s AS partner_id,
+                           %(employee_id)s::int AS employee_id, %(store_id)s::int AS store_id,
+                           %(company_id)s AS company_id, %(amount)s::numeric AS amount,
+                           %(date)s::timestamp AS date, %(source)s AS source,
+                           %(kind)s AS kind, NULL::int AS reversed_credit_id
+                    """,
+                    **values,
+                )
+            ):
+                order.partner_id._clienteling_register_purchase(
+                    values["date"],
+                    values["amount"],
+                    store=Credit.env["clienteling.store"].browse(values["store_id"]),
+                )
+
+    def _clienteling_seller(self):
+        """The associate who rang up this order: its cashier (pos_hr) when an
+        associate of the order's company, else the associate of the order's user."""
+        self.ensure_one()
+        cashier = self.employee_id
+        if cashier.active and cashier.clienteling_role and cashier.company_id == self.company_id:
+            return cashier
+        if not self.user_id:
+            return self.env["hr.employee"]
+        return self.env["hr.employee"].search(
+            [
+                ("user_id", "=", self.user_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("clienteling_role", "!=", False),
+            ],
+            order="id",
+            limit=1,
         )
-        credits._register_purchases()
+
+    def _clienteling_credit_values(self):
+        """The credit of this paid order, as ``_clienteling_credit_select`` computes
+        it for many (the backfill): the same rules, without planning a large query
+        for the one order the till just paid."""
+        self.ensure_one()
+        company = self.company_id
+        amount = company.currency_id.round(
+            (self.amount_total - self.amount_tax) / (self.currency_rate or 1.0)
+        )
+        seller = self._clienteling_seller()
+        employee = seller
+        if amount < 0:
+            refunded = self.lines.refunded_orderline_id.order_id[:1]
+            employee = (refunded and refunded._clienteling_seller()) or seller
+        config_store = self.config_id.clienteling_store_id
+        if config_store.company_id != company:
+            config_store = config_store.browse()
+        store = config_store or seller.clienteling_store_id or self.partner_id.clienteling_store_id
+        return {
+            "key": f"{self._name},{self.id}",
+            "name": self.name,
+            "res_model": self._name,
+            "res_id": self.id,
+            "partner_id": self.partner_id.id,
+            "employee_id": employee.id or None,
+            "store_id": store.id or None,
+            "company_id": company.id,
+            "amount": amount,
+            "date": self.date_order,
+            "source": "pos",
+            "kind": "return" if amount < 0 else "sale",
+        }
 
     @api.model
     def _clienteling_seller_join(self, order_alias, alias):

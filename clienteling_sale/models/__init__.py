@@ -1,1 +1,1 @@
-from . import crm_team, res_config_settings, sale_order
+from . import clienteling_sale_credit, crm_team, sale_order

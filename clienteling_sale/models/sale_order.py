@@ -45,9 +45,10 @@ class SaleOrder(models.Model):
         """SQL: the credits (``CREDIT_COLUMNS``) of the confirmed orders ``so``
         matching ``where`` that have no credit standing.
 
-        Associate: for an online order, the one whose product link the customer last
-        opened in the company's attribution window before ordering (source ``link``,
-        store: the link's); else the salesperson when an associate of the order's
+        Associate: for an online order, the one whose product link or storefront
+        (``clienteling.storefront.open``) the customer last opened in the company's
+        attribution window before ordering (source ``link``, store: the link's or
+        storefront's); else the salesperson when an associate of the order's
         company (source ``online``). Store: the sales team's store, else the
         customer's store book, else the salesperson's store. Amount: untaxed, in the
         company currency at the order's rate."""
@@ -88,15 +89,32 @@ class SaleOrder(models.Model):
                      LIMIT 1
               ) AS seller ON TRUE
               LEFT JOIN LATERAL (
-                    SELECT k.employee_id, k.store_id
-                      FROM clienteling_product_link_click k
-                      JOIN clienteling_product_link l ON l.id = k.link_id
-                     WHERE l.partner_id = so.partner_id AND k.company_id = so.company_id
-                       AND k.employee_id IS NOT NULL
-                       AND k.clicked_at <= so.date_order
-                       AND k.clicked_at > so.date_order - make_interval(
-                               days => COALESCE(co.clienteling_link_attribution_days, %(days)s))
-                     ORDER BY k.clicked_at DESC, k.id DESC
+                    SELECT latest.employee_id, latest.store_id
+                      FROM ((SELECT k.employee_id, k.store_id, k.clicked_at AS opened_at
+                               FROM clienteling_product_link_click k
+                               JOIN clienteling_product_link l ON l.id = k.link_id
+                              WHERE l.partner_id = so.partner_id
+                                AND k.company_id = so.company_id
+                                AND k.employee_id IS NOT NULL
+                                AND k.clicked_at <= so.date_order
+                                AND k.clicked_at > %(since)s
+                              ORDER BY k.clicked_at DESC, k.id DESC
+                              LIMIT 1)
+                            UNION ALL
+                            (SELECT o.employee_id, o.store_id, o.opened_at
+                               FROM (SELECT f.employee_id, f.store_id, f.id,
+                                            CASE WHEN f.last_opened_at <= so.date_order
+                                                 THEN f.last_opened_at ELSE f.opened_at
+                                            END AS opened_at
+                                       FROM clienteling_storefront_open f
+                                      WHERE f.partner_id = so.partner_id
+                                        AND f.company_id = so.company_id
+                                        AND f.last_opened_at > %(since)s
+                                        AND f.opened_at <= so.date_order) AS o
+                              WHERE o.opened_at > %(since)s
+                              ORDER BY o.opened_at DESC, o.id DESC
+                              LIMIT 1)) AS latest
+                     ORDER BY latest.opened_at DESC
                      LIMIT 1
               ) AS click ON %(online)s
              WHERE so.state = 'sale' AND (%(where)s)
@@ -107,7 +125,11 @@ class SaleOrder(models.Model):
                                         WHERE x.reversed_credit_id = c.id))
             """,
             model=self._name,
-            days=DEFAULT_LINK_DAYS,
+            since=SQL(
+                "so.date_order - make_interval(days => "
+                "COALESCE(co.clienteling_link_attribution_days, %s))",
+                DEFAULT_LINK_DAYS,
+            ),
             online=self._clienteling_online_condition(),
             where=where,
         )

@@ -1,13 +1,16 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command, fields
+from odoo.cli.command import commands
 from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
 from odoo.tests.common import new_test_user
 from odoo.tools import SQL
 
+from odoo.addons.clienteling.cli.clienteling_backfill import backfill, report
 from odoo.addons.clienteling.models.clienteling_sale_credit import CREDIT_COLUMNS
 from odoo.addons.clienteling.tests.common import ClientelingCase
 
@@ -169,6 +172,42 @@ class TestSaleCredit(ClientelingCase):
         self._click(self.customer, self.employee_b, self.order_date - timedelta(days=20))
         self.assertEqual(self._credits(self._confirm_online()).employee_id, self.employee_b)
 
+    def _open_storefront(self, partner, employee, when, source="visit"):
+        self.env["clienteling.storefront.open"]._record_open(employee, partner, source, when=when)
+
+    def test_storefront_opened_inside_the_window_credits_the_associate(self):
+        self._open_storefront(self.customer, self.employee_b, self.order_date - timedelta(days=5))
+        credit = self._credits(self._confirm_online())
+        self.assertEqual(credit.employee_id, self.employee_b)
+        self.assertEqual(credit.source, "link")
+        self.assertEqual(credit.store_id, self.store_b, "the storefront's store")
+
+    def test_storefront_opened_outside_the_window_is_not_credited(self):
+        self._open_storefront(self.customer, self.employee_b, self.order_date - timedelta(days=15))
+        self._open_storefront(self.customer, self.employee_a, self.order_date + timedelta(hours=1))
+        other = self.env["res.partner"].create({"name": "Someone Else"})
+        self._open_storefront(other, self.employee_a, self.order_date - timedelta(days=1))
+        credit = self._credits(self._confirm_online())
+        self.assertFalse(credit.employee_id, "too old, after the order, or someone else")
+        self.assertEqual(credit.source, "online")
+
+    def test_storefront_opened_the_same_day_before_the_order_counts(self):
+        """A row keeps the first and last time of the day: an order between them
+        (a history loaded later) is credited to the first."""
+        self._open_storefront(self.customer, self.employee_b, self.order_date - timedelta(hours=2))
+        self._open_storefront(self.customer, self.employee_b, self.order_date + timedelta(hours=2))
+        self.assertEqual(self._credits(self._confirm_online()).employee_id, self.employee_b)
+
+    def test_latest_link_or_storefront_wins(self):
+        self._click(self.customer, self.employee_a, self.order_date - timedelta(days=3))
+        self._open_storefront(
+            self.customer, self.employee_b, self.order_date - timedelta(days=2), "request"
+        )
+        self.assertEqual(self._credits(self._confirm_online()).employee_id, self.employee_b)
+        self._click(self.customer, self.employee_a, self.order_date - timedelta(days=1))
+        credit = self._credits(self._order(qty=1, date=self.order_date))
+        self.assertEqual((credit.employee_id, credit.store_id), (self.employee_a, self.store_a))
+
     def test_order_with_a_salesperson_is_not_a_link_sale(self):
         self._click(self.customer, self.employee_b, self.order_date - timedelta(days=1))
         credit = self._credits(self._order(user=self.user_associate_a, date=self.order_date))
@@ -247,6 +286,94 @@ class TestSaleCredit(ClientelingCase):
     def test_backfill_is_for_administrators(self):
         with self.assertRaisesRegex(AccessError, "Only Clienteling administrators"):
             self.env["sale.order"]._clienteling_backfill_purchases()
+
+    # The history of every bridge: Settings button and command.
+
+    def _forget_credits(self, *partners):
+        """As if these customers' orders had been placed before the bridge."""
+        credits = self.env["clienteling.sale.credit"].search([("partner_id", "in", partners)])
+        credits.unlink()
+
+    def _sale_orders_only(self):
+        """The backfill of sale orders alone, whatever other bridge is installed."""
+        return patch.object(
+            type(self.env["clienteling.sale.credit"]),
+            "_backfill_models",
+            lambda self: ["sale.order"],
+        )
+
+    def test_every_bridge_backfills_once(self):
+        self.assertIn("sale.order", self.env["clienteling.sale.credit"]._backfill_models())
+        self._order(user=self.user_associate_a)
+        self._order(qty=1)
+        self._forget_credits(self.customer.id)
+        Credit = self.env["clienteling.sale.credit"].with_user(self.user_manager)
+        with self._sale_orders_only():
+            counts = Credit._backfill_purchases()
+            self.assertGreaterEqual(counts["sale.order"], 2)
+            self.assertEqual(Credit._backfill_purchases(), {"sale.order": 0})
+        self.assertEqual(len(Credit.search([("partner_id", "=", self.customer.id)])), 2)
+
+    @users("t_assoc_a", "t_mgr_a")
+    def test_every_bridge_backfill_is_for_administrators(self):
+        Credit = self.env["clienteling.sale.credit"]
+        with self.assertRaisesRegex(AccessError, "Only Clienteling administrators"):
+            Credit._backfill_purchases()
+        with self.assertRaisesRegex(AccessError, "Only Clienteling administrators"):
+            self.env["res.config.settings"].action_clienteling_backfill_sales()
+
+    def test_settings_button(self):
+        self._order(qty=1)
+        self._forget_credits(self.customer.id)
+        Settings = self.env["res.config.settings"].with_user(self.user_manager)
+        with self._sale_orders_only():
+            self.assertTrue(Settings.new({}).clienteling_has_sales_bridge)
+            action = Settings.action_clienteling_backfill_sales()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertRegex(action["params"]["message"], r"Sales Order: [1-9]\d*\.$")
+        self.assertTrue(self._credits_of(self.customer))
+
+    def _credits_of(self, partner):
+        return self.env["clienteling.sale.credit"].search([("partner_id", "=", partner.id)])
+
+    def test_command_backfills_every_company(self):
+        company_b = self.env["res.company"].create({"name": "Backfill Company B"})
+        customer_b = self.env["res.partner"].create({"name": "Company B Buyer"})
+        order_b = (
+            self.env["sale.order"]
+            .with_company(company_b)
+            .create(
+                {
+                    "partner_id": customer_b.id,
+                    "company_id": company_b.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product.id, "price_unit": 80.0, "tax_id": False}
+                        )
+                    ],
+                }
+            )
+        )
+        order_b.action_confirm()
+        self._order(qty=1)
+        self._forget_credits(self.customer.id, customer_b.id)
+        with self._sale_orders_only():
+            self.env["clienteling.sale.credit"].with_user(self.user_manager)._backfill_purchases()
+            self.assertFalse(self._credits_of(customer_b), "another company's orders")
+            counts = backfill(self.env(user=self.user_associate_a))  # runs as superuser
+            self.assertGreaterEqual(counts["sale.order"], 1)
+            self.assertEqual(self._credits_of(customer_b).amount, 80.0)
+            self.assertEqual(backfill(self.env), {"sale.order": 0})
+        self.assertEqual(
+            report({"sale.order": 3, "pos.order": 2}),
+            [
+                "sale.order: 3 orders credited",
+                "pos.order: 2 orders credited",
+                "Total: 5 orders credited",
+            ],
+        )
+        self.assertIn("nothing to load", report({})[0])
+        self.assertIn("clienteling_backfill", commands)
 
     def test_record_rules(self):
         order = self._order(partner=self.customer_a, user=self.user_associate_a)

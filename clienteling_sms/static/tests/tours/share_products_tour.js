@@ -25,6 +25,16 @@ registry.category("web_tour.tours").add("clienteling_sms_share_products_tour", {
             run: "click",
         },
         {
+            content: "Search for it (other apps' products may fill the first page)",
+            trigger: ".modal .o_searchview_input",
+            run: "edit Tour Wool Coat",
+        },
+        {
+            content: "Search",
+            trigger: ".modal .o_searchview_input",
+            run: "press Enter",
+        },
+        {
             content: "Pick the coat",
             trigger: ".modal .o_data_row .o_data_cell:contains(Tour Wool Coat)",
             run: "click",

@@ -99,6 +99,16 @@ registry.category("web_tour.tours").add("clienteling_sms_request_product_reply_t
             run: "click",
         },
         {
+            content: "Search for it (other apps' products may fill the first page)",
+            trigger: ".modal .o_searchview_input",
+            run: "edit Tour Camel Coat",
+        },
+        {
+            content: "Search",
+            trigger: ".modal .o_searchview_input",
+            run: "press Enter",
+        },
+        {
             content: "Pick the camel coat",
             trigger: ".modal .o_data_row .o_data_cell:contains(Tour Camel Coat)",
             run: "click",
