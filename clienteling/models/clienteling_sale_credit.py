@@ -33,9 +33,6 @@ PURCHASE_FIELDS = (
 # a backfill of at least this many new credits, and at least a quarter of the
 # credits already there, is loaded in bulk (``_backfill_credits``)
 BULK_MIN_CREDITS = 50_000
-# the foreign keys whose row-by-row checks cost most in a bulk load: the few
-# parent rows every credit points to
-BULK_DEFERRED_FOREIGN_KEYS = ("company_id", "employee_id", "store_id")
 # memory for the bulk load's sorts, aggregations and index builds (this transaction)
 BULK_SETTINGS = {"work_mem": "256MB", "maintenance_work_mem": "512MB"}
 
@@ -282,14 +279,15 @@ class ClientelingSaleCredit(models.Model):
 
         The credits are first read into a temporary table. When there are many
         (``BULK_MIN_CREDITS``, and at least a quarter of the credits already
-        there), they are loaded in bulk: the credit table's secondary indexes are
-        dropped and built again after the insert, and the foreign keys to the
-        company, associate and store (``BULK_DEFERRED_FOREIGN_KEYS``) are dropped
-        and added again after it (checked in one query instead of row by row),
-        with the same names and definitions. This DDL is part of the transaction
-        (undone with it if anything fails), but it locks the credit table, reads
-        included, and writes to the companies, employees and stores until the
-        transaction ends: a till paid at that moment waits for the backfill."""
+        there), they are loaded in bulk: the credit table's indexes but its
+        primary key are dropped and built again after the insert, and its unique
+        key and foreign keys dropped and added again after it (checked in one
+        query each instead of row by row), with the same names and definitions.
+        This DDL is part of the transaction (undone with it if anything fails),
+        but until the transaction ends it locks the credit table, reads included,
+        and writes to the tables the credits point to (customers, users,
+        companies, employees, stores): a till paid or a customer saved meanwhile
+        waits for the backfill (about 30 s for a million orders)."""
         cr = self.env.cr
         self.env.flush_all()
         started = time.perf_counter()
@@ -317,10 +315,19 @@ class ClientelingSaleCredit(models.Model):
         cr.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [self._table])
         existing = max(cr.fetchone()[0], 0)
         bulk = count >= BULK_MIN_CREDITS and count * 4 >= existing
+        conflict = SQL("ON CONFLICT (key) DO NOTHING")
         if bulk:
             cr.execute(SQL("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", SQL.identifier(self._table)))
+            # credited since the temporary table was filled (nothing can be now)
+            cr.execute(
+                """DELETE FROM clienteling_backfill_credit t
+                    USING clienteling_sale_credit c WHERE c.key = t.key"""
+            )
             indexes = self._drop_secondary_indexes()
-            foreign_keys = self._drop_foreign_keys(BULK_DEFERRED_FOREIGN_KEYS)
+            constraints = self._drop_constraints()
+            # no unique key to check against meanwhile: added back after, it fails
+            # (and undoes everything) if the same key came twice
+            conflict = SQL()
         now = fields.Datetime.now()
         cr.execute(
             SQL(
@@ -330,7 +337,7 @@ class ClientelingSaleCredit(models.Model):
                            (%(columns)s, create_uid, create_date, write_uid, write_date)
                     SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM clienteling_backfill_credit
-                    ON CONFLICT (key) DO NOTHING
+                    %(conflict)s
                     RETURNING id, partner_id, date, amount, kind, store_id
                 ), updated AS (%(update)s)
                 SELECT count(*) FROM new
@@ -338,6 +345,7 @@ class ClientelingSaleCredit(models.Model):
                 columns=SQL(", ").join(SQL.identifier(c) for c in CREDIT_COLUMNS),
                 uid=self.env.uid,
                 now=now,
+                conflict=conflict,
                 update=self._purchases_update(SQL("SELECT * FROM new")),
             )
         )
@@ -348,7 +356,7 @@ class ClientelingSaleCredit(models.Model):
         if bulk:
             for definition in indexes:
                 cr.execute(definition)
-            for name, definition in foreign_keys:
+            for name, definition in constraints:
                 cr.execute(
                     SQL(
                         "ALTER TABLE %s ADD CONSTRAINT %s %s",
@@ -357,7 +365,7 @@ class ClientelingSaleCredit(models.Model):
                         SQL(definition),
                     )
                 )
-            _logger.info("backfill: indexes and foreign keys back (%.1f s)", _since(started))
+            _logger.info("backfill: indexes and constraints back (%.1f s)", _since(started))
         cr.execute("DROP TABLE clienteling_backfill_credit")
         self._set_bulk_settings(saved)
         self.env["res.partner"].invalidate_model([*PURCHASE_FIELDS, "clienteling_store_id"])
@@ -376,8 +384,8 @@ class ClientelingSaleCredit(models.Model):
 
     @api.model
     def _drop_secondary_indexes(self):
-        """Drop the credit table's indexes but its primary key and unique
-        constraints'; returns their definitions, to build them again."""
+        """Drop the credit table's indexes but its constraints' (primary key,
+        unique key); returns their definitions, to build them again."""
         cr = self.env.cr
         cr.execute(
             """
@@ -394,19 +402,18 @@ class ClientelingSaleCredit(models.Model):
         return [SQL(definition) for _name, definition in rows]
 
     @api.model
-    def _drop_foreign_keys(self, columns):
-        """Drop the credit table's foreign keys on these columns; returns their
-        names and definitions, to add them again."""
+    def _drop_constraints(self):
+        """Drop the credit table's unique constraints and foreign keys; returns
+        their names and definitions, to add them again (unique ones first)."""
         cr = self.env.cr
         cr.execute(
             """
-            SELECT k.conname, pg_get_constraintdef(k.oid)
-              FROM pg_constraint k
-              JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY(k.conkey)
-             WHERE k.conrelid = %s::regclass AND k.contype = 'f'
-               AND array_length(k.conkey, 1) = 1 AND a.attname IN %s
+            SELECT conname, pg_get_constraintdef(oid)
+              FROM pg_constraint
+             WHERE conrelid = %s::regclass AND contype IN ('u', 'f')
+             ORDER BY contype DESC, conname
             """,
-            [self._table, tuple(columns)],
+            [self._table],
         )
         rows = cr.fetchall()
         for name, _definition in rows:

@@ -264,14 +264,14 @@ class TestPosCredit(ClientelingCase, TestPoSCommon):
         schema = self._credit_schema()
         figures = self._figures(self.buyer)
         Credit = type(self.env["clienteling.sale.credit"])
-        drop = Credit._drop_foreign_keys
+        drop = Credit._drop_constraints
 
-        def drop_then_fail(credits, columns):
-            return [*drop(credits, columns), ("clienteling_bad_fkey", "CHECK (amount > 1e12)")]
+        def drop_then_fail(credits):
+            return [*drop(credits), ("clienteling_bad_fkey", "CHECK (amount > 1e12)")]
 
         with (
             patch.object(credit_module, "BULK_MIN_CREDITS", 1),
-            patch.object(Credit, "_drop_foreign_keys", drop_then_fail),
+            patch.object(Credit, "_drop_constraints", drop_then_fail),
             self.assertRaises(psycopg2.errors.CheckViolation),
             mute_logger("odoo.sql_db"),
         ):
