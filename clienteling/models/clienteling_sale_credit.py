@@ -292,7 +292,7 @@ class ClientelingSaleCredit(models.Model):
         self.env.flush_all()
         started = time.perf_counter()
         saved = self._set_bulk_settings(BULK_SETTINGS)
-        cr.execute("DROP TABLE IF EXISTS clienteling_backfill_credit")
+        cr.execute("DROP TABLE IF EXISTS pg_temp.clienteling_backfill_credit")
         cr.execute(
             SQL(
                 """
