@@ -281,13 +281,13 @@ class ClientelingSaleCredit(models.Model):
         (``BULK_MIN_CREDITS``, and at least a quarter of the credits already
         there), they are loaded in bulk: the credit table's indexes but its
         primary key are dropped and built again after the insert, and its unique
-        key and foreign keys dropped and added again after it (checked in one
-        query each instead of row by row), with the same names and definitions.
-        This DDL is part of the transaction (undone with it if anything fails),
-        but until the transaction ends it locks the credit table, reads included,
-        and writes to the tables the credits point to (customers, users,
-        companies, employees, stores): a till paid or a customer saved meanwhile
-        waits for the backfill (about 30 s for a million orders)."""
+        key (and foreign key to itself) dropped and added again after it (checked
+        in one query instead of row by row), with the same names and definitions.
+        This DDL is part of the transaction (undone with it if anything fails), but
+        until the transaction ends it locks the credit table, reads included: a
+        till paid meanwhile waits for the backfill (about 30 s for a million
+        orders). The foreign keys to other tables are checked row by row: dropping
+        them would lock their tables (users, customers...), reads included."""
         cr = self.env.cr
         self.env.flush_all()
         started = time.perf_counter()
@@ -403,14 +403,17 @@ class ClientelingSaleCredit(models.Model):
 
     @api.model
     def _drop_constraints(self):
-        """Drop the credit table's unique constraints and foreign keys; returns
-        their names and definitions, to add them again (unique ones first)."""
+        """Drop the credit table's unique constraints and its foreign keys to
+        itself; returns their names and definitions, to add them again (unique
+        ones first). Foreign keys to other tables stay: dropping one locks the
+        table it points to, reads included (customers, users, companies...)."""
         cr = self.env.cr
         cr.execute(
             """
             SELECT conname, pg_get_constraintdef(oid)
               FROM pg_constraint
-             WHERE conrelid = %s::regclass AND contype IN ('u', 'f')
+             WHERE conrelid = %s::regclass
+               AND (contype = 'u' OR (contype = 'f' AND confrelid = conrelid))
              ORDER BY contype DESC, conname
             """,
             [self._table],
