@@ -287,7 +287,12 @@ class ClientelingSaleCredit(models.Model):
         until the transaction ends it locks the credit table, reads included: a
         till paid meanwhile waits for the backfill (about 30 s for a million
         orders). The foreign keys to other tables are checked row by row: dropping
-        them would lock their tables (users, customers...), reads included."""
+        them would lock their tables (users, customers...), reads included. With
+        ``clienteling_backfill_exclusive`` in the context, for a maintenance
+        window, they are dropped and added again too, about three times faster
+        (20 s instead of 70 s for a million orders) but locking until the
+        transaction ends the customers, users, companies, employees and stores
+        tables, reads included: the whole database waits for the backfill."""
         cr = self.env.cr
         self.env.flush_all()
         started = time.perf_counter()
@@ -324,7 +329,9 @@ class ClientelingSaleCredit(models.Model):
                     USING clienteling_sale_credit c WHERE c.key = t.key"""
             )
             indexes = self._drop_secondary_indexes()
-            constraints = self._drop_constraints()
+            constraints = self._drop_constraints(
+                all_foreign_keys=self.env.context.get("clienteling_backfill_exclusive")
+            )
             # no unique key to check against meanwhile: added back after, it fails
             # (and undoes everything) if the same key came twice
             conflict = SQL()
@@ -402,21 +409,21 @@ class ClientelingSaleCredit(models.Model):
         return [SQL(definition) for _name, definition in rows]
 
     @api.model
-    def _drop_constraints(self):
+    def _drop_constraints(self, all_foreign_keys=False):
         """Drop the credit table's unique constraints and its foreign keys to
-        itself; returns their names and definitions, to add them again (unique
-        ones first). Foreign keys to other tables stay: dropping one locks the
-        table it points to, reads included (customers, users, companies...)."""
+        itself, or all its foreign keys; returns their names and definitions, to
+        add them again (unique ones first). Dropping a foreign key to another
+        table locks that table, reads included (customers, users, companies...)."""
         cr = self.env.cr
         cr.execute(
             """
             SELECT conname, pg_get_constraintdef(oid)
               FROM pg_constraint
              WHERE conrelid = %s::regclass
-               AND (contype = 'u' OR (contype = 'f' AND confrelid = conrelid))
+               AND (contype = 'u' OR (contype = 'f' AND (%s OR confrelid = conrelid)))
              ORDER BY contype DESC, conname
             """,
-            [self._table],
+            [self._table, bool(all_foreign_keys)],
         )
         rows = cr.fetchall()
         for name, _definition in rows:

@@ -263,11 +263,17 @@ class TestPosCredit(ClientelingCase, TestPoSCommon):
             self._pay([(self.product, 1)], customer=self.buyer)
         schema = self._credit_schema()
         figures = self._figures(self.buyer)
+        # exclusive: all the foreign keys dropped and added back
+        Order = self.env["pos.order"].with_context(clienteling_backfill_exclusive=True)
         Credit = type(self.env["clienteling.sale.credit"])
         drop = Credit._drop_constraints
 
-        def drop_then_fail(credits):
-            return [*drop(credits), ("clienteling_bad_fkey", "CHECK (amount > 1e12)")]
+        def drop_then_fail(credits, all_foreign_keys=False):
+            self.assertTrue(all_foreign_keys)
+            return [
+                *drop(credits, all_foreign_keys=all_foreign_keys),
+                ("clienteling_bad_fkey", "CHECK (amount > 1e12)"),
+            ]
 
         with (
             patch.object(credit_module, "BULK_MIN_CREDITS", 1),
@@ -275,12 +281,15 @@ class TestPosCredit(ClientelingCase, TestPoSCommon):
             self.assertRaises(psycopg2.errors.CheckViolation),
             mute_logger("odoo.sql_db"),
         ):
-            self.env["pos.order"].sudo()._clienteling_backfill_purchases()
+            Order.sudo()._clienteling_backfill_purchases()
         self.env.invalidate_all()
         self.assertFalse(self.env["clienteling.sale.credit"].search([("source", "=", "pos")]))
         self.assertEqual(self._figures(self.buyer), figures)
         self.assertEqual(self._credit_schema(), schema)
-        self.assertEqual(self.env["pos.order"].sudo()._clienteling_backfill_purchases(), 1)
+        with patch.object(credit_module, "BULK_MIN_CREDITS", 1):
+            self.assertEqual(Order.sudo()._clienteling_backfill_purchases(), 1)
+        self.assertEqual(self._credit_schema(), schema, "all foreign keys back")
+        self.assertEqual(self._figures(self.buyer)["clienteling_purchase_count"], 1)
 
     def test_backfill_is_for_clienteling_administrators(self):
         for user in (self.user_associate_a, self.user_store_manager_a):
