@@ -285,12 +285,12 @@ class ClientelingSaleCredit(models.Model):
         in one query instead of row by row), with the same names and definitions.
         This DDL is part of the transaction (undone with it if anything fails), but
         until the transaction ends it locks the credit table, reads included: a
-        till paid meanwhile waits for the backfill (about 30 s for a million
-        orders). The foreign keys to other tables are checked row by row: dropping
-        them would lock their tables (users, customers...), reads included. With
-        ``clienteling_backfill_exclusive`` in the context, for a maintenance
-        window, they are dropped and added again too, about three times faster
-        (20 s instead of 70 s for a million orders) but locking until the
+        till paid meanwhile waits for the backfill (40 to 70 s for a million POS
+        orders on a small server). The foreign keys to other tables are checked
+        row by row: dropping them would lock their tables (users, customers...),
+        reads included. With ``clienteling_backfill_exclusive`` in the context,
+        for a maintenance window, they are dropped and added again too, about
+        three times faster (15 to 20 s for a million orders) but locking until the
         transaction ends the customers, users, companies, employees and stores
         tables, reads included: the whole database waits for the backfill."""
         cr = self.env.cr
