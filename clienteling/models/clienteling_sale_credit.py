@@ -1,6 +1,8 @@
 import logging
 import time
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, create_index
@@ -30,9 +32,13 @@ PURCHASE_FIELDS = (
     "clienteling_purchase_count",
     "clienteling_purchase_total",
 )
-# a backfill of at least this many new credits, and at least a quarter of the
+# a backfill of at least this many new credits, and at least this share of the
 # credits already there, is loaded in bulk (``_backfill_credits``)
 BULK_MIN_CREDITS = 50_000
+BULK_MIN_SHARE = 0.25
+# exclusive bulk load: how long to wait for the tables the credits point to before
+# falling back to checking their foreign keys row by row (the default bulk load)
+EXCLUSIVE_LOCK_TIMEOUT = "5s"
 # memory for the bulk load's sorts, aggregations and index builds (this transaction)
 BULK_SETTINGS = {"work_mem": "256MB", "maintenance_work_mem": "512MB"}
 
@@ -278,7 +284,7 @@ class ClientelingSaleCredit(models.Model):
         check access first: this is sudo-free SQL.
 
         The credits are first read into a temporary table. When there are many
-        (``BULK_MIN_CREDITS``, and at least a quarter of the credits already
+        (``BULK_MIN_CREDITS``, and ``BULK_MIN_SHARE`` of the credits already
         there), they are loaded in bulk: the credit table's indexes but its
         primary key are dropped and built again after the insert, and its unique
         key (and foreign key to itself) dropped and added again after it (checked
@@ -292,7 +298,10 @@ class ClientelingSaleCredit(models.Model):
         for a maintenance window, they are dropped and added again too, about
         three times faster (15 to 20 s for a million orders) but locking until the
         transaction ends the customers, users, companies, employees and stores
-        tables, reads included: the whole database waits for the backfill."""
+        tables, reads included: the whole database waits for the backfill. If one
+        of them stays busy (``EXCLUSIVE_LOCK_TIMEOUT``: a long transaction would
+        otherwise hold everyone behind the backfill's lock request), the default
+        bulk load runs instead."""
         cr = self.env.cr
         self.env.flush_all()
         started = time.perf_counter()
@@ -318,8 +327,8 @@ class ClientelingSaleCredit(models.Model):
             self._set_bulk_settings(saved)
             return 0
         cr.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [self._table])
-        existing = max(cr.fetchone()[0], 0)
-        bulk = count >= BULK_MIN_CREDITS and count * 4 >= existing
+        existing = max(cr.fetchone()[0], 0)  # estimated: -1 before the first ANALYZE
+        bulk = count >= BULK_MIN_CREDITS and count >= existing * BULK_MIN_SHARE
         conflict = SQL("ON CONFLICT (key) DO NOTHING")
         if bulk:
             cr.execute(SQL("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", SQL.identifier(self._table)))
@@ -329,9 +338,11 @@ class ClientelingSaleCredit(models.Model):
                     USING clienteling_sale_credit c WHERE c.key = t.key"""
             )
             indexes = self._drop_secondary_indexes()
-            constraints = self._drop_constraints(
-                all_foreign_keys=self.env.context.get("clienteling_backfill_exclusive")
-            )
+            constraints = None
+            if self.env.context.get("clienteling_backfill_exclusive"):
+                constraints = self._try_drop_all_constraints()
+            if constraints is None:
+                constraints = self._drop_constraints()
             # no unique key to check against meanwhile: added back after, it fails
             # (and undoes everything) if the same key came twice
             conflict = SQL()
@@ -409,6 +420,22 @@ class ClientelingSaleCredit(models.Model):
         return [SQL(definition) for _name, definition in rows]
 
     @api.model
+    def _try_drop_all_constraints(self):
+        """``_drop_constraints(all_foreign_keys=True)``, or None (nothing dropped)
+        when a table they point to is not free within ``EXCLUSIVE_LOCK_TIMEOUT``."""
+        saved = self._set_bulk_settings({"lock_timeout": EXCLUSIVE_LOCK_TIMEOUT})
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return self._drop_constraints(all_foreign_keys=True)
+        except psycopg2.errors.LockNotAvailable:
+            _logger.warning(
+                "backfill: a table the credits point to is busy, foreign keys checked row by row"
+            )
+            return None
+        finally:
+            self._set_bulk_settings(saved)
+
+    @api.model
     def _drop_constraints(self, all_foreign_keys=False):
         """Drop the credit table's unique constraints and its foreign keys to
         itself, or all its foreign keys; returns their names and definitions, to
@@ -432,7 +459,9 @@ class ClientelingSaleCredit(models.Model):
                     "ALTER TABLE %s DROP CONSTRAINT %s",
                     SQL.identifier(self._table),
                     SQL.identifier(name),
-                )
+                ),
+                # a lock timeout is expected (``_try_drop_all_constraints``)
+                log_exceptions=False,
             )
         return rows
 

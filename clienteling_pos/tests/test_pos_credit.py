@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 import psycopg2
 
-from odoo import fields
+from odoo import fields, sql_db
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
@@ -12,6 +12,12 @@ from odoo.tools import mute_logger
 from odoo.addons.clienteling.models import clienteling_sale_credit as credit_module
 from odoo.addons.clienteling.tests.common import ClientelingCase
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
+
+
+def forced_bulk():
+    """The backfill loads in bulk whatever the number of credits."""
+    return patch.multiple(credit_module, BULK_MIN_CREDITS=1, BULK_MIN_SHARE=0)
+
 
 PURCHASE_FIELDS = [
     "clienteling_last_purchase_date",
@@ -240,11 +246,21 @@ class TestPosCredit(ClientelingCase, TestPoSCommon):
         partners = self.buyer | self.customer_a
         schema = self._credit_schema()
         self.env.invalidate_all()
-        with patch.object(credit_module, "BULK_MIN_CREDITS", 1):
+        Credit = type(self.env["clienteling.sale.credit"])
+        with (
+            forced_bulk(),
+            patch.object(
+                Credit,
+                "_drop_secondary_indexes",
+                autospec=True,
+                side_effect=Credit._drop_secondary_indexes,
+            ) as drop_indexes,
+        ):
             backfill = (
                 self.env["pos.order"].with_user(self.user_manager)._clienteling_backfill_purchases
             )
             self.assertEqual(backfill(), 3)
+            self.assertEqual(drop_indexes.call_count, 1, "loaded in bulk")
             self.assertEqual(self._credit_schema(), schema, "same indexes and constraints")
             backfilled = {p.id: self._figures(p) for p in partners}
             self.assertEqual(backfill(), 0, "idempotent")
@@ -276,7 +292,7 @@ class TestPosCredit(ClientelingCase, TestPoSCommon):
             ]
 
         with (
-            patch.object(credit_module, "BULK_MIN_CREDITS", 1),
+            forced_bulk(),
             patch.object(Credit, "_drop_constraints", drop_then_fail),
             self.assertRaises(psycopg2.errors.CheckViolation),
             mute_logger("odoo.sql_db"),
@@ -286,10 +302,41 @@ class TestPosCredit(ClientelingCase, TestPoSCommon):
         self.assertFalse(self.env["clienteling.sale.credit"].search([("source", "=", "pos")]))
         self.assertEqual(self._figures(self.buyer), figures)
         self.assertEqual(self._credit_schema(), schema)
-        with patch.object(credit_module, "BULK_MIN_CREDITS", 1):
+        with forced_bulk():
             self.assertEqual(Order.sudo()._clienteling_backfill_purchases(), 1)
         self.assertEqual(self._credit_schema(), schema, "all foreign keys back")
         self.assertEqual(self._figures(self.buyer)["clienteling_purchase_count"], 1)
+
+    def test_exclusive_backfill_falls_back_when_a_table_is_busy(self):
+        with patch.object(
+            type(self.env["pos.order"]), "_clienteling_credit_sales", lambda self: None
+        ):
+            self._pay([(self.product, 1)], customer=self.buyer)
+        schema = self._credit_schema()
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            # another transaction reading the companies: no exclusive lock on them
+            other.execute("LOCK TABLE res_company IN ACCESS SHARE MODE")
+            with (
+                forced_bulk(),
+                patch.object(credit_module, "EXCLUSIVE_LOCK_TIMEOUT", "50ms"),
+                self.assertLogs(
+                    "odoo.addons.clienteling.models.clienteling_sale_credit", "WARNING"
+                ),
+            ):
+                count = (
+                    self.env["pos.order"]
+                    .sudo()
+                    .with_context(clienteling_backfill_exclusive=True)
+                    ._clienteling_backfill_purchases()
+                )
+        finally:
+            other.close()
+        self.assertEqual(count, 1)
+        self.assertEqual(self._credit_schema(), schema)
+        self.assertEqual(self._figures(self.buyer)["clienteling_purchase_count"], 1)
+        self.env.cr.execute("SHOW lock_timeout")
+        self.assertEqual(self.env.cr.fetchone()[0], "0", "lock timeout restored")
 
     def test_backfill_is_for_clienteling_administrators(self):
         for user in (self.user_associate_a, self.user_store_manager_a):
