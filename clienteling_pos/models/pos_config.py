@@ -30,8 +30,8 @@ class PosConfig(models.Model):
             customers = self.env["res.partner"].search(
                 [("clienteling_store_id", "=", store.id)], order="id"
             )
-            if not (associates and customers):
-                continue
+            if not (associates and customers) or store.pos_config_ids:
+                continue  # nothing to sell, or loaded already (module update)
             config = self.create(
                 {
                     "name": self.env._("%s Till", store.name),
