@@ -55,6 +55,20 @@ def _occurrence(year, month, day):
     )
 
 
+def _next_occurrence(today):
+    """The first occurrence on or after date ``today`` (an SQL expression) of the
+    month and day of important date ``d``."""
+    year = SQL("EXTRACT(YEAR FROM %s)::int", today)
+    this_year = _occurrence(year, SQL("d.month"), SQL("d.day"))
+    next_year = _occurrence(SQL("(%s + 1)", year), SQL("d.month"), SQL("d.day"))
+    return SQL(
+        "CASE WHEN %(this)s >= %(today)s THEN %(this)s ELSE %(next)s END",
+        this=this_year,
+        today=today,
+        next=next_year,
+    )
+
+
 class ClientelingAdvisorRefresh(models.AbstractModel):
     """Rebuilds the Advisor lines of a company with set-based SQL, one INSERT per
     active list (``clienteling.advisor.category``).
@@ -146,6 +160,9 @@ class ClientelingAdvisorRefresh(models.AbstractModel):
         # Hash joins of the whole company's customers in memory, not in batches on disk
         # (one refresh at a time: this memory is used once).
         cr.execute("SET LOCAL work_mem = '256MB'")
+        # Statements run once, rich in expressions: compiling them (JIT) cost up to
+        # 4 s of the Important Dates list at 5,000,000 customers, for no gain.
+        cr.execute("SET LOCAL jit = off")
         now = now or fields.Datetime.now()
         codes = self.env["clienteling.advisor.category"].sudo().search([]).mapped("code")
         counts = {}
@@ -616,27 +633,37 @@ class ClientelingAdvisorRefresh(models.AbstractModel):
 
     @api.model
     def _sql_important_date(self, company, now):
-        year = SQL("EXTRACT(YEAR FROM m.today)::int")
-        this_year = _occurrence(year, SQL("d.month"), SQL("d.day"))
-        next_year = _occurrence(SQL("(%s + 1)", year), SQL("d.month"), SQL("d.day"))
+        days = company.clienteling_advisor_important_date_days
         return SQL(
             """
             SELECT %(company)s, i.scope, 'important_date', i.employee_id, i.store_id, i.id, NULL,
                    i.today - i.lpd, i.today - %(lcd_local)s, i.lpd, i.lcd,
                    i.date_id, i.occurrence, i.kind, i.occurrence - i.today, NULL,
                    i.occurrence - i.today, i.today, %(now)s
-              FROM (SELECT m.*, d.id AS date_id, d.kind,
-                           CASE WHEN %(this_year)s >= m.today THEN %(this_year)s
-                                ELSE %(next_year)s END AS occurrence
+              FROM (SELECT m.*, d.id AS date_id, d.kind, %(occurrence)s AS occurrence
                       FROM (%(members)s) m
-                      JOIN clienteling_important_date d ON d.partner_id = m.id) i
+                      JOIN (
+                          -- Only the dates that come within the window of some store's
+                          -- day (the earliest one's next occurrence is before the end
+                          -- of the latest window): joined to the customers, then
+                          -- judged by their store's day.
+                          SELECT d.id, d.partner_id, d.kind, d.month, d.day
+                            FROM clienteling_important_date d,
+                                 (SELECT LEAST((SELECT min(today) FROM clienteling_advisor_emp),
+                                               (SELECT min(today) FROM clienteling_advisor_store),
+                                               %(now)s::timestamp::date) AS first_day,
+                                         GREATEST((SELECT max(today) FROM clienteling_advisor_emp),
+                                                  (SELECT max(today) FROM clienteling_advisor_store),
+                                                  %(now)s::timestamp::date) AS last_day) b
+                           WHERE %(first_occurrence)s <= b.last_day + %(days)s
+                      ) d ON d.partner_id = m.id) i
              WHERE i.occurrence <= i.today + %(days)s
             """,
             company=company.id,
             now=now,
-            days=company.clienteling_advisor_important_date_days,
-            this_year=this_year,
-            next_year=next_year,
+            days=days,
+            occurrence=_next_occurrence(SQL("m.today")),
+            first_occurrence=_next_occurrence(SQL("b.first_day")),
             lcd_local=_local_date(SQL("i.lcd"), SQL("i.tz")),
             members=self._sql_members(company.clienteling_advisor_important_date_list, now),
         )
