@@ -1,7 +1,7 @@
 import logging
 import threading
 
-from psycopg2.errors import SerializationFailure
+from psycopg2.errors import DeadlockDetected, LockNotAvailable, SerializationFailure
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -31,6 +31,15 @@ COLUMNS = SQL(
 # least this many lines, and more than the other companies together: writing the
 # index entries line by line is most of the time of a large refresh.
 BULK_MIN_LINES = 200_000
+
+# How long a table rebuild waits, at its end, for the transactions still reading
+# the previous lines (new readers wait behind it) before giving up.
+SWAP_LOCK_TIMEOUT = "10s"
+
+
+class SwapAbandoned(Exception):
+    """A table rebuild could not lock the previous table in time to swap it."""
+
 
 # Lists whose lines are also written between refreshes (pending entries appear at
 # once): a line written meanwhile by another transaction is kept.
@@ -184,6 +193,14 @@ class ClientelingAdvisorRefresh(models.AbstractModel):
             # as fresh as ours would be.
             _logger.info("Advisor of company %s was refreshed meanwhile", company.id)
             return False
+        except SwapAbandoned:
+            # Next time (the company is still due).
+            _logger.warning(
+                "Advisor of company %s: the lines table was in use too long to swap it, "
+                "refresh abandoned",
+                company.id,
+            )
+            return False
         finally:
             Line.invalidate_model()
         _logger.info("Advisor of company %s refreshed: %s", company.id, counts)
@@ -247,6 +264,15 @@ class ClientelingAdvisorRefresh(models.AbstractModel):
         comment = cr.fetchone()[0]
         if comment:
             cr.execute(SQL("COMMENT ON TABLE %s IS %s", new, comment))
+        # The swap: readers wait from here to the commit. Not longer than
+        # SWAP_LOCK_TIMEOUT for the transactions reading the previous lines.
+        cr.execute(SQL("SET LOCAL lock_timeout = %s", SWAP_LOCK_TIMEOUT))
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(SQL("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", table))
+        except (LockNotAvailable, DeadlockDetected) as error:
+            raise SwapAbandoned from error
+        cr.execute("SET LOCAL lock_timeout TO DEFAULT")
         for ref_table, column, constraint, _definition in references:
             # As ON DELETE CASCADE would, for the lines not kept.
             cr.execute(

@@ -202,3 +202,37 @@ class TestTableRebuildConcurrency(AdvisorCase):
             finally:
                 writer.rollback()
                 late.rollback()
+
+    def test_rebuild_gives_up_if_the_table_stays_in_use(self):
+        """A transaction still reading the previous lines at the swap: the rebuild
+        waits SWAP_LOCK_TIMEOUT, then gives up (nothing changed, due next time)."""
+        db = db_connect(self.env.cr.dbname)
+        with db.cursor() as writer, db.cursor() as reader:
+            writer.execute("SET lock_timeout = '10s'")
+            writer_env = self.env(cr=writer)
+            Line = writer_env["clienteling.advisor.recommendation"]
+            self.assertTrue(Line._refresh_company(writer_env.company))
+            writer.commit()
+            before = table_oid(writer)
+            lines = lines_content(writer, writer_env.company.id, with_ids=True)
+            writer.commit()
+            try:
+                reader.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(TABLE)))
+                with (
+                    patch(f"{REFRESH_MODULE}.BULK_MIN_LINES", 0),
+                    patch(f"{REFRESH_MODULE}.SWAP_LOCK_TIMEOUT", "200ms"),
+                    mute_logger(REFRESH_MODULE, "odoo.sql_db"),
+                ):
+                    self.assertFalse(Line._refresh_company(writer_env.company))
+                self.assertEqual(table_oid(writer), before)
+                self.assertEqual(lines_content(writer, writer_env.company.id, with_ids=True), lines)
+                writer.rollback()
+                reader.rollback()
+                # Once the reader is done, the next refresh swaps the table.
+                with patch(f"{REFRESH_MODULE}.BULK_MIN_LINES", 0):
+                    self.assertTrue(Line._refresh_company(writer_env.company))
+                self.assertNotEqual(table_oid(writer), before)
+                writer.commit()
+            finally:
+                writer.rollback()
+                reader.rollback()
