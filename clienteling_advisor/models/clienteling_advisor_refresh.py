@@ -265,31 +265,32 @@ class ClientelingAdvisorRefresh(models.AbstractModel):
         if comment:
             cr.execute(SQL("COMMENT ON TABLE %s IS %s", new, comment))
         # The swap: readers wait from here to the commit. Not longer than
-        # SWAP_LOCK_TIMEOUT for the transactions reading the previous lines.
+        # SWAP_LOCK_TIMEOUT for the transactions reading the previous lines (or the
+        # snooze wizards' lines).
         cr.execute(SQL("SET LOCAL lock_timeout = %s", SWAP_LOCK_TIMEOUT))
         try:
             with cr.savepoint(flush=False):
                 cr.execute(SQL("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", table))
+                for ref_table, column, constraint, _definition in references:
+                    # As ON DELETE CASCADE would, for the lines not kept.
+                    cr.execute(
+                        SQL(
+                            "DELETE FROM %s r WHERE NOT EXISTS (SELECT FROM %s n WHERE n.id = r.%s)",
+                            SQL.identifier(ref_table),
+                            new,
+                            SQL.identifier(column),
+                        )
+                    )
+                    cr.execute(
+                        SQL(
+                            "ALTER TABLE %s DROP CONSTRAINT %s",
+                            SQL.identifier(ref_table),
+                            SQL.identifier(constraint),
+                        )
+                    )
         except (LockNotAvailable, DeadlockDetected) as error:
             raise SwapAbandoned from error
         cr.execute("SET LOCAL lock_timeout TO DEFAULT")
-        for ref_table, column, constraint, _definition in references:
-            # As ON DELETE CASCADE would, for the lines not kept.
-            cr.execute(
-                SQL(
-                    "DELETE FROM %s r WHERE NOT EXISTS (SELECT FROM %s n WHERE n.id = r.%s)",
-                    SQL.identifier(ref_table),
-                    new,
-                    SQL.identifier(column),
-                )
-            )
-            cr.execute(
-                SQL(
-                    "ALTER TABLE %s DROP CONSTRAINT %s",
-                    SQL.identifier(ref_table),
-                    SQL.identifier(constraint),
-                )
-            )
         cr.execute(SQL("SELECT pg_get_serial_sequence(%s, 'id')", name))
         sequence = cr.fetchone()[0]
         if sequence:
