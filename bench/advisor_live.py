@@ -10,10 +10,13 @@ in the same run; then one batch of 100 customers. Checks that the lines went.
 scale: creates a database with one company of 1,000 stores, 10,000 associates and
 5,000,000 customers (as ``bench/advisor_refresh.py`` generates them), then times the
 full refresh (client books) and each of its statements apart (EXPLAIN ANALYZE with
-``--explain``).
+``--explain``); with ``--compare``, each run refreshes both ways in turn (the
+company's lines rebuilt in place, the table rebuilt and swapped in) and prints a
+hash of the lines' content after each (the same lines give the same hash).
 
 Usage: .venv/bin/python bench/advisor_live.py [--events 200]
-       .venv/bin/python bench/advisor_live.py --scale [--keep [--upgrade]] [--runs 1] [--explain] [--drop]
+       .venv/bin/python bench/advisor_live.py --scale [--keep [--upgrade]] [--runs 1] [--explain]
+                                              [--compare] [--drop]
 """
 
 import argparse
@@ -151,7 +154,7 @@ def bench_live(events):
         env.cr.rollback()
 
 
-def bench_scale(keep, explain, runs, upgrade):
+def bench_scale(keep, explain, runs, upgrade, compare=False):
     if keep and upgrade:
         started = time.perf_counter()
         subprocess.run(
@@ -189,18 +192,62 @@ def bench_scale(keep, explain, runs, upgrade):
         print(f"{customers:,} customers, {associates:,} associates")
     now = datetime.now()
     for run in range(1, runs + 1):
-        with odoo_env(SCALE_DB) as env:
-            started = time.perf_counter()
-            counts = env["clienteling.advisor.refresh"]._refresh_company(env.company, now=now)
-            env.cr.commit()
-            print(
-                f"full refresh {run} (client books): {time.perf_counter() - started:.1f} s "
-                f"({sum(counts.values()):,} lines: {counts})"
-            )
+        # Both ways in the same run, in turn: the company's lines rebuilt in place
+        # (as before the table rebuild) and the whole table rebuilt and swapped in.
+        ways = (
+            ["in place", "table rebuilt"]
+            if run % 2 or not compare
+            else ["table rebuilt", "in place"]
+        )
+        for way in ways if compare else ["default"]:
+            with odoo_env(SCALE_DB) as env:
+                refresh_module = sys.modules[
+                    "odoo.addons.clienteling_advisor.models.clienteling_advisor_refresh"
+                ]
+                default_min = refresh_module.BULK_MIN_LINES
+                if way == "in place":
+                    refresh_module.BULK_MIN_LINES = 10**12
+                elif way == "table rebuilt":
+                    refresh_module.BULK_MIN_LINES = 1
+                try:
+                    started = time.perf_counter()
+                    counts = env["clienteling.advisor.refresh"]._refresh_company(
+                        env.company, now=now
+                    )
+                    env.cr.commit()
+                    elapsed = time.perf_counter() - started
+                finally:
+                    refresh_module.BULK_MIN_LINES = default_min
+                print(
+                    f"full refresh {run}, {way} (client books): {elapsed:.1f} s "
+                    f"({sum(counts.values()):,} lines: {counts})"
+                )
+                if compare:
+                    print(f"  lines' content: {content_hash(env, env.company)}")
     if explain:
         with odoo_env(SCALE_DB) as env:
             profile(env, env.company, now)
             env.cr.rollback()
+
+
+def content_hash(env, company):
+    """(lines, a hash of their content, ids aside) of ``company``: the same for the
+    same lines."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    from odoo.addons.clienteling_advisor.models.clienteling_advisor_refresh import (  # noqa: PLC0415
+        COLUMNS,
+    )
+
+    env.cr.execute(
+        SQL(
+            """SELECT count(*), sum(hashtextextended(ROW(%s)::text, 0))::text
+                 FROM clienteling_advisor_recommendation WHERE company_id = %s""",
+            COLUMNS,
+            company.id,
+        )
+    )
+    return env.cr.fetchone()
 
 
 def profile(env, company, now):
@@ -232,9 +279,15 @@ def main():
     parser.add_argument("--explain", action="store_true", help="with --scale: profile the SQL")
     parser.add_argument("--runs", type=int, default=1, help="with --scale: refreshes timed")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="with --scale: each run refreshes in place and by a table rebuild, in turn, "
+        "and compares the lines",
+    )
     args = parser.parse_args()
     if args.scale:
-        bench_scale(args.keep, args.explain, args.runs, args.upgrade)
+        bench_scale(args.keep, args.explain, args.runs, args.upgrade, args.compare)
     else:
         bench_live(args.events)
     if args.drop:

@@ -47,7 +47,8 @@ class TestPartner(ClientelingCase):
         partner._clienteling_register_purchase(datetime(2026, 3, 2, 23, 0), -20.5)
         self.assertEqual(partner.clienteling_purchase_count, 2)  # a refund is not a purchase
         self.assertAlmostEqual(partner.clienteling_purchase_total, 130.0)
-        self.assertEqual(partner.clienteling_last_purchase_date, date(2026, 3, 2))
+        # nor a last purchase: the Advisor's "no purchase in N days" counts from the sale
+        self.assertEqual(partner.clienteling_last_purchase_date, date(2026, 3, 1))
 
     def test_register_purchase_bad_input(self):
         with self.assertRaisesRegex(UserError, "needs a date"):

@@ -2,6 +2,8 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from psycopg2.errors import LockNotAvailable
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
@@ -180,9 +182,54 @@ class ClientelingAdvisorRecommendation(models.Model):
             sql.drop_index(self.env.cr, name, self._table)
 
     @api.model
+    def _check_lines_current(self, mode="ROW EXCLUSIVE", nowait=False):
+        """Lock the lines' table in ``mode`` before reading or writing lines in a
+        transaction that writes lines: wait for a refresh that rebuilds the whole
+        table (``clienteling.advisor.refresh._rebuild_table``; with ``nowait``,
+        return False at once instead), then, if one committed since this
+        transaction began, have the transaction retried (serialization failure):
+        the new table's lines are invisible to it, its writes would be lost.
+
+        First thing, before reading lines: a transaction that read the table
+        holds a lock until its end which the rebuild's swap waits for."""
+        cr = self.env.cr
+        lock = SQL(
+            "LOCK TABLE %s IN %s MODE %s",
+            SQL.identifier(self._table),
+            SQL(mode),
+            SQL("NOWAIT") if nowait else SQL(),
+        )
+        if nowait:
+            try:
+                with cr.savepoint(flush=False):
+                    cr.execute(lock)
+            except LockNotAvailable:
+                return False
+        else:
+            cr.execute(lock)
+        cr.execute(
+            SQL(
+                """DO $$ BEGIN
+                     IF NOT EXISTS (SELECT FROM pg_class WHERE oid = %s::regclass) THEN
+                       RAISE EXCEPTION 'Advisor lines rebuilt by a concurrent refresh'
+                             USING ERRCODE = 'serialization_failure';
+                     END IF;
+                   END $$""",
+                self._table,
+            )
+        )
+        return True
+
+    def unlink(self):
+        if self:
+            self._check_lines_current()
+        return super().unlink()
+
+    @api.model
     def _forget(self, fname, records):
         """Delete the lines of ``records`` (deleted customers, associates...)."""
         if records:
+            self._check_lines_current()
             self.env.cr.execute(
                 SQL(
                     "DELETE FROM %s WHERE %s IN %s",
@@ -244,6 +291,7 @@ class ClientelingAdvisorRecommendation(models.Model):
         return self.partner_id._get_records_action()
 
     def action_add_to_my_client_book(self):
+        self.sudo()._check_lines_current()
         self.check_access("read")
         employee = self._my_employees()[:1]
         if not employee:
@@ -367,6 +415,7 @@ class ClientelingAdvisorRecommendation(models.Model):
         or company no longer exists: the table has no foreign keys, and a database
         cascade or a direct SQL delete goes round the ``unlink`` overrides."""
         cr = self.env.cr
+        self._check_lines_current()
         deleted = 0
         for field in self._fields.values():
             if field.type != "many2one" or not field.store:

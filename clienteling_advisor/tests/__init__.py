@@ -7,6 +7,7 @@ from . import (
     test_advisor_reporting,
     test_advisor_security,
     test_advisor_security_boundaries,
+    test_advisor_table_rebuild,
     test_company_defaults,
     test_home,
     test_ui,

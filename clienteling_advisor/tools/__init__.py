@@ -1,3 +1,3 @@
 """Pure helpers of the Advisor: no ``odoo`` import here."""
 
-from . import days
+from . import days, indexes

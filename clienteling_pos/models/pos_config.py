@@ -18,7 +18,7 @@ class PosConfig(models.Model):
     @api.model
     def _clienteling_load_demo_sales(self, store_ids, product_ids, days=42, seed=2026):
         """Demo data: a till per store (cashiers: the store's associates), open
-        with a session, and ``days`` of paid orders of the store book's customers
+        with a session, and ``days`` of paid orders of the store book's recent buyers
         rung up by its associates (credited as any paid order), and one refund."""
         rng = random.Random(seed)
         stores = self.env["clienteling.store"].browse(store_ids)
@@ -27,11 +27,17 @@ class PosConfig(models.Model):
         now = fields.Datetime.now().replace(microsecond=0)
         for store in stores:
             associates = store.employee_ids.filtered("clienteling_role")
+            # the store book's recent buyers: lapsed and new customers keep their story
+            # (the Advisor's Keep in Touch and New Customers lists of the demo)
             customers = self.env["res.partner"].search(
-                [("clienteling_store_id", "=", store.id)], order="id"
+                [
+                    ("clienteling_store_id", "=", store.id),
+                    ("clienteling_last_purchase_date", ">=", now.date() - timedelta(days=60)),
+                ],
+                order="id",
             )
-            if not (associates and customers):
-                continue
+            if not (associates and customers) or store.pos_config_ids:
+                continue  # nothing to sell, or loaded already (module update)
             config = self.create(
                 {
                     "name": self.env._("%s Till", store.name),
@@ -53,7 +59,7 @@ class PosConfig(models.Model):
             session.set_opening_control(0, None)
             cash = config.payment_method_ids.filtered("is_cash_count")[:1]
             orders = self.env["pos.order"]
-            for number in range(len(customers) * 2):
+            for number in range(max(20, len(customers) * 3)):
                 customer = customers[rng.randrange(len(customers))]
                 lines = [
                     (product, rng.randint(1, 2))

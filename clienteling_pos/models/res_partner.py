@@ -36,10 +36,11 @@ class ResPartner(models.Model):
         details = {}
         for partner in partners:
             owner = partner.clienteling_associate_id
-            # the customer's dates are for the store's associates only
-            important = employee and partner.clienteling_next_important_date_id
-            state = states.get(partner.id, False)
             other_store = partner.clienteling_store_id and partner.clienteling_store_id != store
+            # the customer's dates are for the store's associates only, and only for the
+            # customers of its store book or of none (as the dates' record rules)
+            important = employee and not other_store and partner.clienteling_next_important_date_id
+            state = states.get(partner.id, False)
             details[partner.id] = {
                 "id": partner.id,
                 "owner_id": owner.id,

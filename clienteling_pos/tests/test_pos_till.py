@@ -44,7 +44,10 @@ class TestPosTill(ClientelingCase):
             {"name": "Walk In", "mobile": "(212) 555-0177", "country_id": cls.us.id}
         )
         cls.env["clienteling.important.date"].create(
-            {"partner_id": cls.walk_in.id, "kind": "birthday", "month": 3, "day": 28}
+            [
+                {"partner_id": cls.walk_in.id, "kind": "birthday", "month": 3, "day": 28},
+                {"partner_id": cls.customer_b.id, "kind": "birthday", "month": 4, "day": 2},
+            ]
         )
         cls.Partner = cls.env["res.partner"].with_user(cls.pos_user)
 
@@ -91,6 +94,7 @@ class TestPosTill(ClientelingCase):
         louise = result["partners"][self.customer_b.id]
         self.assertTrue(louise["other_store"])
         self.assertFalse(louise["can_add"])
+        self.assertFalse(louise["next_date_label"], "another store book's dates stay there")
         # another cashier of the till, not an associate: details, nothing to add
         result = self.Partner.clienteling_pos_details(
             [self.walk_in.id], self.config.id, self.employee_clerk.id
