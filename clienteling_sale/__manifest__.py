@@ -16,5 +16,6 @@
         "views/crm_team_views.xml",
     ],
     "demo": ["demo/clienteling_sale_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "auto_install": True,
 }

@@ -1,5 +1,10 @@
-"""``odoo-bin clienteling_backfill -d DB``: load the sales history into the
-customers' purchases, as the Settings button does, for every company.
+"""``odoo-bin clienteling_backfill -d DB [--online]``: load the sales history into
+the customers' purchases, as the Settings button does, for every company.
+
+Meant for a maintenance window: a large history loads in the exclusive bulk mode
+(the tables the credits point to are locked, reads included, for the load: about
+15 s per 1,000,000 orders). ``--online`` keeps them readable (only the credits are
+locked; about 3 times slower), as the Settings button does.
 
 Odoo finds the command because this addon has a ``cli`` package (odoo/cli/command.py
 imports the addons that have one before reading the command name)."""
@@ -13,10 +18,10 @@ from odoo.modules.registry import Registry
 from odoo.tools import config
 
 
-def backfill(env):
+def backfill(env, exclusive=True):
     """Credit every bridge's orders not credited yet, as the superuser (all
     companies). Returns ``{model: number of orders credited}``; the caller commits."""
-    env = env(su=True)
+    env = env(su=True, context=dict(env.context, clienteling_backfill_exclusive=exclusive))
     if "clienteling.sale.credit" not in env:
         return {}
     return env["clienteling.sale.credit"]._backfill_purchases()
@@ -37,6 +42,8 @@ class ClientelingBackfill(Command):
     name = "clienteling_backfill"
 
     def run(self, args):
+        online = "--online" in args
+        args = [arg for arg in args if arg != "--online"]
         config.parser.prog = f"{Path(sys.argv[0]).name} {self.name}"
         config.parse_config(args, setup_logging=True)
         dbname = config["db_name"]
@@ -45,5 +52,5 @@ class ClientelingBackfill(Command):
         registry = Registry(dbname)
         # the cursor commits when the block ends without error, rolls back otherwise
         with registry.cursor() as cr:
-            counts = backfill(api.Environment(cr, SUPERUSER_ID, {}))
+            counts = backfill(api.Environment(cr, SUPERUSER_ID, {}), exclusive=not online)
         sys.stdout.write("".join(f"{line}\n" for line in report(counts)))

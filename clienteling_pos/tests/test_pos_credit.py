@@ -11,6 +11,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.clienteling.models import clienteling_sale_credit as credit_module
 from odoo.addons.clienteling.tests.common import ClientelingCase
+from odoo.addons.clienteling_pos import post_init_hook
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
 
@@ -337,6 +338,16 @@ class TestPosCredit(ClientelingCase, TestPoSCommon):
         self.assertEqual(self._figures(self.buyer)["clienteling_purchase_count"], 1)
         self.env.cr.execute("SHOW lock_timeout")
         self.assertEqual(self.env.cr.fetchone()[0], "0", "lock timeout restored")
+
+    def test_installing_reads_the_paid_orders_made_before(self):
+        with patch.object(
+            type(self.env["pos.order"]), "_clienteling_credit_sales", lambda self: None
+        ):
+            order = self._pay([(self.product, 1)], customer=self.buyer)
+        self.assertFalse(self._credits(order))
+        post_init_hook(self.env)
+        self.assertEqual(self._credits(order).amount, 120.0)
+        self.assertEqual(self._figures(self.buyer)["clienteling_purchase_count"], 1)
 
     def test_backfill_is_for_clienteling_administrators(self):
         for user in (self.user_associate_a, self.user_store_manager_a):

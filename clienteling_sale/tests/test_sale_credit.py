@@ -13,6 +13,7 @@ from odoo.tools import SQL
 from odoo.addons.clienteling.cli.clienteling_backfill import backfill, report
 from odoo.addons.clienteling.models.clienteling_sale_credit import CREDIT_COLUMNS
 from odoo.addons.clienteling.tests.common import ClientelingCase
+from odoo.addons.clienteling_sale import post_init_hook
 
 PURCHASE_FIELDS = [
     "clienteling_last_purchase_date",
@@ -283,6 +284,14 @@ class TestSaleCredit(ClientelingCase):
         self.assertEqual({p.id: self._figures(p) for p in customers}, per_order)
 
     @users("t_assoc_a", "t_mgr_a")
+    def test_installing_reads_the_confirmed_orders_placed_before(self):
+        order = self._order(user=self.user_associate_a)
+        self._forget_credits(self.customer.id)
+        self.customer.write({field: False for field in PURCHASE_FIELDS})
+        post_init_hook(self.env)
+        self.assertEqual(self._credits(order).amount, 200.0)
+        self.assertEqual(self._figures(self.customer)["clienteling_purchase_count"], 1)
+
     def test_backfill_is_for_administrators(self):
         with self.assertRaisesRegex(AccessError, "Only Clienteling administrators"):
             self.env["sale.order"]._clienteling_backfill_purchases()
