@@ -4,7 +4,7 @@
     "name": "Clienteling",
     "summary": "Stores, associates, client books, consent ledger and quick replies "
     "for one-to-one customer relationships",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/Clienteling",
     "website": "https://github.com/clienteling-odoo/clienteling",
     "author": "Clienteling for Odoo",

@@ -4,7 +4,7 @@
     "name": "Clienteling Advisor",
     "summary": "Whom each associate should contact today: lapsed customers, customers to "
     "add to the client book, new and pending customers, upcoming important dates",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Clienteling",
     "website": "https://github.com/clienteling-odoo/clienteling",
     "author": "Clienteling for Odoo",

@@ -4,7 +4,7 @@
     "name": "Clienteling Sales",
     "summary": "Confirmed sale orders update the customers' purchases and credit "
     "the sales to stores and associates",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Clienteling",
     "website": "https://github.com/clienteling-odoo/clienteling",
     "author": "Clienteling for Odoo",
