@@ -126,6 +126,17 @@ class ClientelingSaleCredit(models.Model):
         }
 
     @api.model
+    def _backfill_scope(self, company_column):
+        """SQL: the condition on ``company_column`` (SQL) of the orders this user may
+        load into the history: all for the superuser (``odoo shell``, the command),
+        their companies for Clienteling administrators; AccessError for anyone else."""
+        if self.env.su:
+            return SQL("TRUE")
+        if self.env.user.has_group("clienteling.group_clienteling_manager"):
+            return SQL("%s IN %s", company_column, tuple(self.env.companies.ids))
+        raise AccessError(self.env._("Only Clienteling administrators can load the sales history."))
+
+    @api.model
     def _insert_credits(self, select):
         """Insert the credits ``select`` (SQL returning ``CREDIT_COLUMNS``) returns,
         skipping keys already credited (also by a concurrent transaction).

@@ -201,16 +201,6 @@ class PosOrder(models.Model):
         bulk, the credit table locked meanwhile). Idempotent: a second run finds
         nothing to credit. For Clienteling administrators (their companies) and
         ``odoo shell`` (all). Returns the number of orders credited."""
-        if self.env.su:
-            where = SQL("TRUE")
-        elif self.env.user.has_group("clienteling.group_clienteling_manager"):
-            where = SQL("po.company_id IN %s", tuple(self.env.companies.ids))
-        else:
-            raise AccessError(
-                self.env._("Only Clienteling administrators can load the sales history.")
-            )
-        return (
-            self.env["clienteling.sale.credit"]
-            .sudo()
-            ._backfill_credits(self._clienteling_credit_select(where))
-        )
+        Credit = self.env["clienteling.sale.credit"]
+        where = Credit._backfill_scope(SQL.identifier("po", "company_id"))
+        return Credit.sudo()._backfill_credits(self._clienteling_credit_select(where))
