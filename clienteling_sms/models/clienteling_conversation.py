@@ -464,6 +464,26 @@ class ClientelingConversation(models.Model):
             attachment_ids=media.ids if media else [],
         )
 
+    def _request_card_posted(self, request):
+        """Whether the chat already holds the preview card of ``request``."""
+        self.ensure_one()
+        channel = self.sudo().channel_id
+        if not channel:
+            return False
+        return bool(
+            self.env["mail.message"]
+            .sudo()
+            .search_count(
+                [
+                    ("model", "=", "discuss.channel"),
+                    ("res_id", "=", channel.id),
+                    ("subtype_id", "=", self.env.ref("clienteling_sms.mt_service_request_card").id),
+                    ("body", "ilike", f'/odoo/clienteling.service.request/{request.id}"'),
+                ],
+                limit=1,
+            )
+        )
+
     def _post_request_card(self, request, author=None):
         """Post the preview card of a service request in the chat: a notice the
         store's associates read, never a text (nothing reaches the customer).

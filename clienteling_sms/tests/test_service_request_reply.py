@@ -97,6 +97,11 @@ class TestServiceRequestReply(ClientelingSmsCase):
         texts.assertNoTextSent()
         self.assertEqual(action["params"]["active_id"], f"discuss.channel_{existing.channel_id.id}")
         self.assertEqual(len(self.cards(existing)), 1)
+        # Reply by Text again on the same request: the chat shows its card once
+        self.wizard(request).save().action_confirm()
+        self.assertEqual(len(self.cards(existing)), 1)
+        self.wizard(self.request()).save().action_confirm()
+        self.assertEqual(len(self.cards(existing)), 2, "another request: its own card")
         self.assertEqual(
             self.Conversation.search_count([("customer_number", "=", MOBILE)]), 1, "no other"
         )

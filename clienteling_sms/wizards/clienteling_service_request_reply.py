@@ -74,5 +74,7 @@ class ClientelingServiceRequestReply(models.TransientModel):
         if request.state == "new_lead":
             # answering a New Lead takes it (the first accept wins)
             request.action_accept()
-        conversation._post_request_card(request)
+        if not conversation._request_card_posted(request):
+            # answered again: the chat already shows the request
+            conversation._post_request_card(request)
         return conversation.action_open_chat()
