@@ -29,7 +29,7 @@ from datetime import datetime
 
 from advisor_refresh import DB as LIVE_DB
 from advisor_refresh import generate
-from common import ODOO_RC, create_database, odoo_env
+from common import create_database, odoo_env, update_database
 
 SCALE_DB = "clienteling_bench_advisor_5m"
 
@@ -156,24 +156,8 @@ def bench_live(events):
 
 def bench_scale(keep, explain, runs, upgrade, compare=False):
     if keep and upgrade:
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "odoo",
-                "-c",
-                str(ODOO_RC),
-                "-d",
-                SCALE_DB,
-                "-u",
-                "clienteling_advisor",
-                "--stop-after-init",
-                "--log-level=warn",
-            ],
-            check=True,
-        )
-        print(f"database upgraded in {time.perf_counter() - started:.0f} s")
+        seconds = update_database(SCALE_DB, "clienteling_advisor")
+        print(f"database upgraded in {seconds:.0f} s")
     if not keep:
         seconds = create_database(SCALE_DB, "clienteling_advisor")
         print(f"database created in {seconds:.0f} s")

@@ -22,13 +22,11 @@ skip the ORM loop.
 
 import argparse
 import random
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import datetime, timedelta
 
-from common import ODOO_RC, create_database, odoo_env
+from common import create_database, odoo_env, update_database
 
 DB = "clienteling_bench_advisor"
 
@@ -383,24 +381,8 @@ def main():
     parser.add_argument("--no-orm", action="store_true", help="skip the ORM loop comparison")
     args = parser.parse_args()
     if args.keep and args.upgrade:
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "odoo",
-                "-c",
-                str(ODOO_RC),
-                "-d",
-                DB,
-                "-u",
-                "clienteling_advisor",
-                "--stop-after-init",
-                "--log-level=warn",
-            ],
-            check=True,
-        )
-        print(f"database upgraded in {time.perf_counter() - started:.0f} s")
+        seconds = update_database(DB, "clienteling_advisor")
+        print(f"database upgraded in {seconds:.0f} s")
     sample = args.customers // 10
     if not args.keep:
         seconds = create_database(DB, "clienteling_advisor")
